@@ -1,0 +1,36 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is set-up
+# they pull in, and each step is a no-op when its result is already there.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+CACHE_DIR ?= $(HOME)/.cache/hotline12333
+export HOTLINE_ASTERISK_ROOT ?= $(CACHE_DIR)/asterisk-root
+
+.PHONY: run test bench asterisk system-deps venv clean
+
+run: venv asterisk
+	$(VENV)/bin/ivrctl run
+
+test: venv asterisk
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: venv asterisk
+	$(PY) -m bench
+
+system-deps:
+	tools/install-system-deps
+
+asterisk: system-deps
+	tools/build-asterisk-root $(HOTLINE_ASTERISK_ROOT)
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) var test-artifacts

@@ -1,0 +1,29 @@
+"""`python -m bench`: run every benchmark module, print one table, write bench/results.json.
+
+Each module in BENCHMARKS exposes `run() -> list[Record]` (sync; it may run its own event loop).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+from bench.results import Record, format_table, write_results
+
+BENCHMARKS: list[str] = [
+]
+
+
+def main(argv: list[str]) -> int:
+    selected = [m for m in BENCHMARKS if not argv or any(a in m for a in argv)]
+    records: list[Record] = []
+    for module_name in selected:
+        print(f"running {module_name} ...", file=sys.stderr, flush=True)
+        records.extend(importlib.import_module(module_name).run())
+    print(format_table(records))
+    write_results(records)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
