@@ -1,0 +1,133 @@
+"""Typed models of config/hotline.yaml: the hotline's lines, business lines and menu tree.
+
+The models hold the shape only (fields, types, one-of rules). Whether names point at
+things that exist, whether a menu can be reached, and whether values are in range are
+checked in `ivr.menu.validate`, which can report every problem at once with a line.
+"""
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from ivr.menu.positions import SourceMap
+
+
+class _Strict(BaseModel):
+    # Unknown fields are refused: a misspelt `timout_s` must not be ignored quietly.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Dialect(_Strict):
+    name: str  # shown in comments and docs only
+    language: str  # Asterisk language code; `zh*` makes SayNumber use Chinese rules
+
+
+class BusinessLine(_Strict):
+    name: str
+
+
+class GlobalKeys(_Strict):
+    """Keys that mean the same thing in every menu, so callers learn them once."""
+
+    agent: str = "0"
+    back: str = "*"
+    repeat: str = "#"
+
+
+class Defaults(_Strict):
+    timeout_s: int = 5  # silence after the prompt before it counts as no input
+    retries: int = 2  # replays after an invalid key or silence; the next miss goes to an agent
+    business: str  # queue for a caller who asks for an agent before choosing a business line
+    invalid_key_prompt: str = "invalid_key"
+    no_input_prompt: str = "no_input"
+
+
+class SelfServiceFlow(_Strict):
+    agi: str  # script name served by the FastAGI server at ${HOTLINE_AGI}
+
+
+class Routing(_Strict):
+    """The vocabulary the call router is configured with (its skills)."""
+
+    dialects: list[str]
+    business_lines: list[str]
+
+
+class Entry(_Strict):
+    numbers: list[str] = Field(default_factory=lambda: ["12333"])
+    start: str  # first menu (announcement) every caller hears
+
+
+class Action(_Strict):
+    """What a key (or silence) does: exactly one of goto, agent, self_service."""
+
+    goto: str | None = None  # another menu
+    agent: bool = False  # the agent queue for (caller's dialect, this menu's business line)
+    self_service: str | None = None  # a named self-service flow
+    dialect: str | None = None  # switch the caller's line (language) first
+
+    @model_validator(mode="after")
+    def _exactly_one_target(self) -> "Action":
+        chosen = [name for name in ("goto", "self_service") if getattr(self, name)]
+        if self.agent:
+            chosen.append("agent")
+        if len(chosen) != 1:
+            raise ValueError(
+                "give exactly one of goto: <menu>, agent: true, self_service: <flow>"
+                f" (found {', '.join(chosen) or 'none'})"
+            )
+        return self
+
+    @property
+    def kind(self) -> str:
+        return "goto" if self.goto else "self_service" if self.self_service else "agent"
+
+
+class Menu(_Strict):
+    title: str
+    prompt: str
+    business: str | None = None  # sets the caller's business line while in this menu
+    keys: dict[str, Action] = Field(default_factory=dict)
+    next: Action | None = None  # makes the menu an announcement: where the caller goes after it
+    on_timeout: Action | None = None  # silence does this instead of replaying the menu
+    back: str | None = None  # where * leads, when more than one menu leads here
+    timeout_s: int | None = None
+    retries: int | None = None
+
+    @field_validator("keys", mode="before")
+    @classmethod
+    def _keys_as_text(cls, value: object) -> object:
+        # `1:` in YAML is an integer; a key on the keypad is a character.
+        if isinstance(value, dict):
+            return {str(key): action for key, action in value.items()}
+        return value
+
+    @property
+    def is_announcement(self) -> bool:
+        return self.next is not None
+
+
+class HotlineConfig(_Strict):
+    version: int = 1
+    name: str
+    default_dialect: str
+    dialects: dict[str, Dialect]
+    business_lines: dict[str, BusinessLine]
+    global_keys: GlobalKeys = Field(default_factory=GlobalKeys)
+    defaults: Defaults
+    self_service: dict[str, SelfServiceFlow] = Field(default_factory=dict)
+    routing: Routing
+    entry: Entry
+    menus: dict[str, Menu]
+
+    _source: SourceMap = PrivateAttr(default_factory=SourceMap)
+
+    @property
+    def source(self) -> SourceMap:
+        """Where each key was written (empty for configs built in code)."""
+        return self._source
+
+    def timeout_of(self, menu: Menu) -> int:
+        return menu.timeout_s if menu.timeout_s is not None else self.defaults.timeout_s
+
+    def retries_of(self, menu: Menu) -> int:
+        return menu.retries if menu.retries is not None else self.defaults.retries
