@@ -1,0 +1,141 @@
+"""Build planning (pure): where each prompt in each language comes from, and what to rebuild."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .catalog import Catalog
+
+
+class Kind(str, Enum):
+    RECORDED = "recorded"
+    SYNTHESISED = "synthesised"
+    FALLBACK = "fallback"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class Recording:
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where the audio itself comes from: a recording or a synthesis, in `language`."""
+
+    language: str
+    recording: Recording | None = None
+    voice: str | None = None
+    text: str | None = None
+
+    @property
+    def kind(self) -> Kind:
+        return Kind.RECORDED if self.recording else Kind.SYNTHESISED
+
+
+@dataclass(frozen=True)
+class Target:
+    """One prompt in one language: the files sounds/<language>/<prompt_id>.{wav,ulaw}."""
+
+    language: str
+    prompt_id: str
+    origin: Origin | None  # None: missing
+
+    @property
+    def kind(self) -> Kind:
+        if self.origin is None:
+            return Kind.MISSING
+        return Kind.FALLBACK if self.origin.language != self.language else self.origin.kind
+
+    @property
+    def name(self) -> str:
+        return f"{self.language}/{self.prompt_id}"
+
+
+def resolve_origin(
+    catalog: Catalog, recordings: dict[tuple[str, str], Recording], language: str, prompt_id: str
+) -> Origin | None:
+    """A recording wins, then synthesis, then each fallback language in order (depth first)."""
+    recording = recordings.get((language, prompt_id))
+    if recording:
+        return Origin(language, recording=recording)
+    text = catalog.synthesis_input(language, prompt_id)
+    if text:
+        return Origin(language, voice=catalog.languages[language].voice, text=text)
+    for other in catalog.languages[language].fallback:
+        origin = resolve_origin(catalog, recordings, other, prompt_id)
+        if origin:
+            return origin
+    return None
+
+
+def resolve_targets(catalog: Catalog, recordings: dict[tuple[str, str], Recording]) -> list[Target]:
+    return [
+        Target(lang, pid, resolve_origin(catalog, recordings, lang, pid))
+        for lang in catalog.languages
+        for pid in catalog.prompts
+    ]
+
+
+def content_key(origin: Origin, settings: dict) -> str:
+    """Hash of everything the built audio depends on; equal keys mean identical output."""
+    material = {
+        "settings": settings,
+        "recording": origin.recording.sha256 if origin.recording else None,
+        "voice": origin.voice,
+        "text": origin.text,
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    key: str
+    kind: str
+    origin_language: str
+
+
+@dataclass(frozen=True)
+class Step:
+    target: Target
+    key: str
+    reason: str  # why it is rebuilt: new, output missing, text changed, recorded -> ...
+
+
+@dataclass
+class Plan:
+    build: list[Step] = field(default_factory=list)
+    current: list[Target] = field(default_factory=list)
+    missing: list[Target] = field(default_factory=list)
+
+
+def plan_build(
+    targets: list[Target],
+    manifest: dict[str, ManifestEntry],
+    outputs_present: set[str],
+    settings: dict,
+) -> Plan:
+    """Split targets into those to rebuild (with the reason), those up to date, and missing ones."""
+    plan = Plan()
+    for target in targets:
+        if target.origin is None:
+            plan.missing.append(target)
+            continue
+        key = content_key(target.origin, settings)
+        old = manifest.get(target.name)
+        if old is None:
+            reason = "new"
+        elif target.name not in outputs_present:
+            reason = "output missing"
+        elif old.key == key:
+            plan.current.append(target)
+            continue
+        elif old.kind != target.kind.value or old.origin_language != target.origin.language:
+            reason = f"{old.kind} -> {target.kind.value}"
+        else:
+            reason = "recording changed" if target.origin.recording else "text, voice or settings changed"
+        plan.build.append(Step(target, key, reason))
+    return plan

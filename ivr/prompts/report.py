@@ -1,0 +1,64 @@
+"""What a build did, and its summary table per language (pure)."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .plan import Kind, Step, Target
+
+COLUMNS = (Kind.RECORDED, Kind.SYNTHESISED, Kind.FALLBACK, Kind.MISSING)
+
+
+class MissingPromptsError(RuntimeError):
+    """Prompts no language in the fallback chain can provide; the build wrote nothing."""
+
+    def __init__(self, missing: list[Target]):
+        self.missing = missing
+        names = ", ".join(t.name for t in missing)
+        super().__init__(f"{len(missing)} prompt(s) missing with no fallback: {names}")
+
+
+@dataclass
+class BuildReport:
+    out_dir: Path
+    targets: list[Target]
+    built: list[Step] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def rebuilt(self) -> list[str]:
+        return [step.target.name for step in self.built]
+
+    def counts(self) -> dict[str, Counter]:
+        per_language: dict[str, Counter] = {}
+        for target in self.targets:
+            per_language.setdefault(target.language, Counter())[target.kind] += 1
+        return per_language
+
+    def kind_of(self, language: str, prompt_id: str) -> Kind:
+        return next(t.kind for t in self.targets if (t.language, t.prompt_id) == (language, prompt_id))
+
+
+def fallback_warnings(targets: list[Target]) -> list[str]:
+    """One line per language that borrows prompts, naming them (the build still succeeds)."""
+    borrowed: dict[tuple[str, str], list[str]] = {}
+    for t in targets:
+        if t.kind is Kind.FALLBACK:
+            borrowed.setdefault((t.language, t.origin.language), []).append(t.prompt_id)
+    return [
+        f"{lang}: {len(ids)} prompt(s) use the {source} fallback: {', '.join(ids)}"
+        for (lang, source), ids in borrowed.items()
+    ]
+
+
+def render_table(report: BuildReport) -> str:
+    header = ["language"] + [k.value for k in COLUMNS] + ["rebuilt"]
+    rebuilt = Counter(step.target.language for step in report.built)
+    rows = [
+        [lang] + [str(counts[k]) for k in COLUMNS] + [str(rebuilt[lang])]
+        for lang, counts in report.counts().items()
+    ]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
