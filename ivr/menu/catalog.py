@@ -18,6 +18,7 @@ from ivr.menu.positions import parse_yaml
 class PromptCatalog:
     path: str
     ids: frozenset[str]
+    languages: frozenset[str] = frozenset()  # Asterisk language codes it has text for; empty = not said
 
     def __contains__(self, prompt_id: object) -> bool:
         return prompt_id in self.ids
@@ -34,7 +35,9 @@ def load_catalog(path: str | Path) -> PromptCatalog:
     parsed = parse_yaml(text, str(path))
     if parsed.issues:
         raise ConfigError(parsed.issues)
-    return PromptCatalog(str(path), frozenset(prompt_ids(parsed.data)))
+    data = parsed.data
+    languages = data.get("languages") if isinstance(data, dict) and "prompts" in data else None
+    return PromptCatalog(str(path), frozenset(prompt_ids(data)), frozenset(map(str, languages or ())))
 
 
 def prompt_ids(data: Any) -> set[str]:

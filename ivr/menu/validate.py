@@ -78,6 +78,10 @@ def _menu_shapes(config: HotlineConfig) -> Iterator[Issue]:
             yield src.issue("invalid-value", here + ("next",), "a menu with keys cannot also have next (next makes it an announcement)", "remove next, and use on_timeout to say what silence does")
         if menu.is_announcement and menu.on_timeout is not None:
             yield src.issue("invalid-value", here + ("on_timeout",), "an announcement does not wait for keys, so it has no timeout", "remove on_timeout, or use next")
+        for name in ("next", "on_timeout"):
+            action = getattr(menu, name)
+            if action is not None and action.self_service:
+                yield src.issue("invalid-value", here + (name, "self_service"), f"{name} cannot start a self-service flow: only a key press can", "use goto: <menu> or agent: true here")
         for key in menu.keys:
             if len(key) != 1 or key not in KEYPAD:
                 yield src.issue("bad-key", here + ("keys", key), f"'{key}' is not a single keypad key", f"use one of {' '.join(KEYPAD)} (quote * and #)")
@@ -161,6 +165,9 @@ def _prompts_used(config: HotlineConfig) -> list[tuple[tuple[str, ...], str]]:
 
 
 def _prompts(config: HotlineConfig, catalog: PromptCatalog) -> Iterator[Issue]:
+    for name, dialect in config.dialects.items():
+        if catalog.languages and dialect.language not in catalog.languages:
+            yield config.source.issue("language-without-prompts", ("dialects", name, "language"), f"the prompt catalog has no language '{dialect.language}'; callers on this line hear fallback prompts", f"add it to the catalog, or use one of: {', '.join(sorted(catalog.languages))}", severity="warning")
     for path, prompt in _prompts_used(config):
         if PROMPT_ID.match(prompt) and prompt not in catalog:
             yield config.source.issue("missing-prompt", path, f"prompt '{prompt}' is not in the prompt catalog {catalog.path}", "record it and add it to the catalog, or use an id the catalog has")

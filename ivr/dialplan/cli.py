@@ -1,0 +1,51 @@
+"""`dialplan` command group: `check` validates the config and renders its dialplan.
+
+Other subcommands (reload, history, rollback) are added to the same group elsewhere:
+    from ivr.dialplan.cli import dialplan
+    @dialplan.command("reload") ...
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ivr.dialplan.files import write_rendered
+from ivr.dialplan.render import config_version, render_dialplan
+from ivr.menu import check_config, errors_only
+
+DEFAULT_CONFIG = Path("config/hotline.yaml")
+DEFAULT_CATALOG = Path("prompts/catalog.yaml")
+
+config_option = click.option("--config", "config_path", type=click.Path(path_type=Path), default=DEFAULT_CONFIG, show_default=True, help="Hotline configuration (YAML).")
+catalog_option = click.option("--catalog", "catalog_path", type=click.Path(path_type=Path), default=DEFAULT_CATALOG, show_default=True, help="Prompt catalog the menus' prompts must be in.")
+
+
+@click.group("dialplan")
+def dialplan() -> None:
+    """Hotline menus: check, render and load the generated dialplan."""
+
+
+@dialplan.command("check")
+@config_option
+@catalog_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, help="Write the rendered files here instead of printing them.")
+@click.option("--quiet", is_flag=True, help="Print only problems, not the dialplan.")
+def check(config_path: Path, catalog_path: Path, out_dir: Path | None, quiet: bool) -> None:
+    """Validate the configuration and render its dialplan; exit 1 on any error."""
+    config, issues = check_config(config_path, catalog_path)
+    for issue in sorted(issues, key=lambda issue: (issue.file, issue.line or 0)):
+        click.echo(str(issue), err=True)
+    if config is None or errors_only(issues):
+        count = len(errors_only(issues))
+        click.echo(f"refused: {count} error{'s' if count != 1 else ''}, nothing rendered", err=True)
+        sys.exit(1)
+    files = render_dialplan(config)
+    if out_dir is not None:
+        for path in write_rendered(files, out_dir):
+            click.echo(f"wrote {path}", err=True)
+    elif not quiet:
+        for name, text in sorted(files.items()):
+            click.echo(text, nl=False)
+    click.echo(f"ok: config version {config_version(config)}", err=True)

@@ -1,0 +1,127 @@
+"""Render a validated `HotlineConfig` into Asterisk 22 dialplan (extensions.conf syntax).
+
+Pure and deterministic: the same config gives byte-identical text, whose header names a
+version hash of the config, so a reload can tell what Asterisk has loaded.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from ivr.dialplan import names
+from ivr.dialplan.menus import render_flow, render_menu
+from ivr.dialplan.text import comment, extension, set_inherited, user_event, var
+from ivr.menu.issues import ConfigError, errors_only
+from ivr.menu.models import HotlineConfig
+from ivr.menu.validate import validate
+
+# Bump when the rendered shape changes, so the version hash changes with it.
+RENDERER_VERSION = 1
+
+
+def config_version(config: HotlineConfig) -> str:
+    """12 hex characters naming this config (and renderer), the same on every machine."""
+    canonical = json.dumps([RENDERER_VERSION, config.model_dump(mode="json")], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+
+def render_dialplan(config: HotlineConfig) -> dict[str, str]:
+    """{file name: text} for dialplans/generated/. Refuses (ConfigError) a config that would
+    render broken dialplan; prompts are the catalog's business and are not checked here."""
+    problems = errors_only(validate(config))
+    if problems:
+        raise ConfigError(problems)
+    version = config_version(config)
+    blocks = [_header(config, version), _entry(config, version), _to_agent(), _hangup()]
+    blocks += [render_menu(config, menu_id) for menu_id in config.menus]
+    blocks += [render_flow(flow_id, flow.agi) for flow_id, flow in config.self_service.items()]
+    return {names.GENERATED_FILE: "\n\n".join("\n".join(block) for block in blocks) + "\n"}
+
+
+def _header(config: HotlineConfig, version: str) -> list[str]:
+    keys = config.global_keys
+    source = config.source.file or "the hotline configuration"
+    lines = [
+        "GENERATED FILE - DO NOT EDIT. Hand edits are lost on the next reload.",
+        f"Rendered from {source} by ivr.dialplan (renderer {RENDERER_VERSION}).",
+        f"Config version: {version}",
+        f"Hotline: {config.name}",
+        "",
+        "Change the YAML, then `ivrctl dialplan check` and `ivrctl dialplan reload`.",
+        "",
+        f"Global keys in every menu: {keys.agent} = agent, {keys.back} = previous menu, {keys.repeat} = repeat the menu.",
+        "Invalid keys and silence replay the menu (after the invalid_key / no_input prompt) up to",
+        "the menu's retry limit; the next miss goes to an agent. Nobody is hung up on for it.",
+        "",
+        "Needs from hand-written dialplan (dialplans/*.conf):",
+        f"  [{names.AGENT_CONTEXT}]  Gosub({names.AGENT_CONTEXT},s,1(dialect,business)): queue the caller",
+        f"  [{names.HOURS_CONTEXT}]  Gosub({names.HOURS_CONTEXT},s,1(dialect,business)): returns while",
+        "                   agents are on duty; after hours it takes the call over",
+        f"  global {names.AGI_BASE}  agi://host:port of the self-service FastAGI server",
+        "",
+        f"Channel variables: {names.CALL_ID}, {names.DIALECT}, {names.BUSINESS} (inherited),",
+        f"  {names.MENU}, {names.TRIES}, {names.AGENT_REASON}, {names.FLOW_RESULT}, {names.CONFIG_VERSION}.",
+        "UserEvents (each with CallID, never caller data): "
+        + ", ".join([names.EVENT_CALL_START, names.EVENT_MENU, names.EVENT_KEY, names.EVENT_INVALID_KEY]) + ",",
+        "  " + ", ".join([names.EVENT_TIMEOUT, names.EVENT_SELF_SERVICE, names.EVENT_TO_AGENT, names.EVENT_CALL_END]) + ".",
+    ]
+    rule = ";" + "-" * 94
+    return [rule, *(comment(line) for line in lines), rule]
+
+
+def _entry(config: HotlineConfig, version: str) -> list[str]:
+    dialect = config.default_dialect
+    steps = [
+        f"NoOp(12333 hotline, config version {version})",
+        # An originator (tests, transfers) may bring its own call id; keep it so events join up.
+        f'ExecIf($["{var(names.CALL_ID)}" = ""]?{set_inherited(names.CALL_ID, var("UNIQUEID"))})',
+        set_inherited(names.CONFIG_VERSION, version),
+        set_inherited(names.DIALECT, dialect),
+        f"Set(CHANNEL(language)={config.dialects[dialect].language})",
+        set_inherited(names.BUSINESS, config.defaults.business),
+        f"Set(CHANNEL(hangup_handler_push)={names.HANGUP_CONTEXT},s,1)",
+        "Answer()",
+        user_event(names.EVENT_CALL_START, ("Version", version), ("Dialect", dialect)),
+        f"Goto({names.menu_context(config.entry.start)},s,1)",
+    ]
+    lines = [
+        f"[{names.ENTRY_CONTEXT}]",
+        comment("Every call starts here: extension s, or a dialled hotline number. The caller starts on"),
+        comment(f"the {dialect} line ({config.dialects[dialect].language}) until a menu switches it."),
+        *extension("s", steps),
+    ]
+    for number in config.entry.numbers:
+        lines += extension(number, ["Goto(s,1)"])
+    return lines
+
+
+def _to_agent() -> list[str]:
+    lines = [
+        f"[{names.TO_AGENT_CONTEXT}]",
+        comment("Every way to a person goes through here, so the router and the service see one event."),
+        comment("The extension says why: " + ", ".join(names.AGENT_REASONS) + "."),
+    ]
+    for reason in names.AGENT_REASONS:
+        lines += extension(reason, [f"Set({names.AGENT_REASON}={reason})", "Goto(route,1)"])
+    route = [
+        user_event(
+            names.EVENT_TO_AGENT,
+            ("Menu", var(names.MENU)),
+            ("Dialect", var(names.DIALECT)),
+            ("Business", var(names.BUSINESS)),
+            ("Reason", var(names.AGENT_REASON)),
+        ),
+        f"Gosub({names.HOURS_CONTEXT},s,1({var(names.DIALECT)},{var(names.BUSINESS)}))",
+        f"Gosub({names.AGENT_CONTEXT},s,1({var(names.DIALECT)},{var(names.BUSINESS)}))",
+        "Hangup()",
+    ]
+    lines.append(comment(f"After hours {names.HOURS_CONTEXT} keeps the call; {names.AGENT_CONTEXT} returns when the call is done."))
+    return lines + extension("route", route)
+
+
+def _hangup() -> list[str]:
+    return [
+        f"[{names.HANGUP_CONTEXT}]",
+        comment("Hangup handler pushed at entry: tells the service where the caller left."),
+        *extension("s", [user_event(names.EVENT_CALL_END, ("Menu", var(names.MENU))), "Return()"]),
+    ]
