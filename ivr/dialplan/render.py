@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 from ivr.dialplan import names
 from ivr.dialplan.menus import render_flow, render_menu
@@ -40,7 +41,8 @@ def render_dialplan(config: HotlineConfig) -> dict[str, str]:
 
 def _header(config: HotlineConfig, version: str) -> list[str]:
     keys = config.global_keys
-    source = config.source.file or "the hotline configuration"
+    # The file name only: the same config must render the same bytes from any directory.
+    source = Path(config.source.file).name if config.source.file else "the hotline configuration"
     lines = [
         "GENERATED FILE - DO NOT EDIT. Hand edits are lost on the next reload.",
         f"Rendered from {source} by ivr.dialplan (renderer {RENDERER_VERSION}).",
