@@ -1,0 +1,49 @@
+"""`dialplan check`: validates, renders to stdout or a directory, refuses broken configs."""
+from __future__ import annotations
+
+import click
+from click.testing import CliRunner
+
+from ivr.dialplan import names
+from ivr.dialplan.cli import dialplan
+from tests.menu.samples import SMALL, edit, line_of, write_catalog, write_config
+
+
+def run(*args: str):
+    return CliRunner().invoke(dialplan, list(args))
+
+
+def test_check_prints_the_dialplan(tmp_path):
+    config, catalog = write_config(tmp_path, SMALL), write_catalog(tmp_path)
+    result = run("check", "--config", str(config), "--catalog", str(catalog))
+    assert result.exit_code == 0, result.output
+    assert "[hotline-menu-ss_card]" in result.stdout and "ok: config version" in result.stderr
+
+
+def test_check_writes_files_to_a_directory(tmp_path):
+    config, catalog = write_config(tmp_path, SMALL), write_catalog(tmp_path)
+    result = run("check", "--config", str(config), "--catalog", str(catalog), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / names.GENERATED_FILE).read_text().startswith(";---")
+    assert result.stdout == ""
+
+
+def test_check_refuses_with_file_line_and_path(tmp_path):
+    text = edit(SMALL, '"2": {goto: ss_card}', '"2": {goto: sscard}')
+    config, catalog = write_config(tmp_path, text), write_catalog(tmp_path)
+    result = run("check", "--config", str(config), "--catalog", str(catalog), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert f"{config}:{line_of(text, 'sscard')}: menus.main.keys.2.goto: menu 'sscard' does not exist" in result.stderr
+    assert "refused: 2 errors" in result.stderr  # the dangling goto, and ss_card now unreachable
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_group_takes_more_commands():
+    @dialplan.command("probe-extra")
+    def probe() -> None:
+        click.echo("extra")
+
+    try:
+        assert run("probe-extra").stdout == "extra\n"
+    finally:
+        dialplan.commands.pop("probe-extra")
