@@ -11,10 +11,11 @@ import yaml
 
 from .audio import AudioSettings, condition, espeak_version, load_recording, synthesise, write_telephone_files
 from .catalog import Catalog, parse_catalog
-from .plan import ManifestEntry, Origin, Recording, Step, plan_build, resolve_targets
+from .plan import ManifestEntry, Origin, Recording, Step, manifest_entry, plan_build, resolve_targets
 from .report import BuildReport, MissingPromptsError, fallback_warnings
 
 MANIFEST = "manifest.json"
+MANIFEST_VERSION = 2
 SOUNDS = "sounds"
 Progress = Callable[[str], None]  # called with a target name each time one is written
 
@@ -53,11 +54,14 @@ def read_manifest(out_dir: Path) -> dict[str, ManifestEntry]:
     path = Path(out_dir, MANIFEST)
     if not path.exists():
         return {}
-    return {name: ManifestEntry(**entry) for name, entry in json.loads(path.read_text())["targets"].items()}
+    data = json.loads(path.read_text())
+    if data.get("version") != MANIFEST_VERSION:  # an older layout: rebuild everything once
+        return {}
+    return {name: ManifestEntry(**entry) for name, entry in data["targets"].items()}
 
 
 def write_manifest(out_dir: Path, entries: dict[str, ManifestEntry]) -> None:
-    data = {"version": 1, "targets": {n: vars(e) for n, e in sorted(entries.items())}}
+    data = {"version": MANIFEST_VERSION, "targets": {n: vars(e) for n, e in sorted(entries.items())}}
     tmp = Path(out_dir, MANIFEST + ".tmp")
     tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False))
     tmp.replace(Path(out_dir, MANIFEST))
@@ -115,8 +119,7 @@ def build_prompts(
                 segment = future.result()
                 for step in futures[future]:
                     write_telephone_files(segment, Path(sounds_dir, step.target.name))
-                    origin = step.target.origin
-                    entries[step.target.name] = ManifestEntry(step.key, step.target.kind.value, origin.language)
+                    entries[step.target.name] = manifest_entry(step.target, step.key)
                     report.built.append(step)
                     if on_progress:
                         on_progress(step.target.name)

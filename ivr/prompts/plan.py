@@ -94,8 +94,18 @@ def content_key(origin: Origin, settings: dict) -> str:
 @dataclass(frozen=True)
 class ManifestEntry:
     key: str
-    kind: str
+    kind: str  # recorded, synthesised or fallback
     origin_language: str
+    origin_kind: str  # recorded or synthesised: what the audio really is
+
+    def describe(self) -> str:
+        if self.kind == Kind.FALLBACK.value:
+            return f"fallback to {self.origin_language} {self.origin_kind}"
+        return self.kind
+
+
+def manifest_entry(target: Target, key: str) -> ManifestEntry:
+    return ManifestEntry(key, target.kind.value, target.origin.language, target.origin.kind.value)
 
 
 @dataclass(frozen=True)
@@ -133,8 +143,8 @@ def plan_build(
         elif old.key == key:
             plan.current.append(target)
             continue
-        elif old.kind != target.kind.value or old.origin_language != target.origin.language:
-            reason = f"{old.kind} -> {target.kind.value}"
+        elif (new := manifest_entry(target, key)).describe() != old.describe():
+            reason = f"{old.describe()} -> {new.describe()}"
         else:
             reason = "recording changed" if target.origin.recording else "text, voice or settings changed"
         plan.build.append(Step(target, key, reason))

@@ -47,9 +47,14 @@ def fallback_warnings(targets: list[Target]) -> list[str]:
         if t.kind is Kind.FALLBACK:
             borrowed.setdefault((t.language, t.origin.language), []).append(t.prompt_id)
     return [
-        f"{lang}: {len(ids)} prompt(s) use the {source} fallback: {', '.join(ids)}"
+        f"{lang}: {len(ids)} prompt(s) use the {source} fallback: {_shorten(ids)}"
         for (lang, source), ids in borrowed.items()
     ]
+
+
+def _shorten(ids: list[str], shown: int = 8) -> str:
+    more = f" and {len(ids) - shown} more" if len(ids) > shown else ""
+    return ", ".join(ids[:shown]) + more
 
 
 def render_table(report: BuildReport) -> str:

@@ -1,0 +1,61 @@
+"""`prompts` click group (mounted under ivrctl): build the prompts and the music on hold."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from .build import build_prompts, load_catalog
+from .catalog import CatalogError
+from .moh import MOH_CLASS, build_moh, default_moh_source, render_moh_class
+from .report import MissingPromptsError, render_table
+
+DEFAULT_CATALOG = Path("prompts/catalog.yaml")
+DEFAULT_RECORDINGS = Path("prompts/recordings")
+DEFAULT_OUT = Path("prompts/build")
+
+
+@click.group("prompts")
+def prompts() -> None:
+    """Voice prompts and music on hold."""
+
+
+@prompts.command("build")
+@click.option("--catalog", type=click.Path(path_type=Path), default=DEFAULT_CATALOG, show_default=True)
+@click.option("--recordings", type=click.Path(path_type=Path), default=DEFAULT_RECORDINGS, show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
+@click.option("--workers", type=int, default=2, show_default=True)
+@click.option("--moh/--no-moh", default=True, show_default=True, help="Also build the music on hold class.")
+@click.option("--moh-source", type=click.Path(path_type=Path), default=None,
+              help="Directory of .wav music [default: the Asterisk root's usr/share/asterisk/moh].")
+def build(catalog: Path, recordings: Path, out: Path, workers: int, moh: bool, moh_source: Path | None) -> None:
+    """Build every prompt in every language into OUT/sounds/<language>/ (incremental)."""
+    started = time.monotonic()
+    try:
+        parsed = load_catalog(catalog)
+        total = len(parsed.languages) * len(parsed.prompts)
+    except CatalogError as exc:
+        raise click.ClickException(str(exc)) from exc
+    with click.progressbar(length=total, label="prompts", show_pos=True) as bar:
+        try:
+            report = build_prompts(catalog, recordings, out, workers=workers,
+                                   on_progress=lambda _name: bar.update(1))
+        except MissingPromptsError as exc:
+            lines = "\n".join(f"  {t.name}" for t in exc.missing)
+            raise click.ClickException(f"{exc.args[0].split(':')[0]}:\n{lines}") from exc
+        bar.update(total - bar.pos)  # up-to-date prompts count as done
+    for warning in report.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    click.echo(render_table(report))
+    if moh:
+        class_dir = build_moh(moh_source or default_moh_source(), out, MOH_CLASS)
+        click.echo(f"music on hold class {MOH_CLASS}: {class_dir}")
+    click.echo(f"{len(report.built)} rebuilt in {time.monotonic() - started:.1f} s -> {out / 'sounds'}")
+
+
+@prompts.command("moh-conf")
+@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
+def moh_conf(out: Path) -> None:
+    """Print the musiconhold.conf section for the built class."""
+    click.echo(render_moh_class(MOH_CLASS, (out / "moh" / MOH_CLASS).resolve()), nl=False)

@@ -1,0 +1,64 @@
+"""Music on hold for the queue: Debian's opsound files conditioned like the prompts."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from pydub import AudioSegment
+
+from .audio import AudioSettings, condition, write_telephone_files
+from .build import file_sha256
+
+MOH_CLASS = "hotline12333"
+
+
+def asterisk_root() -> Path:
+    default = Path.home() / ".cache" / "hotline12333" / "asterisk-root"
+    return Path(os.environ.get("HOTLINE_ASTERISK_ROOT", default))
+
+
+def default_moh_source() -> Path:
+    """Where Debian's asterisk-moh-opsound-wav puts its files inside the Asterisk root."""
+    return asterisk_root() / "usr" / "share" / "asterisk" / "moh"
+
+
+def render_moh_class(class_name: str, directory: Path | str, sort: str = "random") -> str:
+    """The musiconhold.conf section for a files-mode class playing every file in `directory`.
+
+    Asterisk de-duplicates name.wav and name.ulaw in files mode and plays the cheaper format.
+    """
+    return f"[{class_name}]\nmode=files\ndirectory={directory}\nsort={sort}\n"
+
+
+def build_moh(
+    source_dir: Path | None = None,
+    out_dir: Path = Path("prompts/build"),
+    class_name: str = MOH_CLASS,
+    settings: AudioSettings = AudioSettings(),
+) -> Path:
+    """Convert every .wav in source_dir into out_dir/moh/<class_name>/; returns that directory.
+
+    Incremental: a file whose source bytes and settings are unchanged is not converted again.
+    """
+    source_dir = Path(source_dir or default_moh_source())
+    sources = sorted(source_dir.glob("*.wav"))
+    if not sources:
+        raise FileNotFoundError(f"no .wav music on hold in {source_dir}")
+    class_dir = Path(out_dir, "moh", class_name)
+    class_dir.mkdir(parents=True, exist_ok=True)
+    # Beside, not inside, the class directory: Asterisk tries to play whatever is in there.
+    manifest_path = Path(out_dir, "moh", f"{class_name}.manifest.json")
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    wanted = {}
+    for source in sources:
+        key = json.dumps([file_sha256(source), settings.as_dict()])
+        base = class_dir / source.stem
+        if manifest.get(source.stem) != key or not base.with_suffix(".ulaw").exists():
+            write_telephone_files(condition(AudioSegment.from_file(source), settings), base)
+        wanted[source.stem] = key
+    for stale in set(manifest) - set(wanted):  # a removed track must stop playing
+        for suffix in (".wav", ".ulaw"):
+            (class_dir / (stale + suffix)).unlink(missing_ok=True)
+    manifest_path.write_text(json.dumps(wanted, indent=1))
+    return class_dir
