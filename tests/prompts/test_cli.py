@@ -1,0 +1,43 @@
+"""The `prompts` click group as ivrctl will run it."""
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from ivr.prompts.cli import prompts
+
+from .measure import make_tone
+
+
+def test_build_prints_the_table_and_rebuilds_nothing_the_second_time(small, tmp_path):
+    catalog, recordings, out = small
+    music = tmp_path / "music"
+    music.mkdir()
+    make_tone(music / "track.wav", seconds=1.0)
+    args = ["build", "--catalog", str(catalog), "--recordings", str(recordings), "--out", str(out),
+            "--moh-source", str(music)]
+    first = CliRunner().invoke(prompts, args)
+    assert first.exit_code == 0, first.output
+    rows = {line.split()[0]: line.split()[1:] for line in first.output.splitlines()
+            if line.split() and line.split()[0] in ("zh", "zh_yue", "za")}
+    # columns: recorded synthesised fallback missing rebuilt
+    assert rows == {"zh": ["0", "3", "0", "0", "3"], "zh_yue": ["0", "3", "0", "0", "3"],
+                    "za": ["0", "0", "3", "0", "3"]}
+    assert "za: 3 prompt(s) use the zh fallback" in first.output
+    assert (out / "moh/hotline12333/track.ulaw").exists()
+
+    second = CliRunner().invoke(prompts, args)
+    assert second.exit_code == 0 and "0 rebuilt" in second.output
+
+
+def test_build_fails_listing_missing_prompts(small):
+    catalog, recordings, out = small
+    catalog.write_text(catalog.read_text().replace("zh_yue: 再见。", "zh_yue: null"), encoding="utf-8")
+    result = CliRunner().invoke(prompts, ["build", "--catalog", str(catalog), "--recordings", str(recordings),
+                                          "--out", str(out), "--no-moh"])
+    assert result.exit_code == 1
+    assert "zh_yue/goodbye" in result.output and "missing" in result.output
+
+
+def test_moh_conf_prints_the_section(tmp_path):
+    result = CliRunner().invoke(prompts, ["moh-conf", "--out", str(tmp_path)])
+    assert result.output == f"[hotline12333]\nmode=files\ndirectory={tmp_path.resolve()}/moh/hotline12333\nsort=random\n"
