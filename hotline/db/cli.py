@@ -1,0 +1,41 @@
+"""`ivrctl db`: migrate the self-service database and load demo data."""
+
+from __future__ import annotations
+
+import click
+
+from hotline.db.migrate import upgrade as upgrade_schema
+from hotline.db.seed import seed_demo as load_demo
+from hotline.db.settings import DatabaseSettings
+
+_URL_HELP = "database URL (default: HOTLINE_DATABASE_URL, else SQLite under var/)"
+
+
+def _settings(url: str | None) -> DatabaseSettings:
+    settings = DatabaseSettings()
+    return settings.model_copy(update={"database_url": url}) if url else settings
+
+
+@click.group("db")
+def db() -> None:
+    """Self-service database: schema migrations and demo data."""
+
+
+@db.command("upgrade")
+@click.option("--url", help=_URL_HELP)
+@click.option("--revision", default="head", show_default=True)
+def upgrade(url: str | None, revision: str) -> None:
+    """Bring the database schema up to date."""
+    settings = _settings(url)
+    upgrade_schema(settings.resolved_url(), revision)
+    click.echo(f"database schema at {revision}")
+
+
+@db.command("seed-demo")
+@click.option("--url", help=_URL_HELP)
+def seed_demo(url: str | None) -> None:
+    """Upgrade the schema and add the demo persons (see hotline.db.seed for their PINs)."""
+    settings = _settings(url)
+    upgrade_schema(settings.resolved_url())
+    added = load_demo(settings.resolved_url(), settings.id_key())
+    click.echo(f"added {added} demo persons")

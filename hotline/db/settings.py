@@ -1,0 +1,91 @@
+"""Where the self-service data lives and how it is keyed, from the environment.
+
+Read from HOTLINE_* variables (see the field comments). The embedded default is a SQLite
+file under var/ in the repository (git-ignored); production sets HOTLINE_DATABASE_URL to
+PostgreSQL and HOTLINE_ID_HASH_KEY to a secret kept outside the repository.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+from ivr.selfservice.lockout import LockoutPolicy
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEMO_KEY_FILE = "id-hash-demo.key"
+MIN_KEY_BYTES = 32
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+class DatabaseSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HOTLINE_", extra="ignore")
+
+    database_url: str | None = None  # HOTLINE_DATABASE_URL; default: SQLite in var/
+    var_dir: Path = REPO_ROOT / "var"  # HOTLINE_VAR_DIR
+    id_hash_key: SecretStr | None = None  # HOTLINE_ID_HASH_KEY: hex, >= 32 bytes
+    pin_max_failures: int = 3  # HOTLINE_PIN_MAX_FAILURES
+    pin_failure_window_hours: float = 24  # HOTLINE_PIN_FAILURE_WINDOW_HOURS
+    pin_lock_hours: float = 24  # HOTLINE_PIN_LOCK_HOURS
+    backend_timeout_seconds: float = 3.0  # HOTLINE_BACKEND_TIMEOUT_SECONDS
+
+    def resolved_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'hotline.db'}"
+
+    def lockout_policy(self) -> LockoutPolicy:
+        return LockoutPolicy(
+            max_failures=self.pin_max_failures,
+            window=timedelta(hours=self.pin_failure_window_hours),
+            lock_duration=timedelta(hours=self.pin_lock_hours),
+        )
+
+    def id_key(self) -> bytes:
+        """The HMAC key ID numbers are looked up by.
+
+        HOTLINE_ID_HASH_KEY when set. Otherwise, for an embedded SQLite database only, a demo
+        key generated once per install into var/id-hash-demo.key (git-ignored), so
+        `ivrctl db seed-demo` and the hotline agree without anyone committing a key. A
+        server database without the variable is a configuration error: its hashes must not
+        depend on a file on one machine.
+        """
+        if self.id_hash_key is not None:
+            return decode_key(self.id_hash_key.get_secret_value())
+        if make_url(self.resolved_url()).get_backend_name() != "sqlite":
+            raise ConfigurationError("HOTLINE_ID_HASH_KEY must be set for a server database")
+        return demo_key(self.var_dir / DEMO_KEY_FILE)
+
+
+def decode_key(text: str) -> bytes:
+    try:
+        key = bytes.fromhex(text.strip())
+    except ValueError:
+        raise ConfigurationError("HOTLINE_ID_HASH_KEY must be hex") from None
+    if len(key) < MIN_KEY_BYTES:
+        raise ConfigurationError(f"HOTLINE_ID_HASH_KEY must be at least {MIN_KEY_BYTES} bytes")
+    return key
+
+
+def demo_key(path: Path) -> bytes:
+    """Read, or create once, the per-install demo key (embedded database only)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            out.write("# DEMO ID-hash key for the embedded database, generated on this machine.\n")
+            out.write("# Not for real data: set HOTLINE_ID_HASH_KEY instead.\n")
+            out.write(secrets.token_hex(MIN_KEY_BYTES) + "\n")
+        log.warning("generated a demo ID-hash key for the embedded database at %s", path)
+    lines = [line for line in path.read_text().splitlines() if not line.startswith("#")]
+    return decode_key(lines[0])

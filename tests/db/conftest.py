@@ -1,0 +1,94 @@
+"""Real databases for the data and backend tests: a SQLite file per test, and one PostgreSQL
+database per test session on 127.0.0.1:5432 (created here, emptied between tests, dropped at
+the end)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from hotline.db.backend import SqlBackend
+from hotline.db.engine import make_engine
+from hotline.db.migrate import upgrade
+from hotline.db.models import Base
+from hotline.db.seed import seed_demo
+
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+CHEAP_PIN_COST = 2**10  # demo PIN hashes for tests; production cost is tested on its own
+
+
+def _admin():
+    return create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+
+
+def create_pg_database() -> str:
+    name = f"hotline_test_{secrets.token_hex(6)}"
+    admin = _admin()
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return f"{PG_SERVER}/{name}"
+
+
+def drop_pg_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    admin = _admin()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def id_hash_key() -> bytes:
+    return secrets.token_bytes(32)
+
+
+@pytest.fixture(scope="session")
+def pg_session_database() -> Iterator[str]:
+    url = create_pg_database()
+    upgrade(url)
+    yield url
+    drop_pg_database(url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path) -> str:
+    """A migrated, empty database of each kind."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path}/hotline.db"
+        upgrade(url)
+        return url
+    url = request.getfixturevalue("pg_session_database")
+    engine = make_engine(url)
+    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_database_url(request, tmp_path) -> Iterator[str]:
+    """A database of each kind with nothing in it, not even a schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/empty.db"
+        return
+    url = create_pg_database()
+    yield url
+    drop_pg_database(url)
+
+
+@pytest.fixture
+def seeded_url(database_url, id_hash_key) -> str:
+    seed_demo(database_url, id_hash_key, pin_cost=CHEAP_PIN_COST)
+    return database_url
+
+
+@pytest.fixture
+def backend(seeded_url, id_hash_key) -> Iterator[SqlBackend]:
+    backend = SqlBackend.from_url(seeded_url, id_hash_key=id_hash_key, workers=4)
+    yield backend
+    backend.close()

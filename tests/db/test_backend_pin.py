@@ -1,0 +1,52 @@
+"""The lockout rule on real databases, with the clock injected through `now`."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from ivr.selfservice import PinAccepted, PinLocked, PinRejected, parse_id_number, parse_pin
+
+T0 = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+RIGHT, WRONG = parse_pin("135790"), parse_pin("000000")
+
+
+@pytest.fixture
+async def person(backend):
+    return await backend.identify(parse_id_number("450102199003071238"))
+
+
+async def test_correct_pin_is_accepted(backend, person):
+    assert await backend.verify_pin(person, RIGHT, T0) == PinAccepted()
+
+
+async def test_three_wrong_pins_within_24_hours_lock_for_24_hours(backend, person):
+    assert await backend.verify_pin(person, WRONG, T0) == PinRejected(2)
+    assert await backend.verify_pin(person, WRONG, T0 + 10 * HOUR) == PinRejected(1)
+    assert await backend.verify_pin(person, WRONG, T0 + 23 * HOUR) == PinLocked(T0 + 47 * HOUR)
+    # Locked means locked: even the right PIN is not looked at.
+    assert await backend.verify_pin(person, RIGHT, T0 + 30 * HOUR) == PinLocked(T0 + 47 * HOUR)
+    # Once the lock has run out the count starts afresh.
+    assert await backend.verify_pin(person, WRONG, T0 + 47 * HOUR) == PinRejected(2)
+    assert await backend.verify_pin(person, RIGHT, T0 + 48 * HOUR) == PinAccepted()
+
+
+async def test_three_wrong_pins_spread_over_more_than_24_hours_do_not_lock(backend, person):
+    assert await backend.verify_pin(person, WRONG, T0) == PinRejected(2)
+    assert await backend.verify_pin(person, WRONG, T0 + 12 * HOUR) == PinRejected(1)
+    assert await backend.verify_pin(person, WRONG, T0 + 25 * HOUR) == PinRejected(1)
+    assert await backend.verify_pin(person, RIGHT, T0 + 26 * HOUR) == PinAccepted()
+
+
+async def test_a_correct_pin_clears_the_count(backend, person):
+    await backend.verify_pin(person, WRONG, T0)
+    await backend.verify_pin(person, WRONG, T0 + HOUR)
+    assert await backend.verify_pin(person, RIGHT, T0 + 2 * HOUR) == PinAccepted()
+    assert await backend.verify_pin(person, WRONG, T0 + 3 * HOUR) == PinRejected(2)
+
+
+async def test_a_lock_is_per_person(backend, person):
+    for hour in range(3):
+        await backend.verify_pin(person, WRONG, T0 + hour * HOUR)
+    other = await backend.identify(parse_id_number("45010219780615103X"))
+    assert await backend.verify_pin(other, parse_pin("246813"), T0 + 3 * HOUR) == PinAccepted()
