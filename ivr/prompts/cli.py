@@ -55,7 +55,8 @@ def build(catalog: Path, recordings: Path, out: Path, workers: int, moh: bool, m
 
 
 @prompts.command("moh-conf")
-@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
-def moh_conf(out: Path) -> None:
+@click.option("--directory", default=None,
+              help="Directory of the class as Asterisk sees it [default: moh/<class>, under astdatadir].")
+def moh_conf(directory: str | None) -> None:
     """Print the musiconhold.conf section for the built class."""
-    click.echo(render_moh_class(MOH_CLASS, (out / "moh" / MOH_CLASS).resolve()), nl=False)
+    click.echo(render_moh_class(MOH_CLASS, directory), nl=False)

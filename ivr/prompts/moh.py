@@ -23,11 +23,16 @@ def default_moh_source() -> Path:
     return asterisk_root() / "usr" / "share" / "asterisk" / "moh"
 
 
-def render_moh_class(class_name: str, directory: Path | str, sort: str = "random") -> str:
+def render_moh_class(
+    class_name: str = MOH_CLASS, directory: Path | str | None = None, sort: str = "random"
+) -> str:
     """The musiconhold.conf section for a files-mode class playing every file in `directory`.
 
+    The default directory, moh/<class>, is relative, which Asterisk resolves against astdatadir:
+    it holds in every instance whose data dir has our out_dir/moh copied to data/moh.
     Asterisk de-duplicates name.wav and name.ulaw in files mode and plays the cheaper format.
     """
+    directory = directory if directory is not None else f"moh/{class_name}"
     return f"[{class_name}]\nmode=files\ndirectory={directory}\nsort={sort}\n"
 
 

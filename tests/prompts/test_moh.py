@@ -15,6 +15,7 @@ def test_render_moh_class():
         "[hotline12333]\nmode=files\ndirectory=/srv/build/moh/hotline12333\nsort=random\n"
     )
     assert "sort=alpha" in render_moh_class("x", "/d", sort="alpha")
+    assert "directory=moh/hotline12333\n" in render_moh_class()  # relative to astdatadir
 
 
 def test_moh_is_converted_incrementally_and_follows_its_sources(tmp_path):
