@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from .build import build_prompts, load_catalog
+from .build import build_prompts, load_catalog, scan_recordings
 from .catalog import CatalogError
 from .moh import MOH_CLASS, build_moh, default_moh_source, render_moh_class
-from .report import MissingPromptsError, render_table
+from .plan import resolve_targets
+from .report import MissingPromptsError, recordings_needed, render_table
 
 DEFAULT_CATALOG = Path("prompts/catalog.yaml")
 DEFAULT_RECORDINGS = Path("prompts/recordings")
@@ -60,3 +61,18 @@ def build(catalog: Path, recordings: Path, out: Path, workers: int, moh: bool, m
 def moh_conf(directory: str | None) -> None:
     """Print the musiconhold.conf section for the built class."""
     click.echo(render_moh_class(MOH_CLASS, directory), nl=False)
+
+
+@prompts.command("todo")
+@click.argument("language")
+@click.option("--catalog", type=click.Path(path_type=Path), default=DEFAULT_CATALOG, show_default=True)
+@click.option("--recordings", type=click.Path(path_type=Path), default=DEFAULT_RECORDINGS, show_default=True)
+def todo(language: str, catalog: Path, recordings: Path) -> None:
+    """List the prompts LANGUAGE still borrows or lacks, with the text to record (tab-separated)."""
+    parsed = load_catalog(catalog)
+    if language not in parsed.languages:
+        raise click.BadParameter(f"not one of {', '.join(parsed.languages)}", param_hint="LANGUAGE")
+    targets = resolve_targets(parsed, scan_recordings(recordings, list(parsed.languages)))
+    for task in recordings_needed(parsed, targets, language):
+        text = task.text or f"(translate) {task.reference or ''}"
+        click.echo(f"{language}/{task.prompt_id}\t{text}")

@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .catalog import Catalog
 from .plan import Kind, Step, Target
 
 COLUMNS = (Kind.RECORDED, Kind.SYNTHESISED, Kind.FALLBACK, Kind.MISSING)
@@ -67,3 +68,23 @@ def render_table(report: BuildReport) -> str:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+@dataclass(frozen=True)
+class RecordingTask:
+    prompt_id: str
+    text: str | None  # the language's own text to read; None: it must be translated first
+    reference: str | None  # the text of the language it currently borrows from, for the translator
+
+
+def recordings_needed(catalog: Catalog, targets: list[Target], language: str) -> list[RecordingTask]:
+    """The prompts `language` still borrows or lacks: the script for a recording session."""
+    return [
+        RecordingTask(
+            t.prompt_id,
+            catalog.prompts[t.prompt_id].text(language).text,
+            catalog.prompts[t.prompt_id].text(t.origin.language).text if t.origin else None,
+        )
+        for t in targets
+        if t.language == language and t.kind in (Kind.FALLBACK, Kind.MISSING)
+    ]

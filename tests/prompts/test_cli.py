@@ -43,3 +43,13 @@ def test_moh_conf_prints_the_section():
     assert result.output == "[hotline12333]\nmode=files\ndirectory=moh/hotline12333\nsort=random\n"
     result = CliRunner().invoke(prompts, ["moh-conf", "--directory", "/srv/moh/x"])
     assert "directory=/srv/moh/x\n" in result.output
+
+
+def test_todo_lists_what_a_language_still_borrows(small):
+    catalog, recordings, _ = small
+    (recordings / "za").mkdir()
+    make_tone(recordings / "za" / "goodbye.wav", seconds=0.6)
+    result = CliRunner().invoke(prompts, ["todo", "za", "--catalog", str(catalog), "--recordings", str(recordings)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["za/welcome\t(translate) 您好，欢迎致电。", "za/yuan\tmaenz"]
+    assert CliRunner().invoke(prompts, ["todo", "fr", "--catalog", str(catalog)]).exit_code == 2
