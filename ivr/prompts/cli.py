@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from .audio import AudioError
 from .build import build_prompts, load_catalog, scan_recordings
 from .catalog import CatalogError
 from .moh import MOH_CLASS, build_moh, default_moh_source, render_moh_class
@@ -44,13 +45,18 @@ def build(catalog: Path, recordings: Path, out: Path, workers: int, moh: bool, m
                                    on_progress=lambda _name: bar.update(1))
         except MissingPromptsError as exc:
             lines = "\n".join(f"  {t.name}" for t in exc.missing)
-            raise click.ClickException(f"{exc.args[0].split(':')[0]}:\n{lines}") from exc
+            raise click.ClickException(f"{exc.summary}:\n{lines}") from exc
+        except (AudioError, ValueError) as exc:  # unreadable or duplicate recording, espeak failure
+            raise click.ClickException(str(exc)) from exc
         bar.update(total - bar.pos)  # up-to-date prompts count as done
     for warning in report.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     click.echo(render_table(report))
     if moh:
-        class_dir = build_moh(moh_source or default_moh_source(), out, MOH_CLASS)
+        try:
+            class_dir = build_moh(moh_source or default_moh_source(), out, MOH_CLASS)
+        except FileNotFoundError as exc:
+            raise click.ClickException(f"{exc} (run `make asterisk`, pass --moh-source or --no-moh)") from exc
         click.echo(f"music on hold class {MOH_CLASS}: {class_dir}")
     click.echo(f"{len(report.built)} rebuilt in {time.monotonic() - started:.1f} s -> {out / 'sounds'}")
 

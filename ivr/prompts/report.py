@@ -16,8 +16,8 @@ class MissingPromptsError(RuntimeError):
 
     def __init__(self, missing: list[Target]):
         self.missing = missing
-        names = ", ".join(t.name for t in missing)
-        super().__init__(f"{len(missing)} prompt(s) missing with no fallback: {names}")
+        self.summary = f"{len(missing)} prompt(s) missing with no fallback"
+        super().__init__(f"{self.summary}: {', '.join(t.name for t in missing)}")
 
 
 @dataclass

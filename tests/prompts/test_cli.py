@@ -53,3 +53,15 @@ def test_todo_lists_what_a_language_still_borrows(small):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == ["za/welcome\t(translate) 您好，欢迎致电。", "za/yuan\tmaenz"]
     assert CliRunner().invoke(prompts, ["todo", "fr", "--catalog", str(catalog)]).exit_code == 2
+
+
+def test_build_reports_a_duplicate_recording_and_absent_music(small, tmp_path):
+    catalog, recordings, out = small
+    base = ["build", "--catalog", str(catalog), "--recordings", str(recordings), "--out", str(out)]
+    no_music = CliRunner().invoke(prompts, base + ["--moh-source", str(tmp_path / "nothing")])
+    assert no_music.exit_code == 1 and "--no-moh" in no_music.output
+    (recordings / "zh").mkdir()
+    make_tone(recordings / "zh" / "welcome.wav", seconds=0.5)
+    make_tone(recordings / "zh" / "welcome.flac", seconds=0.5)
+    duplicate = CliRunner().invoke(prompts, base + ["--no-moh"])
+    assert duplicate.exit_code == 1 and "two recordings for zh/welcome" in duplicate.output
