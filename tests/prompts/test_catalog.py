@@ -122,3 +122,16 @@ def test_a_valid_small_catalog_parses_texts_and_nulls():
     assert catalog.prompts["welcome"].text("zh").text == "您好"
     assert catalog.synthesis_input("za", "welcome") is None
     assert catalog.prompts["welcome"].about == "hi"
+
+
+# espeak-ng's Mandarin reads these polyphones wrongly in the contexts prompts use them:
+# 重 in 重听/重新/重复 as zhòng (not chóng), 处于 as chù, 为 after a noun ("余额为") as wèi.
+MANDARIN_TRAPS = re.compile(r"重|处于|(额|份|数|约)为")
+
+
+def test_mandarin_voice_texts_avoid_misread_polyphones(catalog):
+    for code, lang in catalog.languages.items():
+        if lang.voice and lang.voice.startswith("cmn"):
+            trapped = [pid for pid in catalog.prompts
+                       if MANDARIN_TRAPS.search(catalog.synthesis_input(code, pid) or "")]
+            assert trapped == [], code
