@@ -1,5 +1,6 @@
 """The lockout rule on real databases, with the clock injected through `now`."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -50,3 +51,10 @@ async def test_a_lock_is_per_person(backend, person):
         await backend.verify_pin(person, WRONG, T0 + hour * HOUR)
     other = await backend.identify(parse_id_number("45010219780615103X"))
     assert await backend.verify_pin(other, parse_pin("246813"), T0 + 3 * HOUR) == PinAccepted()
+
+
+async def test_racing_wrong_pins_are_counted_one_by_one(backend, person):
+    outcomes = await asyncio.gather(*(backend.verify_pin(person, WRONG, T0) for _ in range(5)))
+    rejected = sorted(o.attempts_left for o in outcomes if isinstance(o, PinRejected))
+    assert rejected == [1, 2]
+    assert [o for o in outcomes if isinstance(o, PinLocked)] == [PinLocked(T0 + 24 * HOUR)] * 3

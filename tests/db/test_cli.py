@@ -1,0 +1,48 @@
+import asyncio
+from datetime import UTC, datetime
+
+from click.testing import CliRunner
+
+from hotline.db.backend import SqlBackend
+from hotline.db.cli import db
+from hotline.db.migrate import current_revision, head_revision
+from hotline.db.settings import DatabaseSettings
+from ivr.selfservice import PinAccepted, parse_keypad_entry, parse_pin
+
+from .conftest import create_pg_database, drop_pg_database
+
+
+def test_upgrade_then_seed_demo_on_the_embedded_default(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOTLINE_VAR_DIR", str(tmp_path))
+    monkeypatch.delenv("HOTLINE_DATABASE_URL", raising=False)
+    monkeypatch.delenv("HOTLINE_ID_HASH_KEY", raising=False)
+    runner = CliRunner()
+    result = runner.invoke(db, ["upgrade"])
+    assert result.exit_code == 0, result.output
+    assert current_revision(f"sqlite:///{tmp_path}/hotline.db") == head_revision()
+    first, again = runner.invoke(db, ["seed-demo"]), runner.invoke(db, ["seed-demo"])
+    assert "added 4 demo persons" in first.output and "added 0 demo persons" in again.output
+
+    # The hotline, configured the same way, finds the demo person ending in X by keypad.
+    backend = SqlBackend.from_settings(DatabaseSettings())
+    try:
+        async def call():
+            person = await backend.identify(parse_keypad_entry("45010219780615103*#"))
+            return await backend.verify_pin(person, parse_pin("246813"), datetime.now(UTC))
+        assert asyncio.run(call()) == PinAccepted()
+    finally:
+        backend.close()
+
+
+def test_seed_demo_on_postgresql_needs_the_key(monkeypatch):
+    url = create_pg_database()
+    try:
+        monkeypatch.setenv("HOTLINE_DATABASE_URL", url)
+        monkeypatch.delenv("HOTLINE_ID_HASH_KEY", raising=False)
+        refused = CliRunner().invoke(db, ["seed-demo"])
+        assert refused.exit_code != 0
+        monkeypatch.setenv("HOTLINE_ID_HASH_KEY", "cd" * 32)
+        done = CliRunner().invoke(db, ["seed-demo"])
+        assert done.exit_code == 0 and "added 4 demo persons" in done.output, done.output
+    finally:
+        drop_pg_database(url)
