@@ -39,6 +39,7 @@ from ivr.selfservice.reference import new_reference as make_reference
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 DEFAULT_WORKERS = 8
+DEFAULT_POLICY = LockoutPolicy()
 
 
 def utc_now() -> datetime:
@@ -51,7 +52,7 @@ class SqlBackend:
         engine: Engine,
         id_hash_key: bytes,
         *,
-        policy: LockoutPolicy = LockoutPolicy(),
+        policy: LockoutPolicy = DEFAULT_POLICY,
         timeout: float = 3.0,
         clock: Callable[[], datetime] = utc_now,
         new_reference: Callable[[datetime], str] = make_reference,
@@ -64,11 +65,14 @@ class SqlBackend:
         self._timeout = timeout
         self._clock = clock
         self._new_reference = new_reference
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="selfservice-db")
+        self._executor = ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix="selfservice-db"
+        )
 
     @classmethod
-    def from_url(cls, url: str | URL, *, id_hash_key: bytes, workers: int = DEFAULT_WORKERS,
-                 **options) -> SqlBackend:  # type: ignore[no-untyped-def]
+    def from_url(
+        cls, url: str | URL, *, id_hash_key: bytes, workers: int = DEFAULT_WORKERS, **options
+    ) -> SqlBackend:  # type: ignore[no-untyped-def]
         return cls(make_engine(url, pool_size=workers), id_hash_key, workers=workers, **options)
 
     @classmethod
@@ -115,7 +119,9 @@ class SqlBackend:
     ) -> LossReport:
         report = await self._transaction(
             "report_card_lost",
-            lambda s: store.report_card_lost(s, card, caller_number, channel, now, self._new_reference),
+            lambda s: store.report_card_lost(
+                s, card, caller_number, channel, now, self._new_reference
+            ),
         )
         if report is None:
             raise CardNotReportable("this card cannot be reported lost by phone")

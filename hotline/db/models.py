@@ -61,16 +61,26 @@ class InsuranceAccount(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
     kind: Mapped[AccountKind] = mapped_column(
-        Enum(AccountKind, name="account_kind", native_enum=False, create_constraint=True,
-             length=16, values_callable=_values)
+        Enum(
+            AccountKind,
+            name="account_kind",
+            native_enum=False,
+            create_constraint=True,
+            length=16,
+            values_callable=_values,
+        )
     )
     balance_fen: Mapped[int] = mapped_column(BigInteger)
     last_contribution_month: Mapped[date | None]  # first day of that month
     updated_at: Mapped[datetime]
 
 
-Index("uq_insurance_accounts_person_kind", InsuranceAccount.person_id, InsuranceAccount.kind,
-      unique=True)
+Index(
+    "uq_insurance_accounts_person_kind",
+    InsuranceAccount.person_id,
+    InsuranceAccount.kind,
+    unique=True,
+)
 
 
 class SocialSecurityCard(Base):
@@ -81,8 +91,14 @@ class SocialSecurityCard(Base):
     card_number: Mapped[str] = mapped_column(String(32), unique=True)
     masked_number: Mapped[str] = mapped_column(String(32))
     status: Mapped[CardStatus] = mapped_column(
-        Enum(CardStatus, name="card_status", native_enum=False, create_constraint=True,
-             length=20, values_callable=_values)
+        Enum(
+            CardStatus,
+            name="card_status",
+            native_enum=False,
+            create_constraint=True,
+            length=20,
+            values_callable=_values,
+        )
     )
     issued_on: Mapped[date]
     status_changed_at: Mapped[datetime]

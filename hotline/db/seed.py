@@ -52,16 +52,48 @@ class DemoPerson:
 
 
 DEMO_PERSONS = (
-    DemoPerson("450102199003071238", "135790", 1234560, 345606, date(2026, 10, 1),
-               (DemoCard("G20190011", CardStatus.ACTIVE, date(2019, 5, 20)),)),
-    DemoPerson("45010219780615103X", "246813", 8765432, 1205, date(2026, 9, 1),
-               (DemoCard("G20180427", CardStatus.ACTIVE, date(2018, 4, 27)),)),
-    DemoPerson("450305200108153673", "975310", None, 50, date(2025, 12, 1),
-               (DemoCard("G20200815", CardStatus.TEMPORARILY_LOST, date(2020, 8, 15),
-                         loss_reference="261101000014"),)),
-    DemoPerson("450203197202294533", "802467", 0, 100000, date(2026, 10, 1),
-               (DemoCard("G20120229", CardStatus.CANCELLED, date(2012, 2, 29)),
-                DemoCard("G20210309", CardStatus.ACTIVE, date(2021, 3, 9)))),
+    DemoPerson(
+        "450102199003071238",
+        "135790",
+        1234560,
+        345606,
+        date(2026, 10, 1),
+        (DemoCard("G20190011", CardStatus.ACTIVE, date(2019, 5, 20)),),
+    ),
+    DemoPerson(
+        "45010219780615103X",
+        "246813",
+        8765432,
+        1205,
+        date(2026, 9, 1),
+        (DemoCard("G20180427", CardStatus.ACTIVE, date(2018, 4, 27)),),
+    ),
+    DemoPerson(
+        "450305200108153673",
+        "975310",
+        None,
+        50,
+        date(2025, 12, 1),
+        (
+            DemoCard(
+                "G20200815",
+                CardStatus.TEMPORARILY_LOST,
+                date(2020, 8, 15),
+                loss_reference="261101000014",
+            ),
+        ),
+    ),
+    DemoPerson(
+        "450203197202294533",
+        "802467",
+        0,
+        100000,
+        date(2026, 10, 1),
+        (
+            DemoCard("G20120229", CardStatus.CANCELLED, date(2012, 2, 29)),
+            DemoCard("G20210309", CardStatus.ACTIVE, date(2021, 3, 9)),
+        ),
+    ),
 )
 # The demo lost card was reported on this date (the reference's date prefix, Beijing time).
 DEMO_LOSS_REPORTED_AT = datetime(2026, 11, 1, 1, 30, tzinfo=UTC)
@@ -96,21 +128,41 @@ def seed_demo(
 
 
 def _person(demo: DemoPerson, digest: str, now: datetime, pin_cost: int) -> Person:
-    person = Person(id_digest=digest, masked_id=mask(demo.id_number),
-                    pin_hash=hash_pin(demo.pin, n=pin_cost), created_at=now)
-    for kind, balance in ((AccountKind.PENSION, demo.pension_fen), (AccountKind.MEDICAL, demo.medical_fen)):
+    person = Person(
+        id_digest=digest,
+        masked_id=mask(demo.id_number),
+        pin_hash=hash_pin(demo.pin, n=pin_cost),
+        created_at=now,
+    )
+    for kind, balance in (
+        (AccountKind.PENSION, demo.pension_fen),
+        (AccountKind.MEDICAL, demo.medical_fen),
+    ):
         if balance is not None:
-            person.accounts.append(InsuranceAccount(
-                kind=kind, balance_fen=balance,
-                last_contribution_month=demo.last_contribution, updated_at=now,
-            ))
+            person.accounts.append(
+                InsuranceAccount(
+                    kind=kind,
+                    balance_fen=balance,
+                    last_contribution_month=demo.last_contribution,
+                    updated_at=now,
+                )
+            )
     for card in demo.cards:
-        row = SocialSecurityCard(card_number=card.number, masked_number=mask_card_number(card.number),
-                                 status=card.status, issued_on=card.issued_on, status_changed_at=now)
+        row = SocialSecurityCard(
+            card_number=card.number,
+            masked_number=mask_card_number(card.number),
+            status=card.status,
+            issued_on=card.issued_on,
+            status_changed_at=now,
+        )
         if card.loss_reference is not None:
-            row.loss_reports.append(CardLossReport(
-                reference=card.loss_reference, reported_at=DEMO_LOSS_REPORTED_AT,
-                caller_number="07710000000", channel="ivr",
-            ))
+            row.loss_reports.append(
+                CardLossReport(
+                    reference=card.loss_reference,
+                    reported_at=DEMO_LOSS_REPORTED_AT,
+                    caller_number="07710000000",
+                    channel="ivr",
+                )
+            )
         person.cards.append(row)
     return person

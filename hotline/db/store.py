@@ -50,8 +50,14 @@ class StaleKey(LookupError):
 def append_audit(session: Session, entry: AuditEntry) -> None:
     session.add(
         AuditEvent(
-            at=entry.at, action=entry.action, outcome=entry.outcome, person=entry.person,
-            card=entry.card, caller=entry.caller, channel=entry.channel, detail=entry.detail,
+            at=entry.at,
+            action=entry.action,
+            outcome=entry.outcome,
+            person=entry.person,
+            card=entry.card,
+            caller=entry.caller,
+            channel=entry.channel,
+            detail=entry.detail,
         )
     )
 
@@ -77,14 +83,16 @@ def record_pin_check(
     transaction). The first statement updates the person's row, which serialises concurrent
     checks for that person on PostgreSQL (row lock) and SQLite (write lock) alike."""
     person_id = int(person.key)
-    touched = session.execute(
-        update(Person).where(Person.id == person_id).values(pin_checked_at=now)
-    ).rowcount
-    if not touched:
+    touched = session.scalar(
+        update(Person).where(Person.id == person_id).values(pin_checked_at=now).returning(Person.id)
+    )
+    if touched is None:
         raise StaleKey("person")
     outcome: PinOutcome
     lock_ends = session.scalars(
-        select(Lockout.locked_until).where(Lockout.person_id == person_id, Lockout.locked_until > now)
+        select(Lockout.locked_until).where(
+            Lockout.person_id == person_id, Lockout.locked_until > now
+        )
     )
     held = lock_in_force(lock_ends, now)
     if held is not None:
@@ -138,7 +146,9 @@ def current_card(session: Session, person: InsuredPerson, now: datetime) -> Card
         .order_by(SocialSecurityCard.issued_on.desc(), SocialSecurityCard.id.desc())
     ).all()
     # The latest card still in use; only if every card is cancelled, the latest of those.
-    row = next((c for c in cards if c.status is not CardStatus.CANCELLED), cards[0] if cards else None)
+    row = next(
+        (c for c in cards if c.status is not CardStatus.CANCELLED), cards[0] if cards else None
+    )
     card = _card_record(session, row) if row is not None else None
     outcome = card.status.value if card is not None else "no_card"
     append_audit(session, audit_entry("get_card", outcome, now, person=person, card=card))
@@ -157,33 +167,57 @@ def report_card_lost(
     raises then, after this transaction has committed its audit entry)."""
     card_id = int(card.key)
     # Conditional update first: of two racing reports exactly one sees the card active.
-    blocked = session.execute(
+    blocked = session.scalar(
         update(SocialSecurityCard)
         .where(SocialSecurityCard.id == card_id, SocialSecurityCard.status == CardStatus.ACTIVE)
         .values(status=CardStatus.TEMPORARILY_LOST, status_changed_at=now)
-    ).rowcount
-    note = {"caller_number": caller_number, "channel": channel}
-    if blocked:
+        .returning(SocialSecurityCard.id)
+    )
+
+    def audit(outcome: str) -> None:
+        entry = audit_entry(
+            "report_card_lost",
+            outcome,
+            now,
+            card=card,
+            caller_number=caller_number,
+            channel=channel,
+        )
+        append_audit(session, entry)
+
+    if blocked is not None:
         reference = _unused_reference(session, now, new_reference)
-        session.add(CardLossReport(card_id=card_id, reference=reference, reported_at=now, **note))
-        append_audit(session, audit_entry("report_card_lost", "blocked", now, card=card, **note))
+        session.add(
+            CardLossReport(
+                card_id=card_id,
+                reference=reference,
+                reported_at=now,
+                caller_number=caller_number,
+                channel=channel,
+            )
+        )
+        audit("blocked")
         return LossReport(reference, now, already_reported=False)
     earlier = _latest_report(session, card_id)
     if earlier is None:
         if session.get(SocialSecurityCard, card_id) is None:
             raise StaleKey("card")
-        append_audit(session, audit_entry("report_card_lost", "not_reportable", now, card=card, **note))
+        audit("not_reportable")
         return None
-    append_audit(session, audit_entry("report_card_lost", "already_reported", now, card=card, **note))
+    audit("already_reported")
     return LossReport(earlier.reference, earlier.reported_at, already_reported=True)
 
 
-def _unused_reference(session: Session, now: datetime, new_reference: Callable[[datetime], str]) -> str:
+def _unused_reference(
+    session: Session, now: datetime, new_reference: Callable[[datetime], str]
+) -> str:
     # Five random digits a day: collisions are rare but possible, so look before using one.
     # (The unique constraint still guards the race between the look and the insert.)
     for _ in range(20):
         candidate = new_reference(now)
-        taken = session.scalar(select(CardLossReport.id).where(CardLossReport.reference == candidate))
+        taken = session.scalar(
+            select(CardLossReport.id).where(CardLossReport.reference == candidate)
+        )
         if taken is None:
             return candidate
     raise RuntimeError("no unused loss-report reference found")

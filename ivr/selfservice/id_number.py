@@ -45,7 +45,7 @@ def check_character(first17: str) -> str:
     """The ISO 7064 MOD 11-2 check character for seventeen digits."""
     if len(first17) != LENGTH - 1 or not first17.isascii() or not first17.isdigit():
         raise ValueError("the check character is defined over exactly 17 digits")
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
     return _CHECK_CHARACTERS[total % 11]
 
 

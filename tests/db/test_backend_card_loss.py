@@ -38,7 +38,11 @@ async def test_report_blocks_the_card_and_returns_a_reference(backend, seeded_ur
     assert (loss.caller_number, loss.channel, loss.reported_at) == ("13812345678", "ivr", NOW)
     audit = rows(seeded_url, AuditEvent)[-1]
     assert (audit.action, audit.outcome, audit.card, audit.caller) == (
-        "report_card_lost", "blocked", "*****0011", "138****5678")
+        "report_card_lost",
+        "blocked",
+        "*****0011",
+        "138****5678",
+    )
 
     status = await card_of(backend, "450102199003071238")
     assert (status.status, status.loss_reference) == (CardStatus.TEMPORARILY_LOST, report.reference)
@@ -48,7 +52,11 @@ async def test_second_report_returns_the_first_reference(backend, seeded_url):
     card = await card_of(backend, "45010219780615103X")
     first = await backend.report_card_lost(card, "13812345678", "ivr", NOW)
     again = await backend.report_card_lost(card, "13900001111", "ivr", NOW.replace(hour=20))
-    assert (again.reference, again.reported_at, again.already_reported) == (first.reference, NOW, True)
+    assert (again.reference, again.reported_at, again.already_reported) == (
+        first.reference,
+        NOW,
+        True,
+    )
     assert len([r for r in rows(seeded_url, CardLossReport) if r.reference == first.reference]) == 1
     assert rows(seeded_url, AuditEvent)[-1].outcome == "already_reported"
 
@@ -70,10 +78,14 @@ async def test_racing_reports_block_once(backend, seeded_url):
 
 async def test_a_cancelled_card_without_a_phone_report_is_not_reportable(backend, seeded_url):
     card = await card_of(backend, "450203197202294533")
-    cancelled = next(r for r in rows(seeded_url, SocialSecurityCard) if r.card_number == "G20120229")
+    cancelled = next(
+        r for r in rows(seeded_url, SocialSecurityCard) if r.card_number == "G20120229"
+    )
     with pytest.raises(CardNotReportable):
         await backend.report_card_lost(
             card.__class__(str(cancelled.id), "*****0229", "0229", CardStatus.CANCELLED, None),
-            "13812345678", "ivr", NOW,
+            "13812345678",
+            "ivr",
+            NOW,
         )
     assert rows(seeded_url, AuditEvent)[-1].outcome == "not_reportable"

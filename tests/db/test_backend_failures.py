@@ -44,7 +44,9 @@ def database_stops_answering(url):
     admin.dispose()
 
 
-async def test_database_failure_is_backend_unavailable_and_recovers(seeded_url, id_hash_key, caplog):
+async def test_database_failure_is_backend_unavailable_and_recovers(
+    seeded_url, id_hash_key, caplog
+):
     backend = SqlBackend.from_url(seeded_url, id_hash_key=id_hash_key, timeout=0.5, workers=2)
     try:
         person = await backend.identify(DEMO)
@@ -57,7 +59,11 @@ async def test_database_failure_is_backend_unavailable_and_recovers(seeded_url, 
         assert (await backend.get_balances(person)).pension is not None
     finally:
         backend.close()
-    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING and "get_balances" in r.getMessage()]
+    warnings = [
+        r
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and "get_balances" in r.getMessage()
+    ]
     assert warnings, "the failure was not logged"
 
 

@@ -41,7 +41,11 @@ async def test_identify_unknown_number_is_none_and_audited(backend, seeded_url):
     unknown = parse_id_number("11010519491231002X")
     assert await backend.identify(unknown) is None
     last = audit_rows(seeded_url)[-1]
-    assert (last.action, last.outcome, last.person) == ("identify", "not_found", "1101**********002X")
+    assert (last.action, last.outcome, last.person) == (
+        "identify",
+        "not_found",
+        "1101**********002X",
+    )
 
 
 async def test_balances_in_fen_with_last_contribution_month(backend, seeded_url):
@@ -59,7 +63,11 @@ async def test_balances_in_fen_with_last_contribution_month(backend, seeded_url)
 async def test_current_card_skips_a_cancelled_one(backend):
     person = await backend.identify(parse_id_number("450203197202294533"))
     card = await backend.get_card(person)
-    assert (card.status, card.masked_number, card.last_digits) == (CardStatus.ACTIVE, "*****0309", "0309")
+    assert (card.status, card.masked_number, card.last_digits) == (
+        CardStatus.ACTIVE,
+        "*****0309",
+        "0309",
+    )
 
 
 async def test_a_phone_reported_card_shows_its_reference(backend):
@@ -72,8 +80,16 @@ async def test_a_phone_reported_card_shows_its_reference(backend):
 async def test_flows_append_their_own_audit_entries(backend, seeded_url):
     person = await backend.identify(parse_id_number("450102199003071238"))
     at = datetime(2026, 11, 22, 19, 0, tzinfo=UTC)
-    await backend.audit(audit_entry("transfer_agent", "locked", at, person=person,
-                                    caller_number="13812345678", channel="ivr"))
+    await backend.audit(
+        audit_entry(
+            "transfer_agent",
+            "locked",
+            at,
+            person=person,
+            caller_number="13812345678",
+            channel="ivr",
+        )
+    )
     last = audit_rows(seeded_url)[-1]
     assert (last.action, last.outcome, last.at) == ("transfer_agent", "locked", at)
     assert (last.person, last.caller) == ("4501**********1238", "138****5678")

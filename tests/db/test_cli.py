@@ -26,9 +26,11 @@ def test_upgrade_then_seed_demo_on_the_embedded_default(tmp_path, monkeypatch):
     # The hotline, configured the same way, finds the demo person ending in X by keypad.
     backend = SqlBackend.from_settings(DatabaseSettings())
     try:
+
         async def call():
             person = await backend.identify(parse_keypad_entry("45010219780615103*#"))
             return await backend.verify_pin(person, parse_pin("246813"), datetime.now(UTC))
+
         assert asyncio.run(call()) == PinAccepted()
     finally:
         backend.close()

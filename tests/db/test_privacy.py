@@ -30,7 +30,8 @@ def dump_tables(url) -> str:
     engine = make_engine(url)
     with engine.connect() as connection:
         text = "\n".join(
-            repr(row) for table in Base.metadata.sorted_tables
+            repr(row)
+            for table in Base.metadata.sorted_tables
             for row in connection.execute(select(table))
         )
     engine.dispose()
@@ -43,8 +44,12 @@ async def exercise_every_operation(backend) -> list[object]:
         person = await backend.identify(parse_keypad_entry(demo.id_number.replace("X", "*") + "#"))
         seen.append(person)
         for hour in range(2):
-            seen.append(await backend.verify_pin(person, parse_pin("000000"), NOW + timedelta(hours=hour)))
-        seen.append(await backend.verify_pin(person, parse_pin(demo.pin + "#"), NOW + timedelta(hours=3)))
+            seen.append(
+                await backend.verify_pin(person, parse_pin("000000"), NOW + timedelta(hours=hour))
+            )
+        seen.append(
+            await backend.verify_pin(person, parse_pin(demo.pin + "#"), NOW + timedelta(hours=3))
+        )
         seen.append(await backend.get_balances(person))
         card = await backend.get_card(person)
         seen.append(card)
@@ -69,7 +74,8 @@ async def test_no_full_id_number_or_pin_is_stored_or_logged(database_url, id_has
     if make_url(database_url).get_backend_name() == "sqlite":
         # The raw file and its write-ahead log, not only what SELECT shows.
         stored += "".join(
-            path.read_bytes().decode("latin-1") for path in Path(database).parent.glob("hotline.db*")
+            path.read_bytes().decode("latin-1")
+            for path in Path(database).parent.glob("hotline.db*")
         )
     returned = "\n".join(repr(item) for item in seen)
     # The haystacks are real: masked forms and the SQL did get there.

@@ -30,10 +30,14 @@ def test_three_wrong_pins_spread_over_more_than_a_day_do_not_lock():
 
 
 def test_policy_is_configurable():
-    policy = LockoutPolicy(max_failures=5, window=2 * HOURS, lock_duration=30 * timedelta(minutes=1))
+    policy = LockoutPolicy(
+        max_failures=5, window=2 * HOURS, lock_duration=30 * timedelta(minutes=1)
+    )
     failures = [T0 + i * timedelta(minutes=10) for i in range(5)]
     assert after_wrong_pin(policy, failures[:4], failures[3]) == PinRejected(1)
-    assert after_wrong_pin(policy, failures, failures[4]) == PinLocked(failures[4] + 30 * timedelta(minutes=1))
+    assert after_wrong_pin(policy, failures, failures[4]) == PinLocked(
+        failures[4] + 30 * timedelta(minutes=1)
+    )
 
 
 def test_failures_in_the_future_of_now_are_not_counted():
@@ -48,7 +52,9 @@ def test_lock_in_force_until_its_end():
     assert lock_in_force([], T0) is None
 
 
-@pytest.mark.parametrize("kwargs", [{"max_failures": 0}, {"window": timedelta(0)}, {"lock_duration": -HOURS}])
+@pytest.mark.parametrize(
+    "kwargs", [{"max_failures": 0}, {"window": timedelta(0)}, {"lock_duration": -HOURS}]
+)
 def test_nonsense_policies_are_refused(kwargs):
     with pytest.raises(ValueError):
         LockoutPolicy(**kwargs)

@@ -3,7 +3,14 @@ from datetime import UTC, datetime
 import pytest
 
 from ivr.selfservice.audit import audit_entry, mask_phone
-from ivr.selfservice.records import AccountBalance, Balances, Card, CardStatus, InsuredPerson, YearMonth
+from ivr.selfservice.records import (
+    AccountBalance,
+    Balances,
+    Card,
+    CardStatus,
+    InsuredPerson,
+    YearMonth,
+)
 
 
 def test_mask_phone():
@@ -17,10 +24,19 @@ def test_audit_entry_masks_the_caller_and_uses_masked_ids():
     person = InsuredPerson("7", "4501**********1238")
     card = Card("3", "*****5678", "5678", CardStatus.ACTIVE, None)
     entry = audit_entry(
-        "report_card_lost", "blocked", datetime(2026, 11, 22, tzinfo=UTC),
-        person=person, card=card, caller_number="13812345678", channel="ivr",
+        "report_card_lost",
+        "blocked",
+        datetime(2026, 11, 22, tzinfo=UTC),
+        person=person,
+        card=card,
+        caller_number="13812345678",
+        channel="ivr",
     )
-    assert (entry.person, entry.card, entry.caller) == ("4501**********1238", "*****5678", "138****5678")
+    assert (entry.person, entry.card, entry.caller) == (
+        "4501**********1238",
+        "*****5678",
+        "138****5678",
+    )
 
 
 def test_audit_entry_refuses_naive_times():

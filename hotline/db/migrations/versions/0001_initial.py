@@ -26,7 +26,8 @@ def _id() -> sa.Column:
 
 def _person(table: str) -> sa.Column:
     return sa.Column(
-        "person_id", sa.Integer(),
+        "person_id",
+        sa.Integer(),
         sa.ForeignKey("persons.id", ondelete="CASCADE", name=op.f(f"fk_{table}_person_id_persons")),
         nullable=False,
     )
@@ -50,18 +51,30 @@ def upgrade() -> None:
         _person("insurance_accounts"),
         sa.Column(
             "kind",
-            sa.Enum("pension", "medical", name="account_kind", native_enum=False,
-                    create_constraint=True, length=16),
+            sa.Enum(
+                "pension",
+                "medical",
+                name="account_kind",
+                native_enum=False,
+                create_constraint=True,
+                length=16,
+            ),
             nullable=False,
         ),
         sa.Column("balance_fen", sa.BigInteger(), nullable=False),
         sa.Column("last_contribution_month", sa.Date(), nullable=True),
         sa.Column("updated_at", UTC_TIME, nullable=False),
-        sa.CheckConstraint("balance_fen >= 0", name=op.f("ck_insurance_accounts_balance_not_negative")),
+        sa.CheckConstraint(
+            "balance_fen >= 0", name=op.f("ck_insurance_accounts_balance_not_negative")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_insurance_accounts")),
     )
-    op.create_index("uq_insurance_accounts_person_kind", "insurance_accounts",
-                    ["person_id", "kind"], unique=True)
+    op.create_index(
+        "uq_insurance_accounts_person_kind",
+        "insurance_accounts",
+        ["person_id", "kind"],
+        unique=True,
+    )
     op.create_table(
         "cards",
         _id(),
@@ -70,8 +83,16 @@ def upgrade() -> None:
         sa.Column("masked_number", sa.String(32), nullable=False),
         sa.Column(
             "status",
-            sa.Enum("active", "temporarily_lost", "lost", "cancelled", name="card_status",
-                    native_enum=False, create_constraint=True, length=20),
+            sa.Enum(
+                "active",
+                "temporarily_lost",
+                "lost",
+                "cancelled",
+                name="card_status",
+                native_enum=False,
+                create_constraint=True,
+                length=20,
+            ),
             nullable=False,
         ),
         sa.Column("issued_on", sa.Date(), nullable=False),
@@ -88,8 +109,12 @@ def upgrade() -> None:
         sa.Column("reported_at", UTC_TIME, nullable=False),
         sa.Column("caller_number", sa.String(32), nullable=False),
         sa.Column("channel", sa.String(64), nullable=False),
-        sa.ForeignKeyConstraint(["card_id"], ["cards.id"], ondelete="CASCADE",
-                                name=op.f("fk_loss_reports_card_id_cards")),
+        sa.ForeignKeyConstraint(
+            ["card_id"],
+            ["cards.id"],
+            ondelete="CASCADE",
+            name=op.f("fk_loss_reports_card_id_cards"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_loss_reports")),
         sa.UniqueConstraint("reference", name=op.f("uq_loss_reports_reference")),
     )
@@ -128,6 +153,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("audit_events", "lockouts", "pin_failures", "loss_reports", "cards",
-                  "insurance_accounts", "persons"):
+    for table in (
+        "audit_events",
+        "lockouts",
+        "pin_failures",
+        "loss_reports",
+        "cards",
+        "insurance_accounts",
+        "persons",
+    ):
         op.drop_table(table)
