@@ -30,7 +30,7 @@ def dialplan() -> None:
 @dialplan.command("check")
 @config_option
 @catalog_option
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, help="Write the rendered files here instead of printing them.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, help="Write the rendered files here (removing other versions' files) instead of printing them.")
 @click.option("--quiet", is_flag=True, help="Print only problems, not the dialplan.")
 def check(config_path: Path, catalog_path: Path, out_dir: Path | None, quiet: bool) -> None:
     """Validate the configuration and render its dialplan; exit 1 on any error."""
@@ -43,7 +43,7 @@ def check(config_path: Path, catalog_path: Path, out_dir: Path | None, quiet: bo
         sys.exit(1)
     files = render_dialplan(config)
     if out_dir is not None:
-        for path in write_rendered(files, out_dir):
+        for path in write_rendered(files, out_dir, prune_versions=True):
             click.echo(f"wrote {path}", err=True)
     elif not quiet:
         for name, text in sorted(files.items()):

@@ -15,7 +15,7 @@ from ivr.menu.graph import back_target
 from ivr.menu.models import Action, HotlineConfig, Menu
 
 
-def render_menu(config: HotlineConfig, menu_id: str) -> list[str]:
+def render_menu(config: HotlineConfig, version: str, menu_id: str) -> list[str]:
     menu = config.menus[menu_id]
     business = menu.business or config.defaults.business
     enter = [
@@ -26,45 +26,45 @@ def render_menu(config: HotlineConfig, menu_id: str) -> list[str]:
     ]
     if menu.is_announcement:
         # Playback, not Background: a key pressed here would find no extension to go to.
-        steps = enter + [f"Playback({menu.prompt})"] + action_steps(config, menu.next, "announcement")
-        return [f"[{names.menu_context(menu_id)}]", *_describe(config, menu_id, menu), *extension("s", steps)]
+        steps = enter + [f"Playback({menu.prompt})"] + action_steps(config, version, menu.next, "announcement")
+        return [f"[{names.menu_context(version, menu_id)}]", *_describe(config, menu_id, menu), *extension("s", steps)]
     timeout = config.timeout_of(menu)
-    lines = [f"[{names.menu_context(menu_id)}]", *_describe(config, menu_id, menu)]
+    lines = [f"[{names.menu_context(version, menu_id)}]", *_describe(config, menu_id, menu)]
     lines += extension("s", enter + [f"(prompt)Background({menu.prompt})", f"WaitExten({timeout})"])
     for key, action in menu.keys.items():
         event = user_event(names.EVENT_KEY, ("Menu", menu_id), ("Key", key), ("Action", action.kind), ("Target", _target(action)))
-        lines += extension(key, [event] + action_steps(config, action, "key"))
-    lines += _global_keys(config, menu_id)
-    lines += _invalid_and_silence(config, menu_id, menu)
+        lines += extension(key, [event] + action_steps(config, version, action, "key"))
+    lines += _global_keys(config, version, menu_id)
+    lines += _invalid_and_silence(config, version, menu_id, menu)
     return lines
 
 
-def action_steps(config: HotlineConfig, action: Action, reason: str) -> list[str]:
+def action_steps(config: HotlineConfig, version: str, action: Action, reason: str) -> list[str]:
     """What a key, silence or an announcement's end does, as dialplan steps."""
-    steps = []
+    steps, to_agent = [], names.to_agent_context(version)
     if action.dialect:
         steps += [set_inherited(names.DIALECT, action.dialect), f"Set(CHANNEL(language)={config.dialects[action.dialect].language})"]
     if action.goto:
-        return steps + [f"Goto({names.menu_context(action.goto)},s,1)"]
+        return steps + [f"Goto({names.menu_context(version, action.goto)},s,1)"]
     if action.self_service:
         result = var(names.FLOW_RESULT)
         return steps + [
-            f"Gosub({names.flow_context(action.self_service)},s,1)",
+            f"Gosub({names.flow_context(version, action.self_service)},s,1)",
             f'GotoIf($["{result}" = "done"]?s,1)',  # back to this menu: there may be more to do
-            f'GotoIf($["{result}" = "agent"]?{names.TO_AGENT_CONTEXT},flow-agent,1)',
-            f"Goto({names.TO_AGENT_CONTEXT},flow-failed,1)",
+            f'GotoIf($["{result}" = "agent"]?{to_agent},flow-agent,1)',
+            f"Goto({to_agent},flow-failed,1)",
         ]
-    return steps + [f"Goto({names.TO_AGENT_CONTEXT},{reason},1)"]
+    return steps + [f"Goto({to_agent},{reason},1)"]
 
 
-def _global_keys(config: HotlineConfig, menu_id: str) -> list[str]:
-    keys = config.global_keys
+def _global_keys(config: HotlineConfig, version: str, menu_id: str) -> list[str]:
+    keys, to_agent = config.global_keys, names.to_agent_context(version)
     back = back_target(config, menu_id)
     agent = user_event(names.EVENT_KEY, ("Menu", menu_id), ("Key", keys.agent), ("Action", "agent"), ("Target", "agent"))
-    lines = extension(keys.agent, [agent, f"Goto({names.TO_AGENT_CONTEXT},key,1)"])
+    lines = extension(keys.agent, [agent, f"Goto({to_agent},key,1)"])
     if back:
         event = user_event(names.EVENT_KEY, ("Menu", menu_id), ("Key", keys.back), ("Action", "back"), ("Target", back))
-        lines += extension(keys.back, [event, f"Goto({names.menu_context(back)},s,1)"])
+        lines += extension(keys.back, [event, f"Goto({names.menu_context(version, back)},s,1)"])
     else:  # the first menu a caller hears has nothing before it: * repeats it
         event = user_event(names.EVENT_KEY, ("Menu", menu_id), ("Key", keys.back), ("Action", "repeat"), ("Target", menu_id))
         lines += extension(keys.back, [event, "Goto(s,prompt)"])
@@ -72,18 +72,18 @@ def _global_keys(config: HotlineConfig, menu_id: str) -> list[str]:
     return lines + extension(keys.repeat, [event, "Goto(s,prompt)"])
 
 
-def _invalid_and_silence(config: HotlineConfig, menu_id: str, menu: Menu) -> list[str]:
-    retries = config.retries_of(menu)
+def _invalid_and_silence(config: HotlineConfig, version: str, menu_id: str, menu: Menu) -> list[str]:
+    retries, to_agent = config.retries_of(menu), names.to_agent_context(version)
     tries = var(names.TRIES)
     count = f"Set({names.TRIES}=$[{tries} + 1])"
-    give_up = f"GotoIf($[{tries} > {retries}]?{names.TO_AGENT_CONTEXT},retries,1)"
+    give_up = f"GotoIf($[{tries} > {retries}]?{to_agent},retries,1)"
     # Only the first character: a caller typing an ID number at a menu must not end up in events.
     invalid = user_event(names.EVENT_INVALID_KEY, ("Menu", menu_id), ("Key", "${INVALID_EXTEN:0:1}"), ("Attempt", tries))
     lines = extension("i", [count, invalid, give_up, f"Background({config.defaults.invalid_key_prompt})", "Goto(s,prompt)"])
     if menu.on_timeout:
         action = menu.on_timeout
         event = user_event(names.EVENT_TIMEOUT, ("Menu", menu_id), ("Attempt", "0"), ("Action", action.kind), ("Target", _target(action)))
-        return lines + extension("t", [event] + action_steps(config, action, "timeout"))
+        return lines + extension("t", [event] + action_steps(config, version, action, "timeout"))
     silence = user_event(names.EVENT_TIMEOUT, ("Menu", menu_id), ("Attempt", tries), ("Action", "replay"), ("Target", menu_id))
     return lines + extension("t", [count, silence, give_up, f"Background({config.defaults.no_input_prompt})", "Goto(s,prompt)"])
 
@@ -118,7 +118,7 @@ def _target(action: Action) -> str:
     return action.goto or action.self_service or "agent"
 
 
-def render_flow(flow_id: str, agi_script: str) -> list[str]:
+def render_flow(version: str, flow_id: str, agi_script: str) -> list[str]:
     result = var(names.FLOW_RESULT)
     steps = [
         f"Set({names.FLOW_RESULT}=)",
@@ -132,7 +132,7 @@ def render_flow(flow_id: str, agi_script: str) -> list[str]:
         "Return()",
     ]
     return [
-        f"[{names.flow_context(flow_id)}]",
+        f"[{names.flow_context(version, flow_id)}]",
         comment(f"Self-service flow '{flow_id}': FastAGI script {agi_script}, args dialect, business, call id."),
         comment(f"The script sets {names.FLOW_RESULT}: done (back to the menu) or agent (caller wants a person)."),
         comment("Anything else, or the AGI failing, counts as failed: the caller goes to an agent."),

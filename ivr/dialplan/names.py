@@ -3,12 +3,13 @@ and the service that follows calls through AMI. One home, so no side spells them
 """
 from __future__ import annotations
 
-# Contexts rendered from the config.
-ENTRY_CONTEXT = "hotline-entry"  # exten s, and each of entry.numbers (12333)
-TO_AGENT_CONTEXT = "hotline-to-agent"  # exten = reason; emits HotlineToAgent, then AGENT_CONTEXT
-HANGUP_CONTEXT = "hotline-hangup"  # hangup handler: emits HotlineCallEnd
-MENU_CONTEXT_PREFIX = "hotline-menu-"  # + menu id
-FLOW_CONTEXT_PREFIX = "hotline-flow-"  # + self-service flow id; Gosub, returns HOTLINE_FLOW_RESULT
+# Contexts rendered from the config. Everything a call runs after entry lives in contexts
+# named after the config version (hotline-v<version>-...), in a file of their own: a reload
+# loads the new version beside the old one, so a caller already in a menu finishes on the
+# menu they started with, and only new calls (through hotline-entry) get the new version.
+ENTRY_CONTEXT = "hotline-entry"  # exten s, and each of entry.numbers (12333); stable name
+ENTRY_FILE = "hotline-entry.conf"
+VERSION_FILE_GLOB = "hotline-v*.conf"
 
 # Hand-written contexts the rendered dialplan calls (dialplans/*.conf).
 AGENT_CONTEXT = "hotline-agent"  # Gosub(hotline-agent,s,1(dialect,business))
@@ -39,12 +40,31 @@ EVENT_SELF_SERVICE = "HotlineSelfService"  # CallID, Menu, Flow, Result (done|ag
 EVENT_TO_AGENT = "HotlineToAgent"  # CallID, Menu, Dialect, Business, Reason
 EVENT_CALL_END = "HotlineCallEnd"  # CallID, Menu
 
-GENERATED_FILE = "hotline.conf"  # rendered into dialplans/generated/
 
 
-def menu_context(menu_id: str) -> str:
-    return MENU_CONTEXT_PREFIX + menu_id
+def version_prefix(version: str) -> str:
+    """Prefix of every context of one config version (match channels' Context against it)."""
+    return f"hotline-v{version}-"
 
 
-def flow_context(flow_id: str) -> str:
-    return FLOW_CONTEXT_PREFIX + flow_id
+def version_file(version: str) -> str:
+    return f"hotline-v{version}.conf"
+
+
+def menu_context(version: str, menu_id: str) -> str:
+    return f"{version_prefix(version)}menu-{menu_id}"
+
+
+def flow_context(version: str, flow_id: str) -> str:
+    """Gosub target running one self-service flow; returns with HOTLINE_FLOW_RESULT set."""
+    return f"{version_prefix(version)}flow-{flow_id}"
+
+
+def to_agent_context(version: str) -> str:
+    """exten = reason (AGENT_REASONS); emits HotlineToAgent, then hours and AGENT_CONTEXT."""
+    return f"{version_prefix(version)}to-agent"
+
+
+def hangup_context(version: str) -> str:
+    """Hangup handler pushed at entry: emits HotlineCallEnd."""
+    return f"{version_prefix(version)}hangup"

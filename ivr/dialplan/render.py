@@ -27,29 +27,38 @@ def config_version(config: HotlineConfig) -> str:
 
 
 def render_dialplan(config: HotlineConfig) -> dict[str, str]:
-    """{file name: text} for dialplans/generated/. Refuses (ConfigError) a config that would
-    render broken dialplan; prompts are the catalog's business and are not checked here."""
+    """{file name: text} for dialplans/generated/: hotline-entry.conf (stable entry point)
+    and hotline-v<version>.conf (every context of this version). Refuses (ConfigError) a
+    config that would render broken dialplan; prompts are the catalog's business, not checked here."""
     problems = errors_only(validate(config))
     if problems:
         raise ConfigError(problems)
     version = config_version(config)
-    blocks = [_header(config, version), _entry(config, version), _to_agent(), _hangup()]
-    blocks += [render_menu(config, menu_id) for menu_id in config.menus]
-    blocks += [render_flow(flow_id, flow.agi) for flow_id, flow in config.self_service.items()]
-    return {names.GENERATED_FILE: "\n\n".join("\n".join(block) for block in blocks) + "\n"}
+    entry = [_header(config, version, "the entry point: new calls start on this version")[:11] + [";" + "-" * 94], _entry(config, version)]
+    body = [_header(config, version, "every context a call of this version runs"), _to_agent(version), _hangup(version)]
+    body += [render_menu(config, version, menu_id) for menu_id in config.menus]
+    body += [render_flow(version, flow_id, flow.agi) for flow_id, flow in config.self_service.items()]
+    return {names.ENTRY_FILE: _join(entry), names.version_file(version): _join(body)}
 
 
-def _header(config: HotlineConfig, version: str) -> list[str]:
+def _join(blocks: list[list[str]]) -> str:
+    return "\n\n".join("\n".join(block) for block in blocks) + "\n"
+
+
+def _header(config: HotlineConfig, version: str, holds: str) -> list[str]:
     keys = config.global_keys
     # The file name only: the same config must render the same bytes from any directory.
     source = Path(config.source.file).name if config.source.file else "the hotline configuration"
     lines = [
         "GENERATED FILE - DO NOT EDIT. Hand edits are lost on the next reload.",
         f"Rendered from {source} by ivr.dialplan (renderer {RENDERER_VERSION}).",
-        f"Config version: {version}",
+        f"Config version: {version} - this file holds {holds}.",
         f"Hotline: {config.name}",
         "",
         "Change the YAML, then `ivrctl dialplan check` and `ivrctl dialplan reload`.",
+        "A reload loads the new version's contexts beside the old ones and points hotline-entry at",
+        "them: calls already in a menu finish on their version; an old version's file may go once",
+        f"no channel has {names.CONFIG_VERSION}={version} (or a context starting {names.version_prefix(version)}).",
         "",
         f"Global keys in every menu: {keys.agent} = agent, {keys.back} = previous menu, {keys.repeat} = repeat the menu.",
         "Invalid keys and silence replay the menu (after the invalid_key / no_input prompt) up to",
@@ -81,10 +90,10 @@ def _entry(config: HotlineConfig, version: str) -> list[str]:
         set_inherited(names.DIALECT, dialect),
         f"Set(CHANNEL(language)={config.dialects[dialect].language})",
         set_inherited(names.BUSINESS, config.defaults.business),
-        f"Set(CHANNEL(hangup_handler_push)={names.HANGUP_CONTEXT},s,1)",
+        f"Set(CHANNEL(hangup_handler_push)={names.hangup_context(version)},s,1)",
         "Answer()",
         user_event(names.EVENT_CALL_START, ("Version", version), ("Dialect", dialect)),
-        f"Goto({names.menu_context(config.entry.start)},s,1)",
+        f"Goto({names.menu_context(version, config.entry.start)},s,1)",
     ]
     lines = [
         f"[{names.ENTRY_CONTEXT}]",
@@ -97,9 +106,9 @@ def _entry(config: HotlineConfig, version: str) -> list[str]:
     return lines
 
 
-def _to_agent() -> list[str]:
+def _to_agent(version: str) -> list[str]:
     lines = [
-        f"[{names.TO_AGENT_CONTEXT}]",
+        f"[{names.to_agent_context(version)}]",
         comment("Every way to a person goes through here, so the router and the service see one event."),
         comment("The extension says why: " + ", ".join(names.AGENT_REASONS) + "."),
     ]
@@ -121,9 +130,9 @@ def _to_agent() -> list[str]:
     return lines + extension("route", route)
 
 
-def _hangup() -> list[str]:
+def _hangup(version: str) -> list[str]:
     return [
-        f"[{names.HANGUP_CONTEXT}]",
+        f"[{names.hangup_context(version)}]",
         comment("Hangup handler pushed at entry: tells the service where the caller left."),
         *extension("s", [user_event(names.EVENT_CALL_END, ("Menu", var(names.MENU))), "Return()"]),
     ]

@@ -17,14 +17,20 @@ def test_check_prints_the_dialplan(tmp_path):
     config, catalog = write_config(tmp_path, SMALL), write_catalog(tmp_path)
     result = run("check", "--config", str(config), "--catalog", str(catalog))
     assert result.exit_code == 0, result.output
-    assert "[hotline-menu-ss_card]" in result.stdout and "ok: config version" in result.stderr
+    assert "-menu-ss_card]" in result.stdout and "[hotline-entry]" in result.stdout
+    assert "ok: config version" in result.stderr
 
 
 def test_check_writes_files_to_a_directory(tmp_path):
     config, catalog = write_config(tmp_path, SMALL), write_catalog(tmp_path)
-    result = run("check", "--config", str(config), "--catalog", str(catalog), "--out", str(tmp_path / "out"))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "hotline-v000000000000.conf").write_text("; an older version\n")
+    result = run("check", "--config", str(config), "--catalog", str(catalog), "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "out" / names.GENERATED_FILE).read_text().startswith(";---")
+    version = result.stderr.rsplit("config version ", 1)[1].strip()
+    assert sorted(path.name for path in out.iterdir()) == [names.ENTRY_FILE, names.version_file(version)]
+    assert (out / names.ENTRY_FILE).read_text().startswith(";---")
     assert result.stdout == ""
 
 
