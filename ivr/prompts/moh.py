@@ -52,8 +52,9 @@ def build_moh(
         raise FileNotFoundError(f"no .wav music on hold in {source_dir}")
     class_dir = Path(out_dir, "moh", class_name)
     class_dir.mkdir(parents=True, exist_ok=True)
-    # Beside, not inside, the class directory: Asterisk tries to play whatever is in there.
-    manifest_path = Path(out_dir, "moh", f"{class_name}.manifest.json")
+    # Outside out_dir/moh: Asterisk's files mode plays every dotted regular file it finds there
+    # (the default class scans moh/ itself when out_dir/moh becomes the instance's data/moh).
+    manifest_path = Path(out_dir, f"moh-{class_name}.manifest.json")
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     wanted = {}
     for source in sources:
