@@ -3,12 +3,14 @@
     config = load_config("config/hotline.yaml")          # raises ConfigError(issues)
     issues = validate(config, load_catalog("prompts/catalog.yaml"))
     config, issues = check_config(config_path, catalog_path)   # both, never raises
+    lines = summarise_change(old_config, new_config)          # for a reload history
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 from ivr.menu.catalog import PromptCatalog, load_catalog
+from ivr.menu.diff import summarise_change
 from ivr.menu.issues import ConfigError, Issue, errors_only
 from ivr.menu.loader import load_config, parse_config
 from ivr.menu.models import Action, HotlineConfig, Menu
@@ -16,7 +18,7 @@ from ivr.menu.validate import validate
 
 __all__ = [
     "Action", "ConfigError", "HotlineConfig", "Issue", "Menu", "PromptCatalog",
-    "check_config", "errors_only", "load_catalog", "load_config", "parse_config", "validate",
+    "check_config", "errors_only", "load_catalog", "load_config", "parse_config", "summarise_change", "validate",
 ]
 
 

@@ -96,7 +96,10 @@ class Menu(_Strict):
     @field_validator("keys", mode="before")
     @classmethod
     def _keys_as_text(cls, value: object) -> object:
-        # `1:` in YAML is an integer; a key on the keypad is a character.
+        # `1:` in YAML is an integer; a key on the keypad is a character. `keys:` left
+        # empty means no keys of the menu's own.
+        if value is None:
+            return {}
         if isinstance(value, dict):
             return {str(key): action for key, action in value.items()}
         return value
