@@ -5,11 +5,12 @@ know everything the menus use. Returns every issue found; raises nothing.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Iterator
 
-from ivr.menu.catalog import PromptCatalog
+from ivr.menu.catalog import PromptCatalog, load_catalog
 from ivr.menu.graph import actions_of, key_referrers, reachable, silent_loops
-from ivr.menu.issues import Issue
+from ivr.menu.issues import ConfigError, Issue
 from ivr.menu.models import Action, HotlineConfig
 
 TIMEOUT_RANGE_S = (1, 30)  # under 1 s nobody can answer; over 30 s callers think the line died
@@ -22,13 +23,27 @@ LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(_[a-z0-9]+)*\Z")
 NUMBER = re.compile(r"[0-9]+\Z")
 
 
-def validate(config: HotlineConfig, catalog: PromptCatalog | None = None) -> list[Issue]:
-    """All problems in `config`; prompts are checked only when a catalog is given."""
+def validate(config: HotlineConfig, catalog: PromptCatalog | str | Path | None = None) -> list[Issue]:
+    """All problems in `config`. `catalog` is a loaded catalog or the path of one; prompts
+    are checked only when it is given. A path that does not exist is a warning (prompts
+    unchecked), not an error: it must not block a menu change, but the operator should know."""
     checks = [_names, _global_keys, _menu_shapes, _references, _router_knows, _ranges, _graph]
     issues = [issue for check in checks for issue in check(config)]
+    if isinstance(catalog, (str, Path)):
+        catalog, catalog_issues = _read_catalog(Path(catalog))
+        issues += catalog_issues
     if catalog is not None:
         issues += list(_prompts(config, catalog))
     return issues
+
+
+def _read_catalog(path: Path) -> tuple[PromptCatalog | None, list[Issue]]:
+    if not path.exists():
+        return None, [Issue("catalog-missing", (), f"prompt catalog {path} does not exist, prompts were not checked", "build the prompt catalog or pass --catalog", str(path), severity="warning")]
+    try:
+        return load_catalog(path), []
+    except ConfigError as error:
+        return None, error.issues
 
 
 def _names(config: HotlineConfig) -> Iterator[Issue]:

@@ -194,3 +194,13 @@ def test_validate_without_a_file_has_no_lines(tmp_path):
     broken = config.model_copy(update={"default_dialect": "klingon"})
     issues = validate(broken)
     assert [i.code for i in issues] == ["dangling-target"]
+
+
+def test_validate_reads_the_catalog_path_it_is_given(tmp_path):
+    config = load_config(write_config(tmp_path, SMALL))
+    catalog = write_catalog(tmp_path, [p for p in VOCABULARY_PROMPTS if p != "welcome"])
+    assert [i.key_path for i in validate(config, str(catalog))] == ["menus.welcome.prompt"]
+    assert [i.key_path for i in validate(config, load_catalog(catalog))] == ["menus.welcome.prompt"]
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("prompts: [welcome\n")
+    assert [i.code for i in validate(config, broken)] == ["yaml-syntax"]
