@@ -56,6 +56,14 @@ class Entry(_Strict):
     numbers: list[str] = Field(default_factory=lambda: ["12333"])
     start: str  # first menu (announcement) every caller hears
 
+    @field_validator("numbers", mode="before")
+    @classmethod
+    def _numbers_as_text(cls, value: object) -> object:
+        # `numbers: [12333]` unquoted is an integer to YAML; a dialled number is text.
+        if isinstance(value, list):
+            return [str(item) if isinstance(item, int) and not isinstance(item, bool) else item for item in value]
+        return value
+
 
 class Action(_Strict):
     """What a key (or silence) does: exactly one of goto, agent, self_service."""

@@ -204,3 +204,10 @@ def test_validate_reads_the_catalog_path_it_is_given(tmp_path):
     broken = tmp_path / "broken.yaml"
     broken.write_text("prompts: [welcome\n")
     assert [i.code for i in validate(config, broken)] == ["yaml-syntax"]
+
+
+def test_unquoted_keys_and_numbers_are_read_as_text(tmp_path):
+    text = edit(SMALL, '      "1": {goto: pension}', "      1: {goto: pension}")
+    text = edit(text, "  start: welcome", "  start: welcome\n  numbers: [12333, 8012333]")
+    config = load_config(write_config(tmp_path, text))
+    assert list(config.menus["main"].keys) == ["1", "2"] and config.entry.numbers == ["12333", "8012333"]
