@@ -33,6 +33,10 @@ from ivr.selfservice.id_number import mask, parse_id_number
 from ivr.selfservice.records import CardStatus
 
 
+class SeedConflict(RuntimeError):
+    pass
+
+
 @dataclass(frozen=True)
 class DemoCard:
     number: str
@@ -120,6 +124,15 @@ def seed_demo(
                 digest = id_digest(id_hash_key, number.value)
                 if session.scalar(select(Person.id).where(Person.id_digest == digest)) is not None:
                     continue
+                numbers = [card.number for card in demo.cards]
+                taken = select(SocialSecurityCard.id).where(
+                    SocialSecurityCard.card_number.in_(numbers)
+                )
+                if session.scalar(taken) is not None:
+                    raise SeedConflict(
+                        "the demo cards exist but their holders do not match: the database was"
+                        " seeded under a different ID-hash key (was the key file replaced?)"
+                    )
                 session.add(_person(demo, digest, now, pin_cost))
                 added += 1
     finally:

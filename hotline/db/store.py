@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from hotline.db.models import (
@@ -48,8 +48,9 @@ class StaleKey(LookupError):
 
 
 def append_audit(session: Session, entry: AuditEntry) -> None:
-    session.add(
-        AuditEvent(
+    # A Core insert: the trail is write-only here, no need for the ORM's unit of work.
+    session.execute(
+        insert(AuditEvent).values(
             at=entry.at,
             action=entry.action,
             outcome=entry.outcome,
@@ -123,16 +124,16 @@ def record_pin_check(
 
 
 def balances(session: Session, person: InsuredPerson, now: datetime) -> Balances:
+    rows = session.execute(
+        select(
+            InsuranceAccount.kind,
+            InsuranceAccount.balance_fen,
+            InsuranceAccount.last_contribution_month,
+        ).where(InsuranceAccount.person_id == int(person.key))
+    )
     accounts = {
-        account.kind: AccountBalance(
-            account.balance_fen,
-            YearMonth.of(account.last_contribution_month)
-            if account.last_contribution_month is not None
-            else None,
-        )
-        for account in session.scalars(
-            select(InsuranceAccount).where(InsuranceAccount.person_id == int(person.key))
-        )
+        kind: AccountBalance(balance, YearMonth.of(month) if month is not None else None)
+        for kind, balance, month in rows
     }
     found = Balances(accounts.get(AccountKind.PENSION), accounts.get(AccountKind.MEDICAL))
     append_audit(session, audit_entry("get_balances", "read", now, person=person))

@@ -8,37 +8,12 @@ import secrets
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from hotline.db.backend import SqlBackend
-from hotline.db.engine import make_engine
 from hotline.db.migrate import upgrade
-from hotline.db.models import Base
 from hotline.db.seed import seed_demo
 
-PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
-CHEAP_PIN_COST = 2**10  # demo PIN hashes for tests; production cost is tested on its own
-
-
-def _admin():
-    return create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-
-
-def create_pg_database() -> str:
-    name = f"hotline_test_{secrets.token_hex(6)}"
-    admin = _admin()
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return f"{PG_SERVER}/{name}"
-
-
-def drop_pg_database(url: str) -> None:
-    name = url.rsplit("/", 1)[1]
-    admin = _admin()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+from .support import CHEAP_PIN_COST, create_pg_database, drop_pg_database, empty_all_tables
 
 
 @pytest.fixture(scope="session")
@@ -62,11 +37,7 @@ def database_url(request, tmp_path) -> str:
         upgrade(url)
         return url
     url = request.getfixturevalue("pg_session_database")
-    engine = make_engine(url)
-    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+    empty_all_tables(url)
     return url
 
 

@@ -1,15 +1,17 @@
 import asyncio
 from datetime import UTC, datetime
 
+import pytest
 from click.testing import CliRunner
 
 from hotline.db.backend import SqlBackend
 from hotline.db.cli import db
-from hotline.db.migrate import current_revision, head_revision
+from hotline.db.migrate import current_revision, head_revision, upgrade
+from hotline.db.seed import SeedConflict, seed_demo
 from hotline.db.settings import DatabaseSettings
 from ivr.selfservice import PinAccepted, parse_keypad_entry, parse_pin
 
-from .conftest import create_pg_database, drop_pg_database
+from .support import CHEAP_PIN_COST, create_pg_database, drop_pg_database
 
 
 def test_upgrade_then_seed_demo_on_the_embedded_default(tmp_path, monkeypatch):
@@ -48,3 +50,11 @@ def test_seed_demo_on_postgresql_needs_the_key(monkeypatch):
         assert done.exit_code == 0 and "added 4 demo persons" in done.output, done.output
     finally:
         drop_pg_database(url)
+
+
+def test_reseeding_under_another_key_is_a_clear_error(tmp_path):
+    url = f"sqlite:///{tmp_path}/hotline.db"
+    upgrade(url)
+    assert seed_demo(url, b"k" * 32, pin_cost=CHEAP_PIN_COST) == 4
+    with pytest.raises(SeedConflict, match="different ID-hash key"):
+        seed_demo(url, b"j" * 32, pin_cost=CHEAP_PIN_COST)

@@ -13,7 +13,7 @@ from hotline.db.models import Base
 from hotline.db.seed import DEMO_PERSONS, seed_demo
 from ivr.selfservice import CardStatus, parse_keypad_entry, parse_pin
 
-from .conftest import CHEAP_PIN_COST
+from .support import CHEAP_PIN_COST
 
 NOW = datetime(2026, 11, 22, 19, 0, tzinfo=UTC)
 
