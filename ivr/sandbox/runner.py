@@ -1,0 +1,257 @@
+"""Start, watch and stop a sandbox Asterisk inside the Debian root that `make asterisk` builds.
+
+Asterisk runs chrooted into that root, so everything it reads (config, dialplans, prompts)
+is copied into a private instance directory inside the root. The chroot shares the host's
+network, so AMI, FastAGI and SIP on 127.0.0.1 connect both ways.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path, PurePosixPath
+
+from ivr.ami.settings import AmiSettings
+from ivr.sandbox.config import (
+    DEBIAN_DATA_DIR,
+    LINKED_DATA,
+    SandboxLayout,
+    SandboxPorts,
+    render_config_set,
+)
+from ivr.sandbox.ports import free_tcp_port, free_udp_port, free_udp_range
+
+log = logging.getLogger(__name__)
+
+INSTANCES_DIR = PurePosixPath("/var/lib/hotline-sandbox")
+_PR_SET_PDEATHSIG = 1
+
+
+class SandboxError(RuntimeError):
+    """The sandbox could not be started or answered wrongly; the message carries its log."""
+
+
+def _die_with_parent() -> None:
+    # Asterisk gets SIGTERM if the process that started it dies, so a killed test run or a
+    # crashed `make run` leaves no Asterisk behind. (Tied to the starting thread: start
+    # sandboxes from a thread that lives as long as they should.)
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    os.setsid()  # Ctrl-C in a terminal reaches us, and we stop Asterisk in order.
+
+
+class Sandbox:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        agi_port: int,
+        dialplan_dirs: Iterable[Path] = (),
+        sounds_dir: Path | None = None,
+        moh_dir: Path | None = None,
+        name: str = "sandbox",
+        extra_files: Mapping[str, str] | None = None,
+    ) -> None:
+        self.root = Path(root)
+        self.agi_port = agi_port
+        self.dialplan_dirs = [Path(d) for d in dialplan_dirs]
+        self.sounds_dir = sounds_dir
+        self.moh_dir = moh_dir
+        self.extra_files = dict(extra_files or {})
+        self.layout = SandboxLayout(INSTANCES_DIR / f"{name}-{os.getpid()}-{secrets.token_hex(3)}")
+        self.ports = SandboxPorts(free_tcp_port(), free_udp_port(), *free_udp_range(40))
+        self.ami = AmiSettings(
+            host="127.0.0.1",
+            port=self.ports.ami,
+            username="hotline",
+            secret=secrets.token_urlsafe(18),
+        )
+        self.process: subprocess.Popen[bytes] | None = None
+
+    # paths -----------------------------------------------------------------------------
+    def host_path(self, path: PurePosixPath) -> Path:
+        return self.root / str(path).lstrip("/")
+
+    @property
+    def dialplan_dir(self) -> Path:
+        """Where the live dialplan files of this instance are, on the host."""
+        return self.host_path(self.layout.dialplan)
+
+    @property
+    def log_file(self) -> Path:
+        return self.host_path(self.layout.log) / "messages.log"
+
+    @property
+    def pid(self) -> int:
+        if self.process is None:
+            raise SandboxError("sandbox is not running")
+        return self.process.pid
+
+    # lifecycle -------------------------------------------------------------------------
+    def prepare(self) -> None:
+        """Write the instance directory: config, dialplans, data links. Idempotent."""
+        if not (self.root / "usr/sbin/asterisk").exists():
+            raise SandboxError(f"no Asterisk root at {self.root}: run `make asterisk`")
+        base = self.host_path(self.layout.base)
+        for sub in ("etc", "etc/dialplan", "data", "lib", "spool", "run", "log"):
+            (base / sub).mkdir(parents=True, exist_ok=True)
+        files = render_config_set(
+            self.layout,
+            self.ports,
+            agi_url=f"agi://127.0.0.1:{self.agi_port}",
+            ami_username=self.ami.username,
+            ami_secret=self.ami.secret,
+        )
+        files.update(self.extra_files)
+        for name, text in files.items():
+            (base / "etc" / name).write_text(text)
+        self.install_dialplans(self.dialplan_dirs)
+        self._link_data(base / "data")
+
+    def install_dialplans(self, dirs: Iterable[Path]) -> None:
+        """Copy every *.conf of the given directories (and their generated/ subdirectory)."""
+        for d in dirs:
+            for src in sorted(d.glob("*.conf")) + sorted(d.glob("generated/*.conf")):
+                shutil.copy2(src, self.dialplan_dir / src.name)
+
+    def _link_data(self, data: Path) -> None:
+        debian_data = self.host_path(DEBIAN_DATA_DIR)
+        for sub in LINKED_DATA:
+            link = data / sub
+            # links point inside the chroot, so from the host they look dangling: is_symlink
+            if not link.is_symlink():
+                link.symlink_to(DEBIAN_DATA_DIR / sub)
+        sounds = data / "sounds"
+        if sounds.exists():
+            shutil.rmtree(sounds)
+        if self.sounds_dir is not None and self.sounds_dir.is_dir():
+            shutil.copytree(self.sounds_dir, sounds)
+        else:
+            sounds.mkdir()
+        for lang_dir in (debian_data / "sounds").iterdir():
+            if not (sounds / lang_dir.name).is_symlink() and not (sounds / lang_dir.name).exists():
+                (sounds / lang_dir.name).symlink_to(DEBIAN_DATA_DIR / "sounds" / lang_dir.name)
+        moh = data / "moh"
+        if moh.is_symlink() or moh.is_file():
+            moh.unlink()
+        elif moh.exists():
+            shutil.rmtree(moh)
+        if self.moh_dir is not None and self.moh_dir.is_dir():
+            shutil.copytree(self.moh_dir, moh)
+        else:
+            moh.symlink_to(DEBIAN_DATA_DIR / "moh")
+
+    def _asterisk(self, *args: str) -> list[str]:
+        return ["chroot", str(self.root), "asterisk", "-C", str(self.layout.asterisk_conf), *args]
+
+    def start(self, timeout: float = 30.0) -> None:
+        self.prepare()
+        stdout = open(self.host_path(self.layout.log) / "console.log", "ab")
+        self.process = subprocess.Popen(
+            self._asterisk("-f", "-n"),
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent,
+        )
+        stdout.close()
+        try:
+            self.wait_fully_booted(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        log.info("sandbox Asterisk up: AMI %s, SIP %s", self.ports.ami, self.ports.sip)
+
+    def wait_fully_booted(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        # -rx fails until asterisk.ctl exists; waitfullybooted then blocks until boot ends.
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise SandboxError(f"Asterisk exited with {self.process.returncode}\n{self.log_tail()}")
+            result = subprocess.run(
+                self._asterisk("-rx", "core waitfullybooted"),
+                capture_output=True,
+                text=True,
+                timeout=max(1.0, deadline - time.monotonic()),
+            )
+            if "fully booted" in result.stdout:
+                return
+            time.sleep(0.05)
+        raise SandboxError(f"Asterisk did not boot within {timeout} s\n{self.log_tail()}")
+
+    def cli(self, command: str, timeout: float = 10.0) -> str:
+        """Run one CLI command through the control socket and return its output."""
+        result = subprocess.run(
+            self._asterisk("-rx", command), capture_output=True, text=True, timeout=timeout
+        )
+        if result.returncode != 0:
+            raise SandboxError(f"CLI {command!r} failed: {result.stderr or result.stdout}")
+        return result.stdout
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def freeze(self) -> None:
+        """SIGSTOP: Asterisk keeps its sockets open and answers nothing (a stalled PBX)."""
+        os.kill(self.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        os.kill(self.pid, signal.SIGCONT)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop Asterisk (in order if it answers, by signal if not). Keeps the instance files."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.thaw()  # a frozen Asterisk cannot hear "core stop now"
+            try:
+                subprocess.run(self._asterisk("-rx", "core stop now"), capture_output=True, timeout=3)
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.terminate()
+                try:
+                    self.process.wait(3)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+        self.process = None
+
+    def restart(self, timeout: float = 30.0) -> None:
+        """Stop and start again on the same ports, credentials and files."""
+        self.stop()
+        self.start(timeout)
+
+    def remove(self) -> None:
+        """Stop and delete the instance directory."""
+        self.stop()
+        shutil.rmtree(self.host_path(self.layout.base), ignore_errors=True)
+
+    def log_tail(self, lines: int = 80, since: int = 0) -> str:
+        """The end of Asterisk's log (from byte offset `since`), for failing tests and errors."""
+        try:
+            with open(self.log_file, "rb") as f:
+                f.seek(since)
+                text = f.read().decode("utf-8", "replace")
+        except FileNotFoundError:
+            return "(no Asterisk log yet)"
+        return "\n".join(text.splitlines()[-lines:])
+
+    def log_size(self) -> int:
+        try:
+            return self.log_file.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def __enter__(self) -> Sandbox:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()

@@ -1,0 +1,112 @@
+"""Fixtures every test stands on: one sandbox Asterisk per session, AMI and FastAGI per test.
+
+The sandbox runs the project's dialplans plus tests/dialplans. A failing test gets the part
+of Asterisk's log written while it ran, as a report section.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from ivr.agi import AgiServer
+from ivr.ami import AmiClient
+from ivr.sandbox import Sandbox
+from ivr.sandbox.ports import free_tcp_port
+from tests.support.events import EventLog
+
+PROJECT = Path(__file__).resolve().parent.parent
+DEFAULT_ROOT = Path.home() / ".cache/hotline12333/asterisk-root"
+_WATCHED = pytest.StashKey[list[tuple[Sandbox, int]]]()
+
+
+@pytest.fixture(scope="session")
+def asterisk_root() -> Path:
+    root = Path(os.environ.get("HOTLINE_ASTERISK_ROOT", DEFAULT_ROOT))
+    if not (root / ".complete").exists():
+        pytest.fail(f"no Asterisk root at {root}: run `make asterisk` (make test does it)")
+    return root
+
+
+@pytest.fixture(scope="session")
+def agi_port() -> int:
+    return free_tcp_port()
+
+
+def _dialplan_dirs() -> list[Path]:
+    return [PROJECT / "dialplans", PROJECT / "tests" / "dialplans"]
+
+
+def _sounds_dir() -> Path | None:
+    built = PROJECT / "prompts" / "build" / "sounds"
+    return built if built.is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def sandbox(asterisk_root: Path, agi_port: int) -> Iterator[Sandbox]:
+    box = Sandbox(asterisk_root, agi_port=agi_port, dialplan_dirs=_dialplan_dirs(),
+                  sounds_dir=_sounds_dir(), name="tests")
+    box.start()
+    yield box
+    box.remove()
+
+
+@pytest.fixture
+def make_sandbox(request: pytest.FixtureRequest, asterisk_root: Path, agi_port: int) -> Iterator[Callable[..., Sandbox]]:
+    """Dedicated sandboxes for tests that stop, freeze or restart Asterisk."""
+    made: list[Sandbox] = []
+
+    def make(**kwargs: object) -> Sandbox:
+        box = Sandbox(asterisk_root, agi_port=kwargs.pop("agi_port", agi_port),  # type: ignore[arg-type]
+                      dialplan_dirs=_dialplan_dirs(), name="fault", **kwargs)  # type: ignore[arg-type]
+        made.append(box)
+        request.node.stash.setdefault(_WATCHED, []).append((box, 0))
+        box.start()
+        return box
+
+    yield make
+    for box in made:
+        box.remove()
+
+
+@pytest.fixture(autouse=True)
+def _watch_sandbox_log(request: pytest.FixtureRequest) -> None:
+    if "sandbox" in request.fixturenames:
+        box = request.getfixturevalue("sandbox")
+        request.node.stash.setdefault(_WATCHED, []).append((box, box.log_size()))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and report.when in ("setup", "call"):
+        for box, offset in item.stash.get(_WATCHED, []):
+            report.sections.append((f"Asterisk log: {box.layout.base.name}", box.log_tail(150, since=offset)))
+
+
+@pytest.fixture
+async def ami(sandbox: Sandbox) -> AsyncIterator[AmiClient]:
+    client = AmiClient(sandbox.ami)
+    await client.connect()
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+async def events(ami: AmiClient) -> AsyncIterator[EventLog]:
+    log = EventLog(ami)
+    yield log
+    log.close()
+
+
+@pytest.fixture
+async def agi_server(agi_port: int) -> AsyncIterator[AgiServer]:
+    """A FastAGI server on the port the sandbox's HOTLINE_AGI points at; tests add routes."""
+    server = AgiServer({}, port=agi_port, read_timeout=5.0)
+    await server.start()
+    yield server
+    await server.close()
