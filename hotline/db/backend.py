@@ -137,10 +137,18 @@ class SqlBackend:
         try:
             future = loop.run_in_executor(self._executor, self._run, work)
             return await asyncio.wait_for(future, self._timeout)
-        except (SQLAlchemyError, store.StaleKey, TimeoutError, OSError, RuntimeError) as exc:
-            # Exception text from the driver may quote SQL; the class name is enough here
-            # and the full error stays chained for debugging.
-            log.warning("self-service backend: %s failed (%s)", operation, type(exc).__name__)
+        except Exception as exc:
+            # Whatever went wrong, the caller must reach an agent rather than dead air, so
+            # every failure becomes BackendUnavailable. Driver messages can quote data (a
+            # duplicate key's value), so only the class name is logged; the original stays
+            # chained on the exception.
+            expected = isinstance(exc, SQLAlchemyError | store.StaleKey | TimeoutError | OSError)
+            log.log(
+                logging.WARNING if expected else logging.ERROR,
+                "self-service backend: %s failed (%s)",
+                operation,
+                type(exc).__name__,
+            )
             raise BackendUnavailable(f"{operation} failed ({type(exc).__name__})") from exc
 
     def _run(self, work: Callable[[Session], T]) -> T:

@@ -4,13 +4,16 @@ itself once the database is back."""
 import logging
 import sqlite3
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, text, update
 from sqlalchemy.engine import make_url
 
 from hotline.db.backend import SqlBackend
-from ivr.selfservice import BackendUnavailable, parse_id_number
+from hotline.db.engine import make_engine
+from hotline.db.models import Person
+from ivr.selfservice import BackendUnavailable, parse_id_number, parse_pin
 
 DEMO = parse_id_number("450102199003071238")
 
@@ -77,3 +80,16 @@ async def test_unreachable_server_fails_fast(id_hash_key):
             await backend.identify(DEMO)
     finally:
         backend.close()
+
+
+async def test_unexpected_data_also_routes_to_an_agent(backend, seeded_url, caplog):
+    person = await backend.identify(DEMO)
+    engine = make_engine(seeded_url)
+    with engine.begin() as connection:
+        connection.execute(update(Person).values(pin_hash="md5$legacy"))
+    engine.dispose()
+    with pytest.raises(BackendUnavailable):
+        await backend.verify_pin(person, parse_pin("135790"), datetime.now(UTC))
+    assert any(
+        r.levelno == logging.ERROR and "verify_pin" in r.getMessage() for r in caplog.records
+    )
