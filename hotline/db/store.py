@@ -29,6 +29,7 @@ from ivr.selfservice.lockout import (
     PinAccepted,
     PinLocked,
     PinOutcome,
+    PinRejected,
     after_wrong_pin,
     lock_in_force,
 )
@@ -114,13 +115,22 @@ def record_pin_check(
             session.add(Lockout(person_id=person_id, locked_at=now, locked_until=outcome.until))
             # The count starts afresh once the lock runs out.
             session.execute(delete(PinFailure).where(PinFailure.person_id == person_id))
-    label = {"PinAccepted": "accepted", "PinRejected": "rejected", "PinLocked": "locked"}
     detail = "lock in force" if held is not None else None
     append_audit(
         session,
-        audit_entry("verify_pin", label[type(outcome).__name__], now, person=person, detail=detail),
+        audit_entry("verify_pin", _label(outcome), now, person=person, detail=detail),
     )
     return outcome
+
+
+def _label(outcome: PinOutcome) -> str:
+    match outcome:
+        case PinAccepted():
+            return "accepted"
+        case PinRejected():
+            return "rejected"
+        case PinLocked():
+            return "locked"
 
 
 def balances(session: Session, person: InsuredPerson, now: datetime) -> Balances:

@@ -58,3 +58,18 @@ async def test_racing_wrong_pins_are_counted_one_by_one(backend, person):
     rejected = sorted(o.attempts_left for o in outcomes if isinstance(o, PinRejected))
     assert rejected == [1, 2]
     assert [o for o in outcomes if isinstance(o, PinLocked)] == [PinLocked(T0 + 24 * HOUR)] * 3
+
+
+async def test_every_check_is_in_the_audit_trail(backend, person, seeded_url):
+    from .test_backend_reads import audit_rows
+
+    for hour in range(4):
+        await backend.verify_pin(person, WRONG, T0 + hour * HOUR)
+    checks = [r for r in audit_rows(seeded_url) if r.action == "verify_pin"]
+    assert [(r.outcome, r.detail) for r in checks] == [
+        ("rejected", None),
+        ("rejected", None),
+        ("locked", None),
+        ("locked", "lock in force"),
+    ]
+    assert {r.person for r in checks} == {"4501**********1238"}
