@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
-from hotline.db.engine import make_engine
+from hotline.db.engine import make_engine, session_factory
 from hotline.db.models import Base
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
@@ -43,3 +43,12 @@ def empty_all_tables(url: str) -> None:
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()
+
+
+def rows(url: str, model: type[Base]) -> list:  # type: ignore[type-arg]
+    """Every row of a model's table, oldest first: the state a test asserts on."""
+    engine = make_engine(url)
+    with session_factory(engine)() as session:
+        found = list(session.scalars(select(model).order_by(model.id)))  # type: ignore[attr-defined]
+    engine.dispose()
+    return found

@@ -4,22 +4,14 @@ import asyncio
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
 
-from hotline.db.engine import make_engine, session_factory
 from hotline.db.models import AuditEvent, CardLossReport, SocialSecurityCard
 from ivr.selfservice import CardNotReportable, CardStatus, parse_id_number
 from ivr.selfservice.reference import is_well_formed
 
+from .support import rows
+
 NOW = datetime(2026, 11, 22, 19, 5, tzinfo=UTC)  # 03:05 on 23 November in Beijing
-
-
-def rows(url, model):
-    engine = make_engine(url)
-    with session_factory(engine)() as session:
-        found = session.scalars(select(model).order_by(model.id)).all()
-    engine.dispose()
-    return found
 
 
 async def card_of(backend, id_number):

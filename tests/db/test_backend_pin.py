@@ -5,7 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from hotline.db.models import AuditEvent
 from ivr.selfservice import PinAccepted, PinLocked, PinRejected, parse_id_number, parse_pin
+
+from .support import rows
 
 T0 = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -61,11 +64,9 @@ async def test_racing_wrong_pins_are_counted_one_by_one(backend, person):
 
 
 async def test_every_check_is_in_the_audit_trail(backend, person, seeded_url):
-    from .test_backend_reads import audit_rows
-
     for hour in range(4):
         await backend.verify_pin(person, WRONG, T0 + hour * HOUR)
-    checks = [r for r in audit_rows(seeded_url) if r.action == "verify_pin"]
+    checks = [r for r in rows(seeded_url, AuditEvent) if r.action == "verify_pin"]
     assert [(r.outcome, r.detail) for r in checks] == [
         ("rejected", None),
         ("rejected", None),

@@ -2,9 +2,6 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-
-from hotline.db.engine import make_engine, session_factory
 from hotline.db.models import AuditEvent
 from ivr.selfservice import (
     AccountBalance,
@@ -17,13 +14,11 @@ from ivr.selfservice import (
     parse_keypad_entry,
 )
 
+from .support import rows
+
 
 def audit_rows(url):
-    engine = make_engine(url)
-    with session_factory(engine)() as session:
-        rows = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
-    engine.dispose()
-    return rows
+    return rows(url, AuditEvent)
 
 
 def test_the_database_backend_satisfies_the_protocol(backend):
