@@ -7,16 +7,24 @@ PY := $(VENV)/bin/python
 CACHE_DIR ?= $(HOME)/.cache/hotline12333
 export HOTLINE_ASTERISK_ROOT ?= $(CACHE_DIR)/asterisk-root
 
-.PHONY: run test bench asterisk system-deps venv clean
+.PHONY: run test bench asterisk prompts demo-data system-deps venv clean
 
-run: venv asterisk
+run: venv asterisk prompts demo-data
 	$(VENV)/bin/ivrctl run
 
-test: venv asterisk
+test: venv asterisk prompts
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: venv asterisk
+bench: venv asterisk prompts
 	$(PY) -m bench
+
+# Incremental: rebuilds only prompts whose text, voice or recording changed (0.1 s if none).
+prompts: venv system-deps
+	$(VENV)/bin/ivrctl prompts build
+
+demo-data: venv
+	$(VENV)/bin/ivrctl db upgrade
+	$(VENV)/bin/ivrctl db seed-demo
 
 system-deps:
 	tools/install-system-deps

@@ -11,6 +11,7 @@ import sys
 from bench.results import Record, format_table, write_results
 
 BENCHMARKS: list[str] = [
+    "bench.ami_events",
 ]
 
 

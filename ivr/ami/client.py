@@ -85,6 +85,7 @@ class AmiClient:
     def start(self) -> None:
         """Keep a connection up in the background from now until close()."""
         if self._supervisor is None:
+            self.state = "connecting"
             self._outcome = asyncio.get_running_loop().create_future()
             self._supervisor = asyncio.create_task(self._supervise(), name="ami-supervisor")
 

@@ -1,0 +1,33 @@
+"""`ivrctl`: every command an operator runs, one entry point."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from hotline.db.cli import db
+from ivr.dialplan.cli import dialplan
+from ivr.prompts.cli import prompts
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="debug logging")
+def main(verbose: bool) -> None:
+    """Operate the 12333 hotline: run it, build prompts, manage dialplans and data."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.command("run")
+def run_command() -> None:
+    """Run the hotline in the foreground (sandbox Asterisk unless HOTLINE_ASTERISK_MODE=external)."""
+    from hotline.run import run
+    from hotline.settings import ServiceSettings
+
+    run(ServiceSettings())
+
+
+main.add_command(prompts)
+main.add_command(dialplan)
+main.add_command(db)

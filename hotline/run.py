@@ -1,0 +1,73 @@
+"""`ivrctl run`: the whole hotline in the foreground, until Ctrl-C.
+
+In sandbox mode it also starts the project's own Asterisk with the project's dialplans and
+prompts, and stops it on the way out, so no process is left behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import uvicorn
+
+from hotline.http.app import create_app
+from hotline.service import HotlineService
+from hotline.settings import PROJECT_ROOT, ServiceSettings
+from ivr.ami import AmiSettings
+from ivr.sandbox import Sandbox
+from ivr.sandbox.ports import free_tcp_port
+
+log = logging.getLogger("hotline")
+
+
+def run(settings: ServiceSettings) -> None:
+    agi_port = settings.agi_port or free_tcp_port()
+    sandbox: Sandbox | None = None
+    if settings.asterisk_mode == "sandbox":
+        # Started from the main thread: the sandbox dies with the thread that started it.
+        sandbox = start_sandbox(settings, agi_port)
+        ami = sandbox.ami
+    else:
+        ami = settings.external_ami()
+    try:
+        asyncio.run(_serve(settings, ami, agi_port))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if sandbox is not None:
+            log.info("stopping the sandbox Asterisk")
+            sandbox.remove()
+
+
+def start_sandbox(settings: ServiceSettings, agi_port: int) -> Sandbox:
+    build = settings.prompts_dir / "build"
+    sandbox = Sandbox(
+        settings.asterisk_root,
+        agi_port=agi_port,
+        dialplan_dirs=[PROJECT_ROOT / "dialplans"],
+        sounds_dir=_existing(build / "sounds"),
+        name="run",
+    )
+    sandbox.start()
+    log.info("sandbox Asterisk: AMI 127.0.0.1:%s, SIP 127.0.0.1:%s, log %s",
+             sandbox.ports.ami, sandbox.ports.sip, sandbox.log_file)
+    return sandbox
+
+
+def _existing(path: Path) -> Path | None:
+    return path if path.exists() else None
+
+
+async def _serve(settings: ServiceSettings, ami: AmiSettings, agi_port: int) -> None:
+    service = HotlineService(ami, agi_host=settings.agi_host, agi_port=agi_port,
+                             agi_read_timeout=settings.agi_read_timeout)
+    await service.start()
+    try:
+        await service.wait_ready(10)
+        config = uvicorn.Config(create_app(service), host=settings.http_host, port=settings.http_port,
+                                log_level="info", lifespan="off")
+        await uvicorn.Server(config).serve()  # returns on Ctrl-C / SIGTERM
+    finally:
+        await service.stop()

@@ -1,0 +1,80 @@
+"""The running hotline: the parts that talk to Asterisk, started and stopped together.
+
+Composition root: it builds the AMI client and the FastAGI server from settings and hands
+them to the features (routing, self-service, ...), which register their own handlers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ivr.agi import AgiHandler, AgiServer
+from ivr.ami import AmiClient, AmiSettings, NotConnected
+
+log = logging.getLogger("hotline")
+
+
+@dataclass(frozen=True)
+class Health:
+    ami_connected: bool
+    ami_state: str
+    ami_reconnects: int
+    asterisk_version: str | None
+    agi_serving: bool
+    agi_active_sessions: int
+
+    @property
+    def ok(self) -> bool:
+        return self.ami_connected and self.agi_serving
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "status": "ok" if self.ok else "degraded",
+            "ami": {"connected": self.ami_connected, "state": self.ami_state,
+                    "reconnects": self.ami_reconnects, "asterisk_version": self.asterisk_version},
+            "fastagi": {"serving": self.agi_serving, "active_sessions": self.agi_active_sessions},
+        }
+
+
+class HotlineService:
+    def __init__(self, ami: AmiSettings, *, agi_host: str, agi_port: int, agi_read_timeout: float = 10.0,
+                 agi_routes: Mapping[str, AgiHandler] | None = None) -> None:
+        self.ami = AmiClient(ami)
+        self.agi = AgiServer(dict(agi_routes or {}), host=agi_host, port=agi_port, read_timeout=agi_read_timeout)
+        self._asterisk_version: str | None = None
+        self.ami.connected.connect(self._on_connected)
+
+    async def _on_connected(self) -> None:
+        try:
+            self._asterisk_version = (await self.ami.command("core show version")).split(" built")[0]
+        except Exception as exc:  # health must not fail because a version query did
+            log.warning("could not read the Asterisk version: %s", exc)
+
+    async def start(self) -> None:
+        """FastAGI first (calls may arrive at once), then AMI in the background: the service
+        comes up even while Asterisk is down, reports it in /health, and connects when it can."""
+        await self.agi.start()
+        self.ami.start()
+
+    async def stop(self) -> None:
+        await self.ami.close()
+        await self.agi.close()
+
+    async def wait_ready(self, timeout: float) -> None:
+        try:
+            await self.ami.wait_connected(timeout)
+        except NotConnected:
+            log.warning("AMI not connected yet; carrying on and retrying in the background")
+
+    def health(self) -> Health:
+        return Health(
+            ami_connected=self.ami.is_connected,
+            ami_state=self.ami.state,
+            ami_reconnects=self.ami.reconnects,
+            asterisk_version=self._asterisk_version if self.ami.is_connected else None,
+            agi_serving=self.agi.serving,
+            agi_active_sessions=self.agi.stats.active,
+        )
