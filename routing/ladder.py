@@ -1,0 +1,73 @@
+"""Requirement ladders and the router's configuration, as plain typed data.
+
+A ladder belongs to one (dialect, business line). Its steps relax the requirement as the caller
+waits: step k applies from `after` seconds of waiting until step k+1's `after`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from routing.skills import BUSINESS_LINES, DIALECTS, Requirement
+
+LadderKey = tuple[str, str]  # (dialect, business line)
+
+
+@dataclass(frozen=True)
+class LadderStep:
+    after: float
+    requirement: Requirement
+    announce: str | None = None  # prompt id played to the caller on reaching this step
+    offer_callback: bool = False  # ask the shell to offer a callback on reaching this step
+
+
+@dataclass(frozen=True)
+class Ladder:
+    steps: tuple[LadderStep, ...]
+
+    def __post_init__(self) -> None:
+        if not self.steps:
+            raise ValueError("a ladder needs at least one step")
+        if self.steps[0].after != 0:
+            raise ValueError("a ladder's first step applies from 0 s")
+        for earlier, later in zip(self.steps, self.steps[1:]):
+            if later.after <= earlier.after:
+                raise ValueError("ladder steps must have strictly increasing `after`")
+
+
+@dataclass(frozen=True)
+class RouterConfig:
+    ladders: Mapping[LadderKey, Ladder]
+    wrap_up_seconds: Mapping[str, float] = field(default_factory=dict)  # per business line
+    default_wrap_up_seconds: float = 30.0
+    ring_timeout: float = 20.0  # what the shell should ring an agent for
+    offer_grace_seconds: float = 30.0  # an offer not resolved by ring_timeout + grace counts as RONA
+    max_consecutive_misses: int = 3  # RONA misses before the agent is paused (no_answer)
+    retry_seconds: float = 5.0  # an agent who missed a call is not offered that call again sooner
+    max_bonus_seconds: float = 120.0  # cap on a call's total priority bonus
+    scarce_min_level: int = 2  # proficiency that counts as "speaks the dialect"
+    scarce_idle_speakers: int = 1  # a dialect is scarce when at most this many idle agents speak it
+    scarce_horizon_seconds: float = 60.0  # "one is due": >= 1 expected arrival within this (0: off)
+    arrival_window_seconds: float = 600.0  # window for per-dialect arrival rates
+    handle_time_samples: int = 50  # recent completions per business line for wait estimates
+    default_handle_seconds: float = 240.0  # until a business line has completions
+
+    def __post_init__(self) -> None:
+        for dialect, business in self.ladders:
+            if dialect not in DIALECTS or business not in BUSINESS_LINES:
+                raise ValueError(f"ladder for unknown line {(dialect, business)!r}")
+        object.__setattr__(self, "ladders", MappingProxyType(dict(self.ladders)))
+        object.__setattr__(self, "wrap_up_seconds", MappingProxyType(dict(self.wrap_up_seconds)))
+        if self.max_consecutive_misses < 1:
+            raise ValueError("max_consecutive_misses must be at least 1")
+
+    def ladder(self, dialect: str, business: str) -> Ladder:
+        try:
+            return self.ladders[(dialect, business)]
+        except KeyError:
+            raise ValueError(f"no ladder configured for {dialect}/{business}") from None
+
+    def wrap_up(self, business: str) -> float:
+        return self.wrap_up_seconds.get(business, self.default_wrap_up_seconds)

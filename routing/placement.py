@@ -1,0 +1,79 @@
+"""The two matching rules, as functions over the router's indexes (no state changes here).
+
+- A call looking for an agent (arrival, next ladder step, back from RONA): among idle agents
+  meeting its current step, skip agents the scarce-skill guard protects unless only they qualify,
+  then prefer the best proficiency in the caller's dialect, then in its business line, then the
+  longest idle.
+- An agent looking for a call (freed up, logged in, unpaused): the waiting call with the highest
+  effective wait (wait + bonus) among calls whose current step it meets, ties first come first
+  served. The guard does not apply here: an idle agent never leaves a call it can take waiting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from routing.books import Entry, Seat
+from routing.indexes import BucketKey, IdleAgents, PlaceKey, WaitingQueues
+from routing.ladder import RouterConfig
+from routing.skills import DIALECTS
+from routing.stats import ArrivalRates
+
+
+def scarce_dialects(
+    config: RouterConfig, idle: IdleAgents, queues: WaitingQueues, arrivals: ArrivalRates, now: float
+) -> frozenset[str]:
+    """Dialects with at most `scarce_idle_speakers` idle speakers and a caller waiting or due."""
+    scarce = []
+    for dialect in DIALECTS:
+        if idle.count_at_least(dialect, config.scarce_min_level) > config.scarce_idle_speakers:
+            continue
+        if queues.per_dialect[dialect] > 0:
+            scarce.append(dialect)
+        elif config.scarce_horizon_seconds > 0:
+            expected = arrivals.per_second(dialect, now) * config.scarce_horizon_seconds
+            if expected >= 1.0:
+                scarce.append(dialect)
+    return frozenset(scarce)
+
+
+def is_protected(seat: Seat, call_dialect: str, scarce: frozenset[str]) -> bool:
+    """Spending this agent on a caller of `call_dialect` would use up a scarce dialect's last speaker."""
+    return any(dialect in scarce and dialect != call_dialect for dialect in seat.speaks)
+
+
+def pick_agent(
+    entry: Entry, seats: Mapping[str, Seat], idle: IdleAgents, scarce: frozenset[str], exclude: str | None
+) -> Seat | None:
+    requirement = entry.current.requirement
+    dialect, business = entry.call.dialect, entry.call.business
+    best: Seat | None = None
+    best_rank: tuple = ()
+    for agent_id in idle.candidates(requirement):
+        if agent_id == exclude:
+            continue
+        seat = seats[agent_id]
+        proficiencies = seat.agent.proficiencies
+        if not requirement.met_by(proficiencies):
+            continue
+        rank = (
+            not is_protected(seat, dialect, scarce),
+            proficiencies.get(dialect, 0),
+            proficiencies.get(business, 0),
+            -seat.since,
+            -seat.seq,
+        )
+        if best is None or rank > best_rank:
+            best, best_rank = seat, rank
+    return best
+
+
+def best_call_for(
+    seat: Seat, queues: WaitingQueues, skip_call: str | None
+) -> tuple[BucketKey, PlaceKey] | None:
+    best: tuple[BucketKey, PlaceKey] | None = None
+    for bucket in seat.buckets:
+        place = queues.head(bucket, skip_call)
+        if place is not None and (best is None or place < best[1]):
+            best = (bucket, place)
+    return best

@@ -1,0 +1,163 @@
+"""Read-only views of the router's books for the API, supervisors' screens and hold announcements.
+
+Views carry masked caller numbers only. They are computed on demand; none is on the decision path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from routing.model import AgentState, CallState, PauseReason
+
+if TYPE_CHECKING:
+    from routing.books import Entry, Seat
+    from routing.router import Router
+
+
+@dataclass(frozen=True)
+class CallView:
+    call_id: str
+    channel: str
+    dialect: str
+    business: str
+    caller: str  # masked
+    state: CallState
+    step: int
+    requirement: str
+    enqueue_time: float
+    wait: float
+    effective_wait: float
+    agent_id: str | None
+
+
+@dataclass(frozen=True)
+class AgentView:
+    agent_id: str
+    name: str
+    endpoint: str
+    state: AgentState
+    since: float
+    pause_reason: PauseReason | None
+    pending_pause: PauseReason | None
+    call_id: str | None
+    misses: int
+    wrap_up_until: float | None
+    proficiencies: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class LineStats:
+    dialect: str
+    business: str
+    waiting: int  # in the holding context, not being offered
+    offered: int  # an agent is ringing for them
+    longest_wait: float | None
+    estimated_wait: float | None  # for a caller joining now
+
+
+def call_view(entry: Entry, now: float) -> CallView:
+    call = entry.call
+    return CallView(
+        call.id, call.channel, call.dialect, call.business, call.masked_number, entry.state, entry.step,
+        str(entry.current.requirement), call.enqueue_time, now - call.enqueue_time, now - entry.place[0],
+        entry.agent_id,
+    )
+
+
+def agent_view(seat: Seat) -> AgentView:
+    agent = seat.agent
+    return AgentView(
+        agent.id, agent.name, agent.endpoint, seat.state, seat.since, seat.pause_reason, seat.pending_pause,
+        seat.call_id, seat.misses, seat.wrap_up_until, agent.proficiencies,
+    )
+
+
+class RouterQueries:
+    """Mixed into Router; reads its books only."""
+
+    def call_view(self: Router, call_id: str, now: float) -> CallView | None:
+        entry = self.calls.get(call_id)
+        return None if entry is None else call_view(entry, now)
+
+    def waiting_calls(self: Router, now: float, dialect: str | None = None, business: str | None = None) -> list[CallView]:
+        """Calls not yet connected (waiting or being offered), highest effective wait first."""
+        entries = [
+            e for e in self.calls.values()
+            if e.state is not CallState.CONNECTED
+            and (dialect is None or e.call.dialect == dialect)
+            and (business is None or e.call.business == business)
+        ]
+        return [call_view(e, now) for e in sorted(entries, key=lambda e: e.place)]
+
+    def position(self: Router, call_id: str) -> int | None:
+        """1-based place among waiting callers of the same line (for "you are caller number N")."""
+        entry = self.calls.get(call_id)
+        if entry is None or entry.state is not CallState.WAITING:
+            return None
+        dialect, business = entry.call.dialect, entry.call.business
+        steps = range(len(entry.ladder.steps))
+        return 1 + sum(self.queues.ahead_of((dialect, business, k), entry.place) for k in steps)
+
+    def agent_view(self: Router, agent_id: str) -> AgentView | None:
+        seat = self.seats.get(agent_id)
+        return None if seat is None else agent_view(seat)
+
+    def agent_views(self: Router) -> list[AgentView]:
+        return [agent_view(seat) for seat in self.seats.values()]
+
+    def eligible_agents(self: Router, dialect: str, business: str, step: int = 0) -> list[AgentView]:
+        """Logged-in agents (any state) meeting the given ladder step of the line."""
+        bucket = (dialect, business, step)
+        return [agent_view(s) for s in self.seats.values() if bucket in s.buckets]
+
+    def available_agents(self: Router, dialect: str, business: str, step: int = 0) -> list[AgentView]:
+        bucket = (dialect, business, step)
+        return [agent_view(self.seats[a]) for a in self.idle if bucket in self.seats[a].buckets]
+
+    def line_stats(self: Router, now: float) -> list[LineStats]:
+        counts: dict[tuple[str, str], list] = {key: [0, 0, None] for key in self.config.ladders}
+        for entry in self.calls.values():
+            if entry.state is CallState.CONNECTED:
+                continue
+            row = counts[(entry.call.dialect, entry.call.business)]
+            row[0 if entry.state is CallState.WAITING else 1] += 1
+            wait = now - entry.call.enqueue_time
+            row[2] = wait if row[2] is None else max(row[2], wait)
+        return [
+            LineStats(d, b, waiting, offered, longest, self.estimated_wait(d, b))
+            for (d, b), (waiting, offered, longest) in counts.items()
+        ]
+
+    def estimated_wait(self: Router, dialect: str, business: str) -> float | None:
+        """Expected wait for a caller joining the line now, or None if no agent could take it."""
+        return self._estimate(dialect, business, 0, 0.0, None)
+
+    def estimated_wait_for(self: Router, call_id: str, now: float) -> float | None:
+        """Expected remaining wait of a queued call (for "your estimated wait is N minutes")."""
+        entry = self.calls.get(call_id)
+        if entry is None or entry.state is CallState.CONNECTED:
+            return None
+        call = entry.call
+        return self._estimate(call.dialect, call.business, entry.step, now - call.enqueue_time, entry.place)
+
+    def _estimate(self: Router, dialect: str, business: str, first_step: int, waited: float, place) -> float | None:
+        """Per reachable step: working agents meeting it drain the calls queued ahead on the same
+        requirement at one recent mean handle time each; the step's own threshold is a floor."""
+        ladder = self.config.ladder(dialect, business)
+        handle = self.handle_times.mean(business)
+        best = None
+        for k in range(first_step, len(ladder.steps)):
+            bucket = (dialect, business, k)
+            working = self.meeters[bucket] - self.paused_meeters[bucket]
+            if working <= 0:
+                continue
+            buckets = self.same_requirement[ladder.steps[k].requirement]
+            if place is None:
+                ahead = sum(self.queues.count(b) for b in buckets)
+            else:
+                ahead = sum(self.queues.ahead_of(b, place) for b in buckets)
+            estimate = max(ladder.steps[k].after - waited, (ahead + 1) * handle / working, 0.0)
+            best = estimate if best is None else min(best, estimate)
+        return best
