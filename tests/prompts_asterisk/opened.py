@@ -14,9 +14,14 @@ import asyncio
 import ctypes
 import os
 import struct
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
+
+T = TypeVar("T")
 
 _IN_OPEN = 0x00000020
+_IN_ISDIR = 0x40000000
 _IN_NONBLOCK = os.O_NONBLOCK
 _IN_CLOEXEC = os.O_CLOEXEC
 _HEADER = struct.Struct("iIII")  # wd, mask, cookie, len; then len bytes of NUL-padded name
@@ -49,29 +54,34 @@ class OpenedFiles:
                 return self.opened
             offset = 0
             while offset < len(data):
-                wd, _mask, _cookie, length = _HEADER.unpack_from(data, offset)
+                wd, mask, _cookie, length = _HEADER.unpack_from(data, offset)
                 offset += _HEADER.size
                 name = data[offset:offset + length].rstrip(b"\0").decode()
                 offset += length
-                if name:  # an open of the directory itself (a listing) has no name
+                if name and not mask & _IN_ISDIR:  # directory listings are not playback
                     self.opened.append(self._dirs[wd] / name)
 
     async def wait_for(self, stem: str, timeout: float = 5.0) -> list[str]:
         """Until a file named `stem` (any format) has been opened; returns stems()."""
+        await self.wait_until(lambda stems: stem in stems, stem, timeout)
+        return self.stems()
+
+    async def wait_until(self, condition: Callable[[list[str]], T], what: str, timeout: float = 5.0) -> T:
+        """Until condition(stems()) is truthy; returns its value."""
         loop = asyncio.get_running_loop()
         readable = asyncio.Event()
         loop.add_reader(self._fd, readable.set)
         try:
             async with asyncio.timeout(timeout):
-                while stem not in self.stems():
+                while not (result := condition(self.stems())):
                     readable.clear()
                     await readable.wait()
         except TimeoutError:
-            raise AssertionError(f"Asterisk did not open {stem} within {timeout} s; "
+            raise AssertionError(f"Asterisk did not open {what} within {timeout} s; "
                                  f"opened: {self.stems()}") from None
         finally:
             loop.remove_reader(self._fd)
-        return self.stems()
+        return result
 
     def stems(self) -> list[str]:
         """What was opened, without the format suffix: "zh/digits/5", "za/welcome"."""

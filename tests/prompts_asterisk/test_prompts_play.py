@@ -14,7 +14,7 @@ from ivr.ami import AmiClient
 from ivr.menu import load_config
 from ivr.prompts import load_catalog, zh_saynumber_files
 from ivr.prompts.build import read_manifest
-from tests.prompts_asterisk.conftest import PROJECT, call_into, hang_up
+from tests.prompts_asterisk.conftest import PROJECT, call_into, hang_up, sounds_of
 from tests.prompts_asterisk.opened import OpenedFiles
 from tests.support.events import EventLog
 
@@ -90,3 +90,37 @@ async def test_mandarin_saynumber_reads_12345_with_chinese_number_words(
     assert played == zh_saynumber_files(12345)
     digits_opened = [s for s in opened_sounds.stems() if "/digits/" in s]
     assert digits_opened == [f"zh/{name}" for name in played]  # the built Mandarin words
+
+
+async def test_asterisk_alone_would_not_give_these_lines_their_own_prompts(
+    make_sandbox, built: Path, tmp_path: Path
+):
+    """Control: with only zh/welcome installed, Asterisk quietly plays it to a Hakka caller
+    (its zh_hak -> zh fallback), and a Zhuang caller hears nothing: so the opened file, not
+    the PLAYBACK event, tells a line's own prompt, and Zhuang's fallback has to be the build's copy."""
+    (tmp_path / "zh").mkdir()
+    for suffix in (".wav", ".ulaw"):
+        (tmp_path / "zh" / ("welcome" + suffix)).write_bytes((built / "sounds/zh" / ("welcome" + suffix)).read_bytes())
+    box = make_sandbox(sounds_dir=tmp_path)
+    ami = AmiClient(box.ami)
+    await ami.connect()
+    events = EventLog(ami)
+    try:
+        with OpenedFiles(sounds_of(box)) as opened:
+            hakka = await call_into(ami, "test-prompts-play", PROMPT_LANG="zh_hak", PROMPT="welcome")
+            try:
+                playback = await events.wait("TestEvent", State="PLAYBACK", Channel=hakka.channel)
+                await opened.wait_for("zh/welcome")
+            finally:
+                await hang_up(ami, hakka)
+            assert playback["Message"] == "welcome"  # the same event as for a real Hakka prompt
+
+            zhuang = await call_into(ami, "test-prompts-play", PROMPT_LANG="za", PROMPT="welcome")
+            played = await events.wait("UserEvent", UserEvent="TestPromptPlayed", Uniqueid=zhuang.uniqueid)
+            await hang_up(ami, zhuang)
+            assert played["Status"] == "FAILED"
+            assert not events.matching("TestEvent", State="PLAYBACK", Channel=zhuang.channel)
+            assert opened.stems() == ["zh/welcome"]
+    finally:
+        events.close()
+        await ami.close()
