@@ -36,6 +36,16 @@ def render_moh_class(
     return f"[{class_name}]\nmode=files\ndirectory={directory}\nsort={sort}\n"
 
 
+def render_musiconhold_conf(class_name: str = MOH_CLASS) -> str:
+    """A whole musiconhold.conf for an instance whose data/moh is our out_dir/moh.
+
+    [default] plays the same music as our class: a queue or channel that names no class
+    (Asterisk then asks for "default") still holds with the built music, never with silence
+    (data/moh itself holds only the class subdirectory, so `directory=moh` would find nothing).
+    """
+    return render_moh_class("default", f"moh/{class_name}") + "\n" + render_moh_class(class_name)
+
+
 def build_moh(
     source_dir: Path | None = None,
     out_dir: Path = Path("prompts/build"),
