@@ -1,4 +1,4 @@
-"""Shared pieces of the prompt tests on the sandbox Asterisk: the build they play, calls, inotify."""
+"""Fixtures of the prompt tests on the sandbox Asterisk: the build it plays, what it opens."""
 
 from __future__ import annotations
 
@@ -7,13 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ivr.ami import AmiClient
 from ivr.sandbox import Sandbox
-from ivr.sandbox.calls import PlacedCall, place_call
 from tests.prompts_asterisk.opened import OpenedFiles
-
-PROJECT = Path(__file__).resolve().parents[2]
-BUILD = PROJECT / "prompts" / "build"
+from tests.prompts_asterisk.support import BUILD, sounds_of
 
 
 @pytest.fixture(scope="session")
@@ -24,23 +20,8 @@ def built() -> Path:
     return BUILD
 
 
-def sounds_of(box: Sandbox) -> Path:
-    """The instance's sounds directory, as the host sees it (a copy of prompts/build/sounds)."""
-    return box.host_path(box.layout.data) / "sounds"
-
-
 @pytest.fixture
 def opened_sounds(sandbox: Sandbox, built: Path) -> Iterator[OpenedFiles]:
+    """Every sound file the session sandbox opens while the test runs."""
     with OpenedFiles(sounds_of(sandbox)) as opened:
         yield opened
-
-
-async def call_into(ami: AmiClient, context: str, **variables: str) -> PlacedCall:
-    # CALLER_HOLD bounds a call the test fails to hang up; tests hang up as soon as they know.
-    return await place_call(ami, caller_context="test-caller", context=context,
-                            variables={"CALLER_HOLD": "10", **variables})
-
-
-async def hang_up(ami: AmiClient, call: PlacedCall) -> None:
-    # check=False: the call may already have ended on its own.
-    await ami.send({"Action": "Hangup", "Channel": call.channel}, check=False)

@@ -42,7 +42,9 @@ class OpenedFiles:
         for directory, _subdirs, _files in os.walk(self.root):
             wd = _libc.inotify_add_watch(self._fd, os.fsencode(directory), _IN_OPEN)
             if wd < 0:
-                raise OSError(ctypes.get_errno(), f"inotify_add_watch {directory}")
+                errno = ctypes.get_errno()
+                self.close()
+                raise OSError(errno, f"inotify_add_watch {directory}")
             self._dirs[wd] = PurePosixPath(Path(directory).relative_to(self.root).as_posix())
 
     def collect(self) -> list[PurePosixPath]:

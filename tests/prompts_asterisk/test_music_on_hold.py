@@ -8,7 +8,7 @@ from pathlib import Path
 from ivr.ami import AmiClient
 from ivr.prompts.moh import MOH_CLASS, render_musiconhold_conf
 from ivr.sandbox import Sandbox
-from tests.prompts_asterisk.conftest import call_into, hang_up
+from tests.prompts_asterisk.support import call_into, hang_up
 from tests.prompts_asterisk.opened import OpenedFiles
 from tests.support.events import EventLog
 
