@@ -1,0 +1,70 @@
+import pytest
+
+from routing import Agent, Call, Ladder, LadderStep, Requirement, mask_number
+from routing.guangxi import default_ladders, MANDARIN_NOTICE
+from routing.skills import BUSINESS_LINES, DIALECTS
+from tests.routing.world import call
+
+
+def test_requirement_parses_and_prints_canonically():
+    req = Requirement.parse("pension>=3, zhuang>=4")
+    assert req == Requirement.of(zhuang=4, pension=3)
+    assert str(req) == "pension>=3,zhuang>=4"
+    assert str(Requirement.parse("")) == "any"
+
+
+def test_requirement_is_a_conjunction_of_minimums():
+    req = Requirement.of(zhuang=4, pension=3)
+    assert req.met_by({"zhuang": 4, "pension": 5})
+    assert not req.met_by({"zhuang": 3, "pension": 5})
+    assert not req.met_by({"zhuang": 5})
+    assert Requirement().met_by({})
+
+
+@pytest.mark.parametrize("text", ["zhuang>=0", "zhuang>=6", "klingon>=2", "zhuang=4"])
+def test_bad_requirements_are_refused(text):
+    with pytest.raises(ValueError):
+        Requirement.parse(text)
+
+
+def test_agent_levels_are_checked_and_read_only():
+    with pytest.raises(ValueError):
+        Agent("a", "A", "PJSIP/a", {"mandarin": 7})
+    a = Agent("a", "A", "PJSIP/a", {"mandarin": 3})
+    with pytest.raises(TypeError):
+        a.proficiencies["mandarin"] = 5
+    assert a.level("zhuang") == 0
+
+
+def test_caller_number_is_masked_and_kept_out_of_repr():
+    c = call("c1", number="13812345678")
+    assert c.masked_number == "*******5678"
+    assert "13812345678" not in repr(c)
+    assert mask_number("110") == "***"
+
+
+def test_bonus_is_capped_and_calls_validate_their_line():
+    assert call("c", elderly=100, repeat=100).bonus(cap=120) == 120
+    with pytest.raises(ValueError):
+        Call("c", "ch", "klingon", "pension", "1")
+    with pytest.raises(ValueError):
+        Call("c", "ch", "zhuang", "pension", "1", elderly_bonus=-1)
+
+
+def test_ladders_start_at_zero_and_increase():
+    with pytest.raises(ValueError):
+        Ladder((LadderStep(5, Requirement()),))
+    with pytest.raises(ValueError):
+        Ladder((LadderStep(0, Requirement()), LadderStep(0, Requirement())))
+
+
+def test_guangxi_default_covers_every_line_and_tells_dialect_callers_about_mandarin():
+    ladders = default_ladders()
+    assert set(ladders) == {(d, b) for d in DIALECTS for b in BUSINESS_LINES}
+    zhuang = ladders[("zhuang", "pension")].steps
+    assert zhuang[0].requirement == Requirement.of(zhuang=4, pension=3)
+    assert (zhuang[1].after, zhuang[1].requirement) == (30, Requirement.of(zhuang=2))
+    assert zhuang[2].after == 90 and zhuang[2].announce == MANDARIN_NOTICE
+    assert "mandarin" in zhuang[2].requirement.skills
+    assert any(step.offer_callback for step in zhuang)
+    assert all(step.announce is None for step in ladders[("mandarin", "medical")].steps)
