@@ -49,3 +49,10 @@ def check(config_path: Path, catalog_path: Path, out_dir: Path | None, quiet: bo
         for name, text in sorted(files.items()):
             click.echo(text, nl=False)
     click.echo(f"ok: config version {config_version(config)}", err=True)
+
+
+# reload, rollback, history, reload-moh: the safe hot-reload path (ivr.dialplan.reload)
+from ivr.dialplan.reload_cli import COMMANDS as _RELOAD_COMMANDS  # noqa: E402
+
+for _command in _RELOAD_COMMANDS:
+    dialplan.add_command(_command)

@@ -1,0 +1,203 @@
+"""Safe hot reload of the generated dialplan: the imperative shell around the pure renderer.
+
+    attempt = await reload(ami, settings, who="ops:alice")          # config from settings
+    attempt = await rollback(ami, settings, version=None, who=...)  # the version before
+
+Each attempt: validate -> render -> stage and check with a throwaway Asterisk -> swap the live
+files -> `Reload pbx_config` -> verify with ShowDialPlan -> on failure put the previous files
+back and reload them. Old version files go only when no live channel still runs them, so a
+caller mid-menu finishes on the menu they started. One attempt at a time (a file lock);
+every attempt, refused or not, is appended to the history.
+"""
+from __future__ import annotations
+
+import secrets
+import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Literal
+
+from ivr.ami import AmiClient, AmiError
+from ivr.dialplan import names
+from ivr.dialplan.history import Attempt, History, ReloadInProgress, version_before
+from ivr.dialplan.live_asterisk import loaded_dialplan, reload_module, versions_in_use
+from ivr.dialplan.live_files import LiveState, install, prune, read_state, restore
+from ivr.dialplan.reload_settings import ReloadSettings
+from ivr.dialplan.render import config_version, render_dialplan
+from ivr.dialplan.staged_check import check_staged, stage
+from ivr.dialplan.verify import file_version, verify_loaded
+from ivr.menu import ConfigError, HotlineConfig, check_config, errors_only, parse_config, summarise_change, validate
+
+__all__ = ["Attempt", "ReloadInProgress", "reload", "rollback", "new_attempt", "Refused"]
+
+
+class Refused(Exception):
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+@dataclass
+class Candidate:
+    version: str
+    files: dict[str, str]
+    config: HotlineConfig | None = None
+    config_text: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def new_attempt(target: Literal["dialplan", "moh"], action: Literal["reload", "rollback"], who: str, source: str) -> Attempt:
+    now = datetime.now(timezone.utc)
+    return Attempt(id=f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}", target=target, action=action,
+                   who=who, started_at=now.isoformat(timespec="milliseconds"), source=source)
+
+
+async def reload(ami: AmiClient, settings: ReloadSettings, *, config_path: Path | None = None,
+                 catalog_path: Path | None = None, who: str = "cli") -> Attempt:
+    """Load the config at `config_path` (default: settings) into the live Asterisk, safely.
+    Returns the recorded attempt; raises ReloadInProgress when another attempt holds the lock."""
+    path = Path(config_path or settings.config_path)
+    catalog = Path(catalog_path or settings.catalog_path)
+    attempt = new_attempt("dialplan", "reload", who, str(path))
+    return await _guarded(ami, settings, attempt, lambda: _from_config(path, catalog))
+
+
+async def rollback(ami: AmiClient, settings: ReloadSettings, version: str | None = None, *,
+                   who: str = "cli") -> Attempt:
+    """Go back to a stored version (default: the one live before the current) the same safe way."""
+    history = History(settings.var_dir)
+    attempt = new_attempt("dialplan", "rollback", who, version or "(the version before)")
+
+    def prepare() -> Candidate:
+        wanted = version or version_before(history.attempts("dialplan"), file_version(read_state(settings.live_dir()).entry_text))
+        if wanted is None:
+            raise Refused(["no earlier version in the history to roll back to"])
+        attempt.source = wanted
+        files = history.version_files(wanted)
+        if not files:
+            raise Refused([f"version {wanted} is not in the history; stored: {', '.join(history.stored_versions()) or 'none'}"])
+        text = history.config_text(wanted)
+        config = _parse_quietly(text)
+        if config is not None:  # the prompt catalog may have moved on since: check again
+            if problems := errors_only(validate(config, settings.catalog_path)):
+                raise Refused([str(issue) for issue in problems])
+        return Candidate(wanted, files, config, text)
+
+    return await _guarded(ami, settings, attempt, prepare)
+
+
+def _from_config(path: Path, catalog: Path) -> Candidate:
+    config, issues = check_config(path, catalog)
+    if config is None or errors_only(issues):
+        raise Refused([str(issue) for issue in errors_only(issues)])
+    warnings = [str(issue) for issue in issues if issue.severity != "error"]
+    return Candidate(config_version(config), render_dialplan(config), config, path.read_text(encoding="utf-8"), warnings)
+
+
+def _parse_quietly(text: str | None) -> HotlineConfig | None:
+    try:
+        return parse_config(text, "stored config") if text else None
+    except ConfigError:
+        return None
+
+
+async def _guarded(ami: AmiClient, settings: ReloadSettings, attempt: Attempt, prepare) -> Attempt:  # type: ignore[no-untyped-def]
+    history = History(settings.var_dir)
+    started = time.perf_counter()
+    try:
+        with history.lock():
+            try:
+                await _run(ami, settings, history, attempt, prepare)
+            except Refused as refusal:
+                attempt.result, attempt.messages = "refused", refusal.messages
+    except ReloadInProgress as busy:
+        attempt.result, attempt.messages = "busy", [str(busy)]
+        raise
+    finally:
+        attempt.duration_ms = round((time.perf_counter() - started) * 1000, 1)
+        history.record(attempt)
+    return attempt
+
+
+class _Steps:
+    def __init__(self, attempt: Attempt) -> None:
+        self.attempt, self.mark = attempt, time.perf_counter()
+
+    def done(self, step: str) -> None:
+        now = time.perf_counter()
+        self.attempt.steps_ms[step] = round((now - self.mark) * 1000, 1)
+        self.mark = now
+
+
+async def _run(ami: AmiClient, settings: ReloadSettings, history: History, attempt: Attempt, prepare) -> None:  # type: ignore[no-untyped-def]
+    steps = _Steps(attempt)
+    candidate: Candidate = prepare()
+    attempt.version, attempt.warnings = candidate.version, candidate.warnings
+    live_dir = settings.live_dir()
+    before = read_state(live_dir)
+    attempt.previous_version = file_version(before.entry_text)
+    attempt.changes = _changes(history, attempt.previous_version, candidate)
+    steps.done("validate")
+    if settings.use_staged_check():
+        staging = stage(live_dir, candidate.files, settings.var_dir / "staging" / attempt.id)
+        try:
+            problems = await check_staged(settings.asterisk_root, staging, candidate.files)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        steps.done("staged_check")
+        if problems:
+            raise Refused(["a test Asterisk could not load the staged dialplan: " + problem for problem in problems])
+    else:
+        attempt.warnings.append(f"staged check skipped: no local Asterisk at {settings.asterisk_root}")
+    history.keep_version(candidate.version, candidate.files, candidate.config_text)
+    install(live_dir, candidate.files)
+    problems = await _load_and_verify(ami, settings, candidate.files, candidate.version)
+    steps.done("swap_reload_verify")
+    if problems:
+        attempt.messages = problems
+        restore(live_dir, before, candidate.files)
+        left = await _load_previous(ami, settings, live_dir, before)
+        attempt.result = "failed" if left else "rolled_back"
+        attempt.messages += [f"rolling back: {problem}" for problem in left]
+        steps.done("rollback")
+        return
+    attempt.result = "ok"
+    try:
+        attempt.pruned = prune(live_dir, await versions_in_use(ami) | {candidate.version})
+    except AmiError as error:
+        attempt.warnings.append(f"old versions kept: could not list live channels ({error})")
+    steps.done("prune")
+
+
+async def _load_and_verify(ami: AmiClient, settings: ReloadSettings, files: dict[str, str], version: str | None) -> list[str]:
+    try:
+        await reload_module(ami, "pbx_config", settings.reload_timeout_s)
+        loaded = await loaded_dialplan(ami)
+    except Exception as error:  # AMI gone, timeout, refused reload: all mean "not verified"
+        return [f"reload through AMI failed: {error}"]
+    return verify_loaded(files, version, loaded) if version else []
+
+
+async def _load_previous(ami: AmiClient, settings: ReloadSettings, live_dir: Path, before: LiveState) -> list[str]:
+    previous = file_version(before.entry_text)
+    files: dict[str, str] = {}
+    if before.entry_text is not None and previous is not None:
+        files[names.ENTRY_FILE] = before.entry_text
+        if (text := before.file_text(live_dir, names.version_file(previous))) is not None:
+            files[names.version_file(previous)] = text
+    return await _load_and_verify(ami, settings, files, previous)
+
+
+def _changes(history: History, previous: str | None, candidate: Candidate) -> list[str]:
+    if previous == candidate.version:
+        return ["no change: this version is already live"]
+    if candidate.config is None:
+        return [f"stored version {candidate.version} (its config is not in the history)"]
+    if previous is None:
+        return summarise_change(None, candidate.config)
+    old = _parse_quietly(history.config_text(previous))
+    if old is None:
+        return [f"previous version {previous} is not in the history: no diff"]
+    return summarise_change(old, candidate.config) or ["no change a caller would notice"]
