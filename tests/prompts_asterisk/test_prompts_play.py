@@ -94,6 +94,18 @@ async def test_mandarin_saynumber_reads_12345_with_chinese_number_words(
     assert digits_opened == [f"zh/{name}" for name in played]  # the built Mandarin words
 
 
+
+async def test_saynumber_on_the_zhuang_line_falls_to_english_rules(ami: AmiClient, events: EventLog):
+    """Why Zhuang numbers need care: "za" does not start with "zh", so SayNumber(15) asks for
+    English's digits/15 (found only in Debian's English sounds), where zh rules say 十 五."""
+    assert zh_saynumber_files(15) == ["digits/10", "digits/5"]
+    call = await call_into(ami, "test-prompts-saynumber", PROMPT_LANG="za", NUMBER="15")
+    try:
+        first = await events.wait("TestEvent", State="PLAYBACK", Channel=call.channel)
+    finally:
+        await hang_up(ami, call)
+    assert first["Message"] == "digits/15"
+
 async def test_asterisk_alone_would_not_give_these_lines_their_own_prompts(
     make_sandbox: Callable[..., Sandbox], built: Path, tmp_path: Path
 ):
