@@ -143,8 +143,8 @@ class RouterQueries:
         return self._estimate(call.dialect, call.business, entry.step, now - call.enqueue_time, entry.place)
 
     def _estimate(self: Router, dialect: str, business: str, first_step: int, waited: float, place) -> float | None:
-        """Per reachable step: working agents meeting it drain the calls queued ahead on the same
-        requirement at one recent mean handle time each; the step's own threshold is a floor."""
+        """Per reachable step: its working agents drain the calls queued ahead at one recent mean
+        handle time each; the step's own threshold is a floor. The best step wins."""
         ladder = self.config.ladder(dialect, business)
         handle = self.handle_times.mean(business)
         best = None
@@ -153,7 +153,10 @@ class RouterQueries:
             working = self.meeters[bucket] - self.paused_meeters[bucket]
             if working <= 0:
                 continue
-            buckets = self.same_requirement[ladder.steps[k].requirement]
+            # Competing: callers of this line (ahead of us whatever their step) and callers of
+            # other lines waiting on the very same requirement.
+            buckets = {(dialect, business, j) for j in range(len(ladder.steps))}
+            buckets.update(self.same_requirement[ladder.steps[k].requirement])
             if place is None:
                 ahead = sum(self.queues.count(b) for b in buckets)
             else:
