@@ -1,0 +1,132 @@
+"""One self-service call: what every flow shares, and the wrapper that guarantees its end.
+
+Whatever happens inside a flow, the caller leaves it with HOTLINE_FLOW_RESULT set to `done`
+(back to the menu) or `agent` (the dialplan routes to that business line's agents). A backend
+that fails or does not answer in time, a prompt that cannot be played, or a bug all end in the
+service_unavailable apology and `agent`: never dead air, never a hang-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Literal, TypeVar
+
+from ivr.agi import AgiHandler, AgiHangup, AgiSession, AgiTimeout
+from ivr.dialplan import names
+from ivr.selfservice.audit import audit_entry
+from ivr.selfservice.backend import BackendUnavailable, SelfServiceBackend
+from ivr.selfservice.flows.settings import FlowSettings
+from ivr.selfservice.flows.speech import Prompt
+from ivr.selfservice.records import Card, InsuredPerson
+from ivr.selfservice.flows.voice import Voice
+
+log = logging.getLogger("ivr.selfservice.flows")
+T = TypeVar("T")
+FlowResult = Literal["done", "agent"]
+# AMI UserEvent a flow emits as it ends: CallID, Flow, Outcome (a word from the flow, never
+# caller data), Result (done|agent).
+EVENT_OUTCOME = "HotlineSelfServiceOutcome"
+APOLOGY = (Prompt("service_unavailable"),)
+
+
+@dataclass(frozen=True)
+class Ending:
+    """How a flow ended: `outcome` names what happened, for logs, events and tests."""
+
+    result: FlowResult
+    outcome: str
+
+
+@dataclass
+class FlowCall:
+    flow: str
+    session: AgiSession
+    voice: Voice
+    backend: SelfServiceBackend
+    settings: FlowSettings
+    dialect: str
+    business: str
+    call_id: str
+    caller_number: str
+    person: str | None = None  # masked ID number once identified, for logs
+
+    async def ask_backend(self, operation: Awaitable[T]) -> T:
+        """A backend call under the flow's own time limit: a backend that hangs counts as
+        unavailable, whatever its own timeouts do."""
+        try:
+            async with asyncio.timeout(self.settings.backend_timeout):
+                return await operation
+        except TimeoutError:
+            raise BackendUnavailable(f"no answer within {self.settings.backend_timeout} s") from None
+
+    async def audit(self, action: str, outcome: str, *, person: InsuredPerson | None = None,
+                    card: Card | None = None, detail: str | None = None) -> None:
+        """One of the flow's own events in the audit trail (masked identifiers only)."""
+        entry = audit_entry(action, outcome, self.settings.clock(), person=person, card=card,
+                            caller_number=self.caller_number or None,
+                            channel=self.settings.report_channel, detail=detail)
+        await self.ask_backend(self.backend.audit(entry))
+
+
+FlowBody = Callable[[FlowCall], Awaitable[Ending]]
+
+
+def flow_handler(flow: str, body: FlowBody, backend: SelfServiceBackend, settings: FlowSettings) -> AgiHandler:
+    """The FastAGI handler running `body` for AGI(${HOTLINE_AGI}/<script>,dialect,business,callid)."""
+
+    async def handle(session: AgiSession) -> None:
+        args = session.args + ["", "", ""]
+        call = FlowCall(
+            flow=flow,
+            session=session,
+            voice=Voice(session, session.env.get("language", "")),
+            backend=backend,
+            settings=settings,
+            dialect=args[0],
+            business=args[1],
+            call_id=args[2] or session.uniqueid,
+            caller_number=session.env.get("callerid", "") if session.env.get("callerid") != "unknown" else "",
+        )
+        ending = await _run(call, body)
+        await session.set_variable(names.FLOW_RESULT, ending.result)
+        log.info("self-service %s call %s person %s: %s -> %s",
+                 flow, call.call_id, call.person or "-", ending.outcome, ending.result)
+        await session.command("EXEC", "UserEvent", _event(call, ending))
+
+    return handle
+
+
+async def _run(call: FlowCall, body: FlowBody) -> Ending:
+    try:
+        return await body(call)
+    except (AgiHangup, AgiTimeout):
+        raise  # the caller has gone or Asterisk is not answering: nobody to speak to
+    except BackendUnavailable as exc:
+        log.warning("self-service %s call %s: backend unavailable (%s)", call.flow, call.call_id, exc)
+        outcome = "unavailable"
+    except Exception:
+        log.exception("self-service %s call %s: flow failed", call.flow, call.call_id)
+        outcome = "failed"
+    try:
+        await call.voice.say(*APOLOGY)
+    except (AgiHangup, AgiTimeout):
+        raise
+    except Exception as exc:  # the apology itself failed: still route to a person
+        log.error("self-service %s call %s: apology not played (%s)", call.flow, call.call_id, exc)
+    return Ending("agent", outcome)
+
+
+def _event(call: FlowCall, ending: Ending) -> str:
+    # Commas separate UserEvent's arguments; quoting keeps the whole body one AGI argument.
+    body = ",".join([
+        EVENT_OUTCOME,
+        f"CallID: {call.call_id}",
+        f"Flow: {call.flow}",
+        f"Outcome: {ending.outcome}",
+        f"Result: {ending.result}",
+    ])
+    return '"' + body.replace('"', "") + '"'
+

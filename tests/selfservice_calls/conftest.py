@@ -1,0 +1,172 @@
+"""The self-service flows on a real Asterisk with real databases.
+
+- `flow_sandbox`: a sandbox of its own whose prompts are the built ones cut to their first
+  80 ms, so a flow's many prompts do not make each call last a minute; what is played is
+  still asserted from Asterisk's TestEvents. (One integration test in this directory uses the
+  shared sandbox with the full prompts, through the generated menus.)
+- `flow_db`: a migrated, demo-seeded SQLite file or PostgreSQL database (each test runs on
+  both); `backend`: a SqlBackend on it; `flows`: the flows' routes on the FastAGI server.
+- Every test is checked afterwards: no Python log record, AMI event or Asterisk log line of
+  the test holds a demo ID number or PIN.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import wave
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from hotline.db.backend import SqlBackend
+from hotline.db.migrate import upgrade
+from hotline.db.seed import DEMO_PERSONS, seed_demo
+from ivr.agi import AgiServer
+from ivr.ami import AmiClient
+from ivr.sandbox import Sandbox
+from ivr.selfservice.flows import FlowSettings, routes
+from tests.db.support import CHEAP_PIN_COST, create_pg_database, drop_pg_database, empty_all_tables
+from tests.support.events import EventLog
+
+PROJECT = Path(__file__).resolve().parents[2]
+BUILT_SOUNDS = PROJECT / "prompts" / "build" / "sounds"
+CLIP_SECONDS = 0.08
+_LOG_START = pytest.StashKey[int]()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if Path(item.path).is_relative_to(here):
+            item.add_marker(pytest.mark.asterisk)
+
+
+# --- Asterisk -----------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def clipped_sounds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not BUILT_SOUNDS.is_dir():
+        pytest.fail("no built prompts: run `ivrctl prompts build` (make test does it)")
+    out = tmp_path_factory.mktemp("sounds")
+    for source in BUILT_SOUNDS.rglob("*.wav"):
+        target = out / source.relative_to(BUILT_SOUNDS)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with wave.open(str(source)) as src, wave.open(str(target), "wb") as dst:
+            dst.setparams(src.getparams())
+            dst.writeframes(src.readframes(int(src.getframerate() * CLIP_SECONDS)))
+    return out
+
+
+@pytest.fixture(scope="session")
+def flow_sandbox(asterisk_root: Path, agi_port: int, clipped_sounds: Path) -> Iterator[Sandbox]:
+    box = Sandbox(asterisk_root, agi_port=agi_port, sounds_dir=clipped_sounds, name="flows",
+                  dialplan_dirs=[PROJECT / "dialplans", PROJECT / "tests" / "dialplans"])
+    box.start()
+    yield box
+    box.remove()
+
+
+@pytest.fixture
+async def flow_ami(flow_sandbox: Sandbox) -> AsyncIterator[AmiClient]:
+    client = AmiClient(flow_sandbox.ami)
+    await client.connect()
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+async def flow_events(flow_ami: AmiClient) -> AsyncIterator[EventLog]:
+    log = EventLog(flow_ami)
+    yield log
+    log.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    outcome = yield
+    report = outcome.get_result()
+    box = item.funcargs.get("flow_sandbox") if hasattr(item, "funcargs") else None
+    if report.failed and report.when == "call" and isinstance(box, Sandbox):
+        report.sections.append(("Asterisk log: flows", box.log_tail(150, since=item.stash.get(_LOG_START, 0))))
+
+
+# --- databases ----------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def id_hash_key() -> bytes:
+    return secrets.token_bytes(32)
+
+
+@pytest.fixture(scope="session")
+def pg_flows_database() -> Iterator[str]:
+    url = create_pg_database()
+    upgrade(url)
+    yield url
+    drop_pg_database(url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def flow_db(request: pytest.FixtureRequest, tmp_path: Path, id_hash_key: bytes) -> str:
+    """A migrated database holding the demo persons (cheap PIN hashes)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path}/hotline.db"
+        upgrade(url)
+    else:
+        url = request.getfixturevalue("pg_flows_database")
+        empty_all_tables(url)
+    seed_demo(url, id_hash_key, pin_cost=CHEAP_PIN_COST)
+    return url
+
+
+@pytest.fixture
+def backend(flow_db: str, id_hash_key: bytes) -> Iterator[SqlBackend]:
+    backend = SqlBackend.from_url(flow_db, id_hash_key=id_hash_key, workers=4, timeout=3.0)
+    yield backend
+    backend.close()
+
+
+@pytest.fixture
+def flows(agi_server: AgiServer, backend: SqlBackend) -> AgiServer:
+    agi_server.routes.update(routes(backend, FlowSettings()))
+    return agi_server
+
+
+# --- privacy: checked after every test here ----------------------------------------------
+def _secrets() -> list[re.Pattern[str]]:
+    patterns = []
+    for person in DEMO_PERSONS:
+        keyed = person.id_number.replace("X", "*")
+        patterns += [re.escape(person.id_number), re.escape(keyed), re.escape(person.id_number.lower())]
+        patterns.append(rf"(?<!\d){person.pin}(?!\d)")  # a PIN is six digits standing alone
+    return [re.compile(p) for p in patterns]
+
+
+SECRETS = _secrets()
+
+
+def leaks(text: str) -> list[str]:
+    return [pattern.pattern for pattern in SECRETS if pattern.search(text)]
+
+
+@pytest.fixture(autouse=True)
+def _no_caller_secrets_anywhere(request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    caplog.set_level("DEBUG")
+    boxes = [request.getfixturevalue(name) for name in ("flow_sandbox", "sandbox") if name in request.fixturenames]
+    event_logs = [request.getfixturevalue(name) for name in ("flow_events", "events") if name in request.fixturenames]
+    starts = [box.log_size() for box in boxes]
+    if boxes:
+        request.node.stash[_LOG_START] = starts[0]
+    yield
+    records = caplog.get_records("setup") + caplog.get_records("call")
+    logs = {"python log": "\n".join(_formatter.format(r) for r in records)}
+    for number, log in enumerate(event_logs):
+        logs[f"AMI events {number}"] = "\n".join(repr(dict(m)) for m in log.events)
+    for box, start in zip(boxes, starts, strict=True):
+        logs[f"Asterisk log {box.layout.base.name}"] = box.log_tail(10**6, since=start)
+    assert sum(len(text) for text in logs.values()) > 0
+    found = {where: hits for where, text in logs.items() if (hits := leaks(text))}
+    assert not found, f"caller secrets leaked: {found}"
+
+
+_formatter = logging.Formatter("%(levelname)s %(name)s %(message)s")

@@ -1,0 +1,36 @@
+"""Balance lookup end to end: a caller keys an ID number ending in X (as *) and a PIN, and
+hears both accounts and the last contribution month in Chinese, then chooses."""
+
+from __future__ import annotations
+
+from ivr.agi import AgiServer
+from ivr.ami import AmiClient
+from tests.selfservice_calls.caller import call_flow, flat, said_digits, said_number
+from tests.support.events import EventLog
+
+X_PERSON, X_PIN = "45010219780615103*", "246813"  # seed: 87654.32 pension, 12.05 medical, 2026-09
+
+# What person 2 hears, file by file: 八万七千六百五十四元三角二分, 十二元零五分, 二〇二六年九月.
+X_PERSON_READOUT = flat([
+    "balance_intro",
+    "balance_pension", said_number(87654), "yuan", said_number(3), "jiao", said_number(2), "fen",
+    "balance_medical", said_number(12), "yuan", "digits/0", said_number(5), "fen",
+    "last_contribution_month", said_digits("2026"), "year", said_number(9), "month",
+])
+
+
+async def test_balance_read_in_chinese_then_back_to_the_menu(
+        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer) -> None:
+    caller = await call_flow(flow_ami, flow_events, "balance")
+    await caller.on("enter_id_number", X_PERSON + "#")
+    await caller.on("enter_pin", X_PIN + "#")
+    await caller.on("balance_options", "*")
+    result = await caller.result()
+    assert result["Result"] == "done" and result["AgiStatus"] == "SUCCESS"
+    heard = caller.heard()
+    start = heard.index("balance_intro")
+    assert heard[:2] == ["enter_id_number", "enter_pin"]
+    assert heard[start:] == X_PERSON_READOUT + ["balance_options"]
+    assert caller.numbers() == [87654, 3, 2, 12, 0, 5, 9]
+    assert (await caller.outcome())["Outcome"] == "balance_read"
+    await caller.hang_up()
