@@ -4,8 +4,8 @@ A TestEvent PLAYBACK names only what the dialplan asked for ("welcome"), and the
 names the channel's language, not the directory the file came from: Asterisk quietly falls
 back from zh_yue/ to zh/ to the default language when a file is missing. inotify reports the
 file opened, by directory, so a test can tell sounds/zh_yue/welcome from sounds/zh/welcome.
-Asterisk opens a prompt before it emits PLAYBACK, so the open is queued by the time the event
-arrives: no waiting needed.
+Asterisk opens a prompt before it emits PLAYBACK; music on hold opens its first track a tick
+after MusicOnHoldStart: wait_for / wait_until wait on the inotify descriptor, never sleep.
 """
 
 from __future__ import annotations
