@@ -36,7 +36,7 @@ def render_moh_class(
     return f"[{class_name}]\nmode=files\ndirectory={directory}\nsort={sort}\n"
 
 
-def render_musiconhold_conf(class_name: str = MOH_CLASS) -> str:
+def render_built_moh_conf(class_name: str = MOH_CLASS) -> str:
     """A whole musiconhold.conf for an instance whose data/moh is our out_dir/moh.
 
     [default] plays the same music as our class: a queue or channel that names no class

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ivr.ami import AmiClient
-from ivr.prompts.moh import MOH_CLASS, render_musiconhold_conf
+from ivr.prompts.moh import MOH_CLASS, render_built_moh_conf
 from ivr.sandbox import Sandbox
 from tests.prompts_asterisk.support import call_into, hang_up
 from tests.prompts_asterisk.opened import OpenedFiles
@@ -15,7 +15,7 @@ from tests.support.events import EventLog
 
 async def test_hold_music_plays_the_built_tracks(make_sandbox: Callable[..., Sandbox], built: Path):
     # Its own instance: the session sandbox has Debian's music and only a [default] class.
-    box = make_sandbox(moh_dir=built / "moh", extra_files={"musiconhold.conf": render_musiconhold_conf()})
+    box = make_sandbox(moh_dir=built / "moh", extra_files={"musiconhold.conf": render_built_moh_conf()})
     classes = box.cli("moh show classes")
     assert f"Class: {MOH_CLASS}\n" in classes and f"Directory: moh/{MOH_CLASS}\n" in classes
     tracks = {f"{MOH_CLASS}/{p.stem}" for p in (built / "moh" / MOH_CLASS).glob("*.ulaw")}
