@@ -16,6 +16,7 @@ from hotline.http.app import create_app
 from hotline.service import HotlineService
 from hotline.settings import PROJECT_ROOT, ServiceSettings
 from ivr.ami import AmiSettings
+from ivr.prompts.moh import MOH_CLASS, render_built_moh_conf
 from ivr.sandbox import Sandbox
 from ivr.sandbox.ports import free_tcp_port
 
@@ -43,11 +44,16 @@ def run(settings: ServiceSettings) -> None:
 
 def start_sandbox(settings: ServiceSettings, agi_port: int) -> Sandbox:
     build = settings.prompts_dir / "build"
+    # The built hold music and its musiconhold.conf go together: the sandbox's own default
+    # class looks in data/moh, where only the built class's folder would be.
+    moh_built = (build / "moh" / MOH_CLASS).is_dir()
     sandbox = Sandbox(
         settings.asterisk_root,
         agi_port=agi_port,
         dialplan_dirs=[PROJECT_ROOT / "dialplans"],
         sounds_dir=_existing(build / "sounds"),
+        moh_dir=build / "moh" if moh_built else None,
+        extra_files={"musiconhold.conf": render_built_moh_conf()} if moh_built else None,
         name="run",
     )
     sandbox.start()
