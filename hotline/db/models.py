@@ -154,3 +154,8 @@ class AuditEvent(Base):
     caller: Mapped[str | None] = mapped_column(String(32))
     channel: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(String(200))
+
+
+# Call records, messages and callback tasks have their own module; importing it here puts
+# their tables in Base.metadata wherever the models are loaded (migrations, schema checks).
+from hotline.db import records as _records  # noqa: E402,F401

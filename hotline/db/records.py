@@ -1,0 +1,84 @@
+"""Tables for call records, after-hours messages and callback tasks (SQLAlchemy 2 models).
+
+Caller numbers are stored (a callback needs them) but ID numbers and PINs never reach these
+tables: the dialplan's events carry none. Times are aware UTC; durations are seconds.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hotline.db.models import Base
+
+
+class CallRecordRow(Base):
+    __tablename__ = "call_records"
+    __table_args__ = (
+        Index("ix_call_records_caller_started", "caller_number", "started_at"),
+        Index("ix_call_records_agent_started", "agent", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[str] = mapped_column(String(64), unique=True)
+    uniqueid: Mapped[str] = mapped_column(String(64), default="")
+    caller_number: Mapped[str] = mapped_column(String(32), default="")
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    dialect: Mapped[str] = mapped_column(String(32), default="")
+    business: Mapped[str] = mapped_column(String(32), default="")
+    config_version: Mapped[str] = mapped_column(String(32), default="")
+    menus: Mapped[list[str]] = mapped_column(JSON, default=list)
+    keys: Mapped[str] = mapped_column(String(255), default="")
+    self_service: Mapped[list[str]] = mapped_column(JSON, default=list)
+    to_agent: Mapped[bool] = mapped_column(default=False)
+    agent_reason: Mapped[str] = mapped_column(String(32), default="")
+    line_open: Mapped[bool | None]
+    hours_reason: Mapped[str] = mapped_column(String(32), default="")
+    message_file: Mapped[str] = mapped_column(String(128), default="")
+    queue_wait_s: Mapped[float | None] = mapped_column(Float)
+    agent: Mapped[str] = mapped_column(String(64), default="")
+    talk_s: Mapped[float | None] = mapped_column(Float)
+    callback_task_id: Mapped[int | None] = mapped_column(Integer)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    survey_offered: Mapped[bool] = mapped_column(default=False)
+    ended_in: Mapped[str] = mapped_column(String(64), default="")
+    hangup_cause: Mapped[str] = mapped_column(String(64), default="")
+    outcome: Mapped[str] = mapped_column(String(16), default="")
+
+
+class CallbackTaskRow(Base):
+    __tablename__ = "callback_tasks"
+    __table_args__ = (Index("ix_callback_tasks_status_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    caller_number: Mapped[str] = mapped_column(String(32), index=True)
+    dialect: Mapped[str] = mapped_column(String(32), default="")
+    business: Mapped[str] = mapped_column(String(32), default="")
+    reason: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_attempt_at: Mapped[datetime | None]
+    outcome: Mapped[str] = mapped_column(String(64), default="")
+    call_id: Mapped[str] = mapped_column(String(64), default="")
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+
+
+class MessageRow(Base):
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[str] = mapped_column(String(64), unique=True)
+    caller_number: Mapped[str] = mapped_column(String(32), default="")
+    dialect: Mapped[str] = mapped_column(String(32), default="")
+    line: Mapped[str] = mapped_column(String(32), default="")
+    business: Mapped[str] = mapped_column(String(32), default="")
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    duration_s: Mapped[float] = mapped_column(Float, default=0.0)
+    file_name: Mapped[str] = mapped_column(String(128))
+    handled_at: Mapped[datetime | None]
+    handled_by: Mapped[str] = mapped_column(String(64), default="")
