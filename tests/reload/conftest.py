@@ -1,5 +1,5 @@
-"""A dedicated sandbox for the tests that reload its live dialplan (one per module, so the
-shared sandbox is never disturbed), with its AMI client, event log and reload settings."""
+"""A dedicated sandbox for the tests that reload its live dialplan (one for this package, so
+the shared sandbox is never disturbed), with its AMI client, event log and reload settings."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
@@ -14,7 +14,7 @@ from tests.conftest import _dialplan_dirs, _sounds_dir
 from tests.support.events import EventLog
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def reload_box(asterisk_root: Path, agi_port: int) -> Iterator[Sandbox]:
     box = Sandbox(asterisk_root, agi_port=agi_port, dialplan_dirs=_dialplan_dirs(), sounds_dir=_sounds_dir(), name="reload")
     box.start()
