@@ -112,6 +112,9 @@ async def _guarded(ami: AmiClient, settings: ReloadSettings, attempt: Attempt, p
                 await _run(ami, settings, history, attempt, prepare)
             except Refused as refusal:
                 attempt.result, attempt.messages = "refused", refusal.messages
+            except Exception as error:  # recorded, then raised: the history must show it too
+                attempt.messages.append(f"unexpected error: {error}")
+                raise
     except ReloadInProgress as busy:
         attempt.result, attempt.messages = "busy", [str(busy)]
         raise

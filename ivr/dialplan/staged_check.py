@@ -15,7 +15,7 @@ import shutil
 import signal
 from pathlib import Path
 
-from ivr.ami import AmiClient
+from ivr.ami import AmiClient, AmiError
 from ivr.dialplan.live_asterisk import loaded_dialplan
 from ivr.dialplan.live_files import install
 from ivr.dialplan.verify import missing_parts
@@ -49,9 +49,11 @@ async def check_staged(asterisk_root: Path, staging_dir: Path, files: dict[str, 
         return [f"the staged dialplan did not load in a test Asterisk: {error}"]
     try:
         ami = AmiClient(box.ami)
-        await ami.connect()
         try:
+            await ami.connect()
             loaded = await loaded_dialplan(ami)
+        except AmiError as error:
+            return [f"could not read the test Asterisk's dialplan: {error}"]
         finally:
             await ami.close()
         log = box.log_tail(2000)

@@ -1,0 +1,51 @@
+"""`ivrctl token create | list | revoke`: API bearer tokens (the token is shown once)."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from hotline.auth.settings import AuthSettings
+from hotline.auth.tokens import ROLES, TokenStore
+
+
+def _store() -> TokenStore:
+    return TokenStore(AuthSettings().tokens_file)
+
+
+@click.group("token")
+def token() -> None:
+    """API bearer tokens: viewer (read), agent (its own state), ops (reloads, administration)."""
+
+
+@token.command("create")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--agent", "agent_id", default=None, help="Agent id an agent token acts for (required for --role agent).")
+@click.option("--name", default=None, help="Who holds it; shown in histories (e.g. a reload's 'who').")
+def create(role: str, agent_id: str | None, name: str | None) -> None:
+    """Create a token and print it once: it is stored only as a hash."""
+    try:
+        secret, principal = _store().create(role, name=name, agent_id=agent_id)
+    except ValueError as error:
+        click.echo(f"not created: {error}", err=True)
+        sys.exit(1)
+    bound = f", agent {principal.agent_id}" if principal.agent_id else ""
+    click.echo(f"created token {principal.id} for {principal.name} ({principal.role}{bound}); it is shown only now:", err=True)
+    click.echo(secret)
+
+
+@token.command("list")
+def list_tokens() -> None:
+    """Tokens by id, name and role (never the token itself)."""
+    for p in _store().principals():
+        click.echo(f"{p.id}  {p.role:6}  {p.agent_id or '-':10}  {p.created_at}  {p.name}")
+
+
+@token.command("revoke")
+@click.argument("token_id")
+def revoke(token_id: str) -> None:
+    """Revoke the token with this id (see `token list`)."""
+    if not _store().revoke(token_id):
+        click.echo(f"no token with id {token_id}", err=True)
+        sys.exit(1)
+    click.echo(f"revoked {token_id}", err=True)

@@ -1,0 +1,60 @@
+"""Operations endpoints: safe dialplan reload and its history (ops tokens).
+
+    POST /ops/dialplan/reload   {"config_path": optional}  -> the recorded attempt
+        200 loaded and verified | 409 a reload is in progress | 422 config refused (messages)
+        502 Asterisk did not take it (rolled back) | 503 no live directory configured
+    GET  /ops/dialplan/history  -> attempts, oldest first
+
+Reload settings are app.state.reload_settings if set (`ivrctl run` sets the sandbox's live
+directory there), else ReloadSettings() from HOTLINE_* variables.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+
+from hotline.auth.tokens import Principal
+from hotline.http.auth import require_role
+from ivr.dialplan.history import Attempt, History, ReloadInProgress
+from ivr.dialplan.reload import reload
+from ivr.dialplan.reload_settings import ReloadSettings
+
+router = APIRouter(prefix="/ops", tags=["operations"])
+_STATUS = {"ok": 200, "refused": 422, "rolled_back": 502, "failed": 502}
+
+
+class ReloadRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    config_path: str | None = None  # default: HOTLINE_CONFIG_PATH
+
+
+def reload_settings(request: Request) -> ReloadSettings:
+    return getattr(request.app.state, "reload_settings", None) or ReloadSettings()
+
+
+@router.post("/dialplan/reload", response_model=Attempt, summary="Validate, check, load and verify the hotline dialplan",
+             responses={409: {"description": "a reload is in progress"}, 422: {"description": "the config is refused"},
+                        502: {"description": "Asterisk did not load it; the previous version was restored"},
+                        503: {"description": "no live dialplan directory configured"}})
+async def reload_dialplan(request: Request, body: ReloadRequest | None = None,
+                          principal: Principal = Depends(require_role("ops")),
+                          settings: ReloadSettings = Depends(reload_settings)) -> JSONResponse:
+    if settings.dialplan_live_dir is None:
+        raise HTTPException(503, {"error": "not_configured", "message": "set HOTLINE_DIALPLAN_LIVE_DIR"})
+    config_path = Path(body.config_path) if body and body.config_path else None
+    try:
+        attempt = await reload(request.app.state.service.ami, settings, config_path=config_path, who=principal.name)
+    except ReloadInProgress as busy:
+        raise HTTPException(409, {"error": "reload_in_progress", "message": str(busy)}) from None
+    if attempt.result == "refused":
+        raise HTTPException(422, {"error": "refused", "messages": attempt.messages, "attempt": attempt.as_json()})
+    return JSONResponse(attempt.as_json(), status_code=_STATUS.get(attempt.result, 502))
+
+
+@router.get("/dialplan/history", response_model=list[Attempt], summary="Every reload attempt, oldest first")
+async def dialplan_history(limit: int = 100, _: Principal = Depends(require_role("viewer", "ops")),
+                           settings: ReloadSettings = Depends(reload_settings)) -> list[Attempt]:
+    return History(settings.var_dir).attempts("dialplan")[-max(1, min(limit, 1000)):]
