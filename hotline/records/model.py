@@ -11,7 +11,7 @@ own events (queue, agent, callbacks) as entries of `FOLDS`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -55,7 +55,6 @@ class CallRecord:
     ended_in: str = ""  # the menu the caller was in when the call ended
     hangup_cause: str = ""
     ended_at: datetime | None = None
-    extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def outcome(self) -> Outcome:

@@ -1,0 +1,170 @@
+"""Reading and writing call records, messages and callback tasks (the persistence shell).
+
+Functions take an open Session (one transaction per caller). `RecordStore` owns an engine and
+runs work in a small thread pool of its own, so the AMI event loop never waits on the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, fields
+from datetime import datetime
+from typing import TypeVar
+
+from sqlalchemy import Engine, select
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session
+
+from hotline.db.engine import make_engine, session_factory
+from hotline.db.records import CallbackTaskRow, CallRecordRow, MessageRow
+from hotline.records.callbacks import CallbackReason, CallbackStatus, CallbackTask
+from hotline.records.messages import Message
+from hotline.records.model import CallRecord
+from hotline.records.satisfaction import Rating
+
+T = TypeVar("T")
+_RECORD_FIELDS = [f.name for f in fields(CallRecord)]
+
+
+def _to_record(row: CallRecordRow) -> CallRecord:
+    values = {name: getattr(row, name) for name in _RECORD_FIELDS}
+    values["menus"], values["self_service"] = tuple(row.menus), tuple(row.self_service)
+    return CallRecord(**values)
+
+
+def load_record(session: Session, call_id: str) -> CallRecord | None:
+    row = session.scalar(select(CallRecordRow).where(CallRecordRow.call_id == call_id))
+    return _to_record(row) if row else None
+
+
+def save_record(session: Session, record: CallRecord) -> None:
+    """Insert or update by call_id (events replayed after a restart update the same row)."""
+    row = session.scalar(select(CallRecordRow).where(CallRecordRow.call_id == record.call_id))
+    if row is None:
+        row = CallRecordRow(call_id=record.call_id)
+        session.add(row)
+    values = asdict(record)
+    for name in _RECORD_FIELDS:
+        value = values[name]
+        setattr(row, name, list(value) if isinstance(value, tuple) else value)
+    row.outcome = record.outcome.value
+    session.flush()
+
+
+def ended_calls_between(session: Session, caller_number: str, start: datetime, end: datetime) -> list[CallRecord]:
+    rows = session.scalars(select(CallRecordRow).where(
+        CallRecordRow.caller_number == caller_number, CallRecordRow.started_at >= start,
+        CallRecordRow.started_at < end, CallRecordRow.ended_at.is_not(None)).order_by(CallRecordRow.id))
+    return [_to_record(row) for row in rows]
+
+
+def _to_task(row: CallbackTaskRow) -> CallbackTask:
+    return CallbackTask(row.caller_number, row.dialect, row.business, CallbackReason(row.reason), row.due_at,
+                        row.created_at, CallbackStatus(row.status), row.attempts, row.call_id, row.message_id,
+                        row.id)
+
+
+def add_task(session: Session, task: CallbackTask) -> int:
+    row = CallbackTaskRow(caller_number=task.caller_number, dialect=task.dialect, business=task.business,
+                          reason=task.reason.value, status=task.status.value, due_at=task.due_at,
+                          created_at=task.created_at, attempts=task.attempts, call_id=task.call_id,
+                          message_id=task.message_id, outcome="")
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def pending_tasks(session: Session, caller_number: str | None = None) -> list[CallbackTask]:
+    query = select(CallbackTaskRow).where(CallbackTaskRow.status == CallbackStatus.PENDING.value)
+    if caller_number is not None:
+        query = query.where(CallbackTaskRow.caller_number == caller_number)
+    return [_to_task(row) for row in session.scalars(query.order_by(CallbackTaskRow.due_at, CallbackTaskRow.id))]
+
+
+def all_tasks(session: Session) -> list[CallbackTask]:
+    return [_to_task(row) for row in session.scalars(select(CallbackTaskRow).order_by(CallbackTaskRow.id))]
+
+
+def add_message(session: Session, message: Message) -> int | None:
+    """Store a message once (None if this call's message is already stored)."""
+    if session.scalar(select(MessageRow.id).where(MessageRow.call_id == message.call_id)) is not None:
+        return None
+    row = MessageRow(call_id=message.call_id, caller_number=message.caller_number, dialect=message.dialect,
+                     line=message.line, business=message.business, received_at=message.received_at,
+                     duration_s=message.duration_s, file_name=message.file_name, handled_by="")
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def _to_message(row: MessageRow, task: CallbackTaskRow | None) -> Message:
+    return Message(row.id, row.call_id, row.caller_number, row.dialect, row.line, row.business, row.received_at,
+                   row.duration_s, row.file_name, row.handled_at, row.handled_by,
+                   task.id if task else None, task.due_at if task else None)
+
+
+def _with_tasks(session: Session, rows: list[MessageRow]) -> list[Message]:
+    ids = [row.id for row in rows]
+    tasks = {t.message_id: t for t in session.scalars(select(CallbackTaskRow).where(CallbackTaskRow.message_id.in_(ids)))}
+    return [_to_message(row, tasks.get(row.id)) for row in rows]
+
+
+def list_messages(session: Session, *, handled: bool | None = None, limit: int = 100) -> list[Message]:
+    query = select(MessageRow)
+    if handled is not None:
+        query = query.where(MessageRow.handled_at.is_not(None) if handled else MessageRow.handled_at.is_(None))
+    rows = list(session.scalars(query.order_by(MessageRow.received_at, MessageRow.id).limit(limit)))
+    return _with_tasks(session, rows)
+
+
+def get_message(session: Session, message_id: int) -> Message | None:
+    row = session.get(MessageRow, message_id)
+    return _with_tasks(session, [row])[0] if row else None
+
+
+def mark_handled(session: Session, message_id: int, by: str, at: datetime) -> Message | None:
+    """Mark a message handled and close its callback task (the agent called back)."""
+    row = session.get(MessageRow, message_id)
+    if row is None:
+        return None
+    if row.handled_at is None:
+        row.handled_at, row.handled_by = at, by
+        for task in session.scalars(select(CallbackTaskRow).where(
+                CallbackTaskRow.message_id == message_id, CallbackTaskRow.status == CallbackStatus.PENDING.value)):
+            task.status, task.outcome = CallbackStatus.DONE.value, "message handled"
+    session.flush()
+    return _with_tasks(session, [row])[0]
+
+
+def ratings_between(session: Session, start: datetime, end: datetime) -> list[Rating]:
+    rows = session.execute(select(CallRecordRow.agent, CallRecordRow.dialect, CallRecordRow.business,
+                                  CallRecordRow.rating, CallRecordRow.started_at).where(
+        CallRecordRow.rating.is_not(None), CallRecordRow.agent != "",
+        CallRecordRow.started_at >= start, CallRecordRow.started_at < end))
+    return [Rating(agent, dialect, business, rating, at) for agent, dialect, business, rating, at in rows]
+
+
+class RecordStore:
+    def __init__(self, engine: Engine, *, workers: int = 2) -> None:
+        self.engine = engine
+        self._sessions = session_factory(engine)
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="records-db")
+
+    @classmethod
+    def from_url(cls, url: str | URL, *, workers: int = 2) -> RecordStore:
+        return cls(make_engine(url, pool_size=workers), workers=workers)
+
+    def run(self, work: Callable[[Session], T]) -> T:
+        """One transaction, on the calling thread (CLI, tests)."""
+        with self._sessions.begin() as session:
+            return work(session)
+
+    async def call(self, work: Callable[[Session], T]) -> T:
+        """One transaction, in the store's thread pool."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self.run, work)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)
+        self.engine.dispose()

@@ -1,0 +1,39 @@
+"""Reports over HTTP: the quarterly satisfaction report (ops role).
+
+    app.include_router(reports_router(store, hours=lambda: hours_config, access=require_role("ops")))
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from hotline.db.records_store import RecordStore
+from hotline.hours.schedule import HoursConfig
+from hotline.records.queries import load_satisfaction
+from hotline.records.satisfaction import Quarter, report_json
+
+
+def _no_access_check() -> None:
+    return None
+
+
+def reports_router(store: RecordStore, hours: Callable[[], HoursConfig], *,
+                   access: Callable[..., Any] = _no_access_check) -> APIRouter:
+    router = APIRouter(prefix="/reports", tags=["reports"])
+
+    @router.get("/satisfaction", summary="Satisfaction per agent, phone line and business line for a quarter",
+                responses={422: {"description": "not a quarter like 2026Q4"}})
+    async def satisfaction(quarter: str = Query(..., examples=["2026Q4"]),
+                           _user: Any = Depends(access)) -> dict[str, object]:
+        try:
+            parsed = Quarter.parse(quarter)
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from None
+        report = await asyncio.to_thread(load_satisfaction, store, hours(), parsed)
+        return report_json(report)
+
+    return router

@@ -1,0 +1,7 @@
+"""Call records, after-hours messages, callback tasks and the satisfaction report.
+
+- `model.fold(record, event, at)`: one AMI event into a `CallRecord` (pure).
+- `recorder.CallRecorder(store, hours).attach(ami)`: records every call, stores messages,
+  creates callback tasks (message; two failures in a day).
+- `service.load_satisfaction(store, hours, quarter)`: the quarterly report.
+"""

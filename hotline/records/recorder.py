@@ -1,0 +1,150 @@
+"""The call recorder: folds the dialplan's events into call records and keeps them (the shell).
+
+    recorder = CallRecorder(store, hours=lambda: hours_config, messages_dir=spool / "monitor/messages")
+    recorder.attach(service.ami)       # UserEvent (Hotline*) and Hangup
+
+A record is saved when the call starts and when its channel hangs up; a call seen for the
+first time after a service restart is continued from its saved row. On hang-up, a caller who
+failed to reach an agent twice in the local day gets an automatic callback task. A
+HotlineMessage stores the message and its callback task, due at the line's next opening.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from hotline.db import records_store as db
+from hotline.db.records_store import RecordStore
+from hotline.hours.schedule import HoursConfig
+from hotline.records.callbacks import CallbackReason, CallbackTask, automatic_callback
+from hotline.records.messages import Message, safe_file_name, wav_seconds
+from hotline.records.model import CallRecord, event_name, fold
+from ivr.ami import AmiClient
+from ivr.ami.client import Subscription
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class CallRecorder:
+    def __init__(self, store: RecordStore, hours: Callable[[], HoursConfig], *,
+                 messages_dir: Path | None = None, clock: Callable[[], datetime] = utc_now) -> None:
+        self.store = store
+        self.hours = hours
+        self.messages_dir = messages_dir
+        self.clock = clock
+        self.live: dict[str, CallRecord] = {}
+        self._call_of_channel: dict[str, str] = {}  # Uniqueid -> CallID
+        # One event at a time: the fold of a call must see its events in order, and a
+        # rehydration from the database must finish before the next event of that call.
+        self._lock = asyncio.Lock()
+        self._finished: deque[str] = deque(maxlen=1000)  # recent call ids, for waiters
+        self._changed = asyncio.Condition()
+
+    def attach(self, ami: AmiClient) -> list[Subscription]:
+        return [ami.subscribe("UserEvent", self.on_event), ami.subscribe("Hangup", self.on_event)]
+
+    async def on_event(self, event: Mapping[str, Any]) -> None:
+        try:
+            async with self._lock:
+                await self._handle(event)
+        except Exception:  # a recorder failure must never reach the AMI client's loop
+            log.exception("call recorder: could not handle %s", event_name(event))
+
+    async def wait_finished(self, call_id: str, timeout: float = 10.0) -> None:
+        """Until the call's hang-up has been recorded (tests and tools wait on this, not a clock)."""
+        async with self._changed, asyncio.timeout(timeout):
+            await self._changed.wait_for(lambda: call_id in self._finished)
+
+    async def _handle(self, event: Mapping[str, Any]) -> None:
+        name = event_name(event)
+        uniqueid = str(event.get("Uniqueid", ""))
+        if event.get("Event") == "Hangup":
+            call_id = self._call_of_channel.pop(uniqueid, None)
+            if call_id is None:
+                return  # not a hotline channel (a caller's other half, an agent's phone)
+        elif name.startswith("Hotline") and event.get("CallID"):
+            call_id = str(event["CallID"])
+            if uniqueid:
+                self._call_of_channel[uniqueid] = call_id
+        else:
+            return
+        now = self.clock()
+        record = self.live.get(call_id)
+        if record is None:
+            record = await self.store.call(lambda s: db.load_record(s, call_id))
+        record = fold(record, {k: str(v) for k, v in event.items()}, now)
+        self.live[call_id] = record
+        if name == "HotlineMessage":
+            await self._store_message(record, event, now)
+        elif name == "HotlineCallStart":
+            await self.store.call(lambda s: db.save_record(s, record))
+        elif name == "Hangup":
+            del self.live[call_id]
+            await self.store.call(lambda s: self._finish(s, record, now))
+            async with self._changed:
+                self._finished.append(call_id)
+                self._changed.notify_all()
+
+    def _finish(self, session: Session, record: CallRecord, now: datetime) -> None:
+        db.save_record(session, record)
+        if not record.failed_to_reach_agent or not record.caller_number:
+            return
+        hours = self.hours()
+        start = datetime.combine(hours.local(record.started_at).date(), time(0), hours.timezone)
+        calls_today = db.ended_calls_between(session, record.caller_number, start, start + timedelta(days=1))
+        pending = db.pending_tasks(session, record.caller_number)
+        task = automatic_callback(record, calls_today, pending, self._due(hours, now, record.dialect), now)
+        if task is not None:
+            db.add_task(session, task)
+            log.info("automatic callback task for call %s (failed twice today)", record.call_id)
+
+    @staticmethod
+    def _due(hours: HoursConfig, now: datetime, dialect: str) -> datetime:
+        try:
+            return hours.next_open(now, dialect).astimezone(UTC)
+        except (KeyError, ValueError):
+            return now  # unknown line: due at once, so a person looks at it
+
+    async def _store_message(self, record: CallRecord, event: Mapping[str, Any], now: datetime) -> None:
+        name = safe_file_name(str(event.get("File", "")))
+        seconds = wav_seconds(self.messages_dir / name) if (name and self.messages_dir) else None
+        if seconds is None:  # the service cannot see the spool: trust the dialplan's clock
+            try:
+                seconds = float(event.get("Seconds", 0))
+            except ValueError:
+                seconds = 0.0
+        if name is None or seconds <= 0:
+            log.info("call %s: closed line, no message recorded", record.call_id)
+            self.live[record.call_id] = replace(record, message_file="")
+            return
+        hours = self.hours()
+        dialect = str(event.get("Dialect") or record.dialect)
+        try:
+            line = hours.line_of(dialect).line
+        except KeyError:
+            line = dialect
+        message = Message(0, record.call_id, record.caller_number, dialect, line,
+                          str(event.get("Business") or record.business), now, round(seconds, 2), name)
+        due = self._due(hours, now, dialect)
+
+        def store(session: Session) -> None:
+            message_id = db.add_message(session, message)
+            if message_id is not None:
+                db.add_task(session, CallbackTask(message.caller_number, dialect, message.business,
+                                                  CallbackReason.MESSAGE, due, now, call_id=record.call_id,
+                                                  message_id=message_id))
+
+        await self.store.call(store)
