@@ -20,8 +20,7 @@ async def test_callers_walk_the_demo_tree_to_an_agent(ami, events):
         await by_keys.press("0")  # agent
         route = await by_keys.event("HotlineToAgent")
         assert (route["Menu"], route["Dialect"], route["Business"], route["Reason"]) == ("pension", "mandarin", "pension", "key")
-        await by_keys.event("HotlineAgentRoute", Dialect="mandarin", Business="pension")
-        await by_keys.event("HotlineCallEnd")  # the placeholder agent route ends the call
+        await by_keys.hang_up()  # what follows (hours, queues) is hand-written dialplan, tested elsewhere
 
     async def walk_confused() -> None:
         await confused.reached("language")
@@ -37,18 +36,19 @@ async def test_callers_walk_the_demo_tree_to_an_agent(ami, events):
             await confused.event("HotlineInvalidKey", Menu="ss_card", Attempt=attempt)
         route = await confused.event("HotlineToAgent")
         assert (route["Dialect"], route["Business"], route["Reason"]) == ("cantonese", "ss_card", "retries")
-        await confused.event("HotlineCallEnd")
+        await confused.hang_up()
 
     await asyncio.gather(walk_by_keys(), walk_confused())
-    assert by_keys.trace() == [
+    generated = {"HotlineCallStart", "HotlineMenu", "HotlineKey", "HotlineInvalidKey", "HotlineToAgent", "HotlineCallEnd"}
+    assert [row for row in by_keys.trace() if row[0] in generated] == [
         ("HotlineCallStart", "", ""),
         ("HotlineMenu", "welcome", ""), ("HotlineMenu", "language", ""),
         ("HotlineKey", "language", "1"), ("HotlineMenu", "main", ""),
         ("HotlineKey", "main", "1"), ("HotlineMenu", "pension", ""),
         ("HotlineKey", "pension", "0"), ("HotlineToAgent", "pension", "key"),
-        ("HotlineAgentRoute", "", ""), ("HotlineCallEnd", "pension", ""),
+        ("HotlineCallEnd", "pension", ""),
     ]
-    assert [row for row in confused.trace() if row[0] != "HotlineMenu"][-7:-2] == [
+    assert [row for row in confused.trace() if row[0] in generated - {"HotlineMenu"}][-6:-1] == [
         ("HotlineKey", "main", "8"),
         ("HotlineInvalidKey", "ss_card", "9"), ("HotlineInvalidKey", "ss_card", "9"), ("HotlineInvalidKey", "ss_card", "9"),
         ("HotlineToAgent", "ss_card", "retries"),

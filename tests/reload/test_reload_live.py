@@ -39,6 +39,7 @@ async def test_silence_and_invalid_keys_replay_the_menu_then_the_retry_limit_sen
         await silent.wait_played("year", 2)  # main's prompt again
         route = await silent.event("HotlineToAgent")
         assert (route["Menu"], route["Reason"]) == ("main", "retries")
+        await silent.hang_up()  # leave no channel on this version for the tests after
 
     async def press_wrong_keys() -> None:
         await confused.reached("language")
@@ -51,6 +52,7 @@ async def test_silence_and_invalid_keys_replay_the_menu_then_the_retry_limit_sen
         await confused.event("HotlineInvalidKey", Menu="main", Key="7", Attempt="2")
         route = await confused.event("HotlineToAgent")
         assert (route["Menu"], route["Dialect"], route["Reason"]) == ("main", "cantonese", "retries")
+        await confused.hang_up()
 
     await asyncio.gather(stay_silent(), press_wrong_keys())
     assert (await silent.event("HotlineCallStart"))["Version"] == version
@@ -79,7 +81,7 @@ async def test_a_caller_mid_menu_finishes_on_the_old_menu_and_the_next_gets_the_
     assert (await after.event("HotlineCallStart"))["Version"] == new
     for caller, business in ((before, "pension"), (after, "medical")):
         assert (await caller.event("HotlineToAgent"))["Business"] == business
-        await caller.event("HotlineCallEnd")
+        await caller.hang_up()
 
     tidy = await load(box_ami, box_settings, configs["swapped"])  # nobody on the old version now
     assert names.version_file(old) in tidy.pruned
