@@ -1,0 +1,41 @@
+"""Speech test material: espeak-ng utterances, tones and silence, as files or as frames."""
+from __future__ import annotations
+
+import math
+import subprocess
+from array import array
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from ivr.speech.audio import pcm_from_file
+from ivr.speech.listen import AudioFrame, Frame, KeyFrame
+
+FRAME_S = 0.02  # AudioSocket's 20 ms frames
+
+
+def synthesise(text: str, path: Path, voice: str = "ko") -> Path:
+    subprocess.run(["espeak-ng", "-v", voice, "-w", str(path), text], check=True, capture_output=True)
+    return path
+
+
+def silence(seconds: float, rate: int = 8000) -> bytes:
+    return bytes(2 * int(seconds * rate))
+
+
+def tone(seconds: float, rate: int = 8000, hz: float = 440.0, amplitude: int = 6000) -> bytes:
+    return array("h", (int(amplitude * math.sin(2 * math.pi * hz * i / rate)) for i in range(int(seconds * rate)))).tobytes()
+
+
+def telephone_pcm(wav: Path, lead_s: float = 0.4, tail_s: float = 1.5) -> bytes:
+    """What Asterisk would stream: 8 kHz s16le, with quiet before and after the words."""
+    return silence(lead_s) + pcm_from_file(wav, 8000) + silence(tail_s)
+
+
+async def frames(pcm: bytes, rate: int = 8000, key_at_s: float | None = None, key: str = "5") -> AsyncIterator[Frame]:
+    """20 ms frames as fast as they are consumed (audio time, not wall time)."""
+    step = int(rate * FRAME_S) * 2
+    for index, at in enumerate(range(0, len(pcm), step)):
+        if key_at_s is not None and index * FRAME_S >= key_at_s:
+            yield KeyFrame(key)
+            return
+        yield AudioFrame(pcm[at : at + step], rate)
