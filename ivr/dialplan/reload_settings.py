@@ -5,11 +5,12 @@
     HOTLINE_MOH_LIVE_FILE       our musiconhold.conf section file, #included by musiconhold.conf
     HOTLINE_VAR_DIR             history, stored versions, staging, the reload lock (default var/)
     HOTLINE_ASTERISK_ROOT       local Asterisk root for the staged check (absent: check skipped)
-    HOTLINE_STAGED_CHECK        auto (when the root exists) | always | never
+    HOTLINE_STAGED_CHECK        auto (when the root exists and we run as root) | always | never
     HOTLINE_CONFIG_PATH, HOTLINE_CATALOG_PATH   what `reload` loads by default
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -39,4 +40,6 @@ class ReloadSettings(BaseSettings):
     def use_staged_check(self) -> bool:
         if self.staged_check == "never":
             return False
-        return self.staged_check == "always" or (self.asterisk_root / "usr/sbin/asterisk").exists()
+        # auto: the sandbox runs chrooted, which needs root as well as the root directory
+        local = (self.asterisk_root / "usr/sbin/asterisk").exists() and os.geteuid() == 0
+        return self.staged_check == "always" or local
