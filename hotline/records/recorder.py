@@ -3,7 +3,7 @@
     recorder = CallRecorder(store, hours=lambda: hours_config, messages_dir=spool / "monitor/messages")
     recorder.attach(service.ami)       # UserEvent (Hotline*) and Hangup
 
-A record is saved when the call starts and when its channel hangs up; a call seen for the
+A record is saved at its milestones (start, agent route, hours, survey) and at hang-up; a call seen for the
 first time after a service restart is continued from its saved row. On hang-up, a caller who
 failed to reach an agent twice in the local day gets an automatic callback task. A
 HotlineMessage stores the message and its callback task, due at the line's next opening.
@@ -32,6 +32,9 @@ from ivr.ami import AmiClient
 from ivr.ami.client import Subscription
 
 log = logging.getLogger(__name__)
+
+# Milestones saved at once, so a service restart mid-call loses at most some menu steps.
+SAVED_ON = frozenset({"HotlineCallStart", "HotlineToAgent", "HotlineHours", "HotlineSurvey"})
 
 
 def utc_now() -> datetime:
@@ -89,7 +92,7 @@ class CallRecorder:
         self.live[call_id] = record
         if name == "HotlineMessage":
             await self._store_message(record, event, now)
-        elif name == "HotlineCallStart":
+        elif name in SAVED_ON:
             await self.store.call(lambda s: db.save_record(s, record))
         elif name == "Hangup":
             del self.live[call_id]

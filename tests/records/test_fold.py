@@ -1,0 +1,95 @@
+"""Folding the dialplan's events into a call record, and the automatic-callback rule (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from hotline.records.callbacks import CallbackReason, CallbackTask, automatic_callback
+from hotline.records.model import CallRecord, Outcome, fold
+from tests.hours.support import ORDINARY_MONDAY_MORNING as T0
+
+CALL = {"CallID": "c1", "Uniqueid": "u1", "CallerIDNum": "13800138000"}
+
+
+def user(name: str, **fields: str) -> dict[str, str]:
+    return {"Event": "UserEvent", "UserEvent": name, **CALL, **fields}
+
+
+def replay(*events: dict[str, str]) -> CallRecord:
+    record = None
+    for i, event in enumerate(events):
+        record = fold(record, event, T0 + timedelta(seconds=i))
+    assert record is not None
+    return record
+
+
+SELF_SERVICE_CALL = (
+    user("HotlineCallStart", Version="abc", Dialect="mandarin"),
+    user("HotlineMenu", Menu="welcome", Dialect="mandarin", Business="pension"),
+    user("HotlineMenu", Menu="language", Dialect="mandarin", Business="pension"),
+    user("HotlineKey", Menu="language", Key="1"),
+    user("HotlineMenu", Menu="main", Dialect="mandarin", Business="pension"),
+    user("HotlineKey", Menu="main", Key="2"),
+    user("HotlineMenu", Menu="medical", Dialect="mandarin", Business="medical"),
+    user("HotlineKey", Menu="medical", Key="1"),
+    user("HotlineSelfService", Menu="medical", Flow="balance", Result="done", AgiStatus="SUCCESS"),
+    user("HotlineCallEnd", Menu="medical"),
+    {"Event": "Hangup", **CALL, "Cause": "16", "Cause-txt": "Normal Clearing"},
+)
+
+
+def test_a_self_service_call_is_recorded_with_its_path():
+    record = replay(*SELF_SERVICE_CALL)
+    assert record.menus == ("welcome", "language", "main", "medical")
+    assert record.keys == "121" and record.self_service == ("balance:done",)
+    assert (record.caller_number, record.dialect, record.business) == ("13800138000", "mandarin", "medical")
+    assert (record.ended_in, record.hangup_cause, record.config_version) == ("medical", "Normal Clearing", "abc")
+    assert record.started_at == T0 and record.ended_at == T0 + timedelta(seconds=10)
+    assert record.outcome is Outcome.SELF_SERVICE and not record.failed_to_reach_agent
+
+
+def test_outcomes_closed_message_abandoned_answered():
+    to_agent = user("HotlineToAgent", Menu="main", Dialect="zhuang", Business="employment", Reason="key")
+    closed = user("HotlineHours", Open="0", Reason="holiday", Dialect="zhuang", Business="employment")
+    assert replay(to_agent, closed).outcome is Outcome.CLOSED
+    assert replay(to_agent, closed, user("HotlineMessage", File="m.wav")).outcome is Outcome.MESSAGE
+    assert replay(to_agent, user("HotlineHours", Open="1", Reason="open")).outcome is Outcome.ABANDONED
+    answered = replay(to_agent, user("HotlineHours", Open="1"), user("HotlineSurvey", Agent="a7", Rating="1"))
+    assert (answered.outcome, answered.agent, answered.rating) == (Outcome.ANSWERED, "a7", 1)
+    assert replay(user("HotlineMenu", Menu="welcome")).outcome is Outcome.IVR
+
+
+def test_unknown_events_and_bad_values_change_nothing_they_should_not():
+    record = replay(*SELF_SERVICE_CALL[:3])
+    assert fold(record, user("HotlineSomethingNew", X="1"), T0) == record
+    assert fold(record, user("HotlineSurvey", Agent="a1", Rating="7"), T0).rating is None
+    withheld = fold(None, {**user("HotlineCallStart"), "CallerIDNum": "<unknown>"}, T0)
+    assert withheld.caller_number == ""
+
+
+def failed(call_id: str, number: str = "139") -> CallRecord:
+    return CallRecord(call_id, T0, caller_number=number, to_agent=True, line_open=False, ended_at=T0)
+
+
+def test_two_failures_in_a_day_make_one_task_and_never_a_second():
+    first, second = failed("c1"), failed("c2")
+    assert automatic_callback(first, [first], [], T0, T0) is None
+    task = automatic_callback(second, [first, second], [], T0 + timedelta(days=1), T0)
+    assert task is not None and (task.reason, task.caller_number, task.call_id) == (
+        CallbackReason.REPEATED_FAILURE, "139", "c2")
+    assert automatic_callback(failed("c3"), [first, second, failed("c3")], [task], T0, T0) is None
+
+
+def test_answered_calls_and_withheld_numbers_never_make_tasks():
+    answered = replace(failed("c2"), agent="a1", survey_offered=True)
+    assert automatic_callback(answered, [failed("c1"), answered], [], T0, T0) is None
+    anonymous = failed("c2", number="")
+    assert automatic_callback(anonymous, [failed("c1", ""), anonymous], [], T0, T0) is None
+    self_served = CallRecord("c2", T0, caller_number="139", self_service=("balance:done",))
+    assert automatic_callback(self_served, [failed("c1"), failed("c0"), self_served], [], T0, T0) is None
+
+
+def test_a_pending_message_task_stands_for_the_automatic_one():
+    message_task = CallbackTask("139", "mandarin", "pension", CallbackReason.MESSAGE, T0, T0, message_id=1)
+    assert automatic_callback(failed("c2"), [failed("c1"), failed("c2")], [message_task], T0, T0) is None
