@@ -1,9 +1,9 @@
 """After-hours messages over HTTP: list, play, mark handled (ops and agent roles).
 
-    app.include_router(messages_router(store, messages_dir, access=require_role("ops", "agent")))
+    app.include_router(messages_router(store, messages_dir))
 
-`access` is any FastAPI dependency that refuses callers without the role; it may return the
-user's name, which is recorded as who handled the message.
+Ops and agent tokens only (hotline.http.auth.require_role); whoever marks a message handled is
+recorded by the token's name. `access` replaces the role check (tests, other set-ups).
 """
 
 from __future__ import annotations
@@ -17,9 +17,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
+from hotline.auth.tokens import Principal
 from hotline.db import records_store as db
 from hotline.db.records_store import RecordStore
+from hotline.http.auth import require_role
 from hotline.records.messages import Message, safe_file_name
+
+MESSAGE_ROLES = ("ops", "agent")
 
 
 class MessageOut(BaseModel):
@@ -47,16 +51,13 @@ class MessageOut(BaseModel):
 
 
 class HandledIn(BaseModel):
-    by: str = ""  # who called back, when the access dependency does not say
-
-
-def _no_access_check() -> None:
-    return None
+    by: str = ""  # who called back, when the access dependency names nobody
 
 
 def messages_router(store: RecordStore, messages_dir: Path, *,
-                    access: Callable[..., Any] = _no_access_check,
+                    access: Callable[..., Any] | None = None,
                     clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> APIRouter:
+    access = access or require_role(*MESSAGE_ROLES)
     router = APIRouter(prefix="/messages", tags=["messages"])
 
     @router.get("", summary="Messages left after hours, oldest first", response_model=list[MessageOut])
@@ -84,7 +85,7 @@ def messages_router(store: RecordStore, messages_dir: Path, *,
     @router.post("/{message_id}/handled", response_model=MessageOut,
                  summary="Mark handled (the caller was called back); closes its callback task")
     async def handled(message_id: int, body: HandledIn | None = None, user: Any = Depends(access)) -> MessageOut:
-        by = user if isinstance(user, str) and user else (body.by if body else "")
+        by = user.name if isinstance(user, Principal) else (body.by if body else "")
         found = await store.call(lambda s: db.mark_handled(s, message_id, by, clock()))
         if found is None:
             raise HTTPException(404, "no such message")

@@ -1,6 +1,8 @@
 """Reports over HTTP: the quarterly satisfaction report (ops role).
 
-    app.include_router(reports_router(store, hours=lambda: hours_config, access=require_role("ops")))
+    app.include_router(reports_router(store, hours=lambda: hours_config))
+
+Ops tokens only (ratings of named agents); `access` replaces the role check.
 """
 
 from __future__ import annotations
@@ -13,16 +15,14 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 
 from hotline.db.records_store import RecordStore
 from hotline.hours.schedule import HoursConfig
+from hotline.http.auth import require_role
 from hotline.records.queries import load_satisfaction
 from hotline.records.satisfaction import Quarter, report_json
 
 
-def _no_access_check() -> None:
-    return None
-
-
 def reports_router(store: RecordStore, hours: Callable[[], HoursConfig], *,
-                   access: Callable[..., Any] = _no_access_check) -> APIRouter:
+                   access: Callable[..., Any] | None = None) -> APIRouter:
+    access = access or require_role("ops")
     router = APIRouter(prefix="/reports", tags=["reports"])
 
     @router.get("/satisfaction", summary="Satisfaction per agent, phone line and business line for a quarter",

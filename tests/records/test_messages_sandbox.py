@@ -11,6 +11,7 @@ from datetime import datetime
 import httpx
 from fastapi import FastAPI
 
+from hotline.auth.tokens import TokenStore
 from hotline.db import records_store as db
 from hotline.hours.agi import hours_handler
 from hotline.http.messages import messages_router
@@ -33,7 +34,7 @@ def recorder_for(sandbox, ami, agi_server, store) -> CallRecorder:
 
 
 async def test_a_closed_line_caller_leaves_a_message_that_the_api_lists_and_plays(
-        sandbox, ami, events, agi_server, sqlite_store):
+        sandbox, ami, events, agi_server, sqlite_store, tmp_path):
     recorder = recorder_for(sandbox, ami, agi_server, sqlite_store)
     call = await closed_line_call(ami, events, NUMBER, leave_message=True, dialect="cantonese", business="medical")
     message_event = await events.wait("UserEvent", UserEvent="HotlineMessage", Uniqueid=call.uniqueid, timeout=15)
@@ -41,8 +42,15 @@ async def test_a_closed_line_caller_leaves_a_message_that_the_api_lists_and_play
     await recorder.wait_finished(call.uniqueid)
 
     app = FastAPI()
+    app.state.token_store = tokens = TokenStore(tmp_path / "tokens.json")
+    agent_token, _ = tokens.create("agent", name="Wei Lan", agent_id="a1001")
+    viewer_token, _ = tokens.create("viewer")
     app.include_router(messages_router(sqlite_store, messages_dir(sandbox), clock=lambda: HOLIDAY_THURSDAY_NOON))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        assert (await client.get("/messages")).status_code == 401
+        viewer = {"Authorization": f"Bearer {viewer_token}"}
+        assert (await client.get("/messages", headers=viewer)).status_code == 403
+        client.headers["Authorization"] = f"Bearer {agent_token}"
         listed = (await client.get("/messages")).json()
         assert len(listed) == 1
         message = listed[0]
@@ -61,8 +69,8 @@ async def test_a_closed_line_caller_leaves_a_message_that_the_api_lists_and_play
         assert abs(seconds - message["duration_s"]) < 0.05
         assert any(samples[i:i + 2] not in (b"\x00\x00", b"\xff\xff") for i in range(0, len(samples), 2))
 
-        handled = await client.post(f"/messages/{message['id']}/handled", json={"by": "agent007"})
-        assert handled.json()["handled"] and handled.json()["handled_by"] == "agent007"
+        handled = await client.post(f"/messages/{message['id']}/handled")
+        assert handled.json()["handled"] and handled.json()["handled_by"] == "Wei Lan"
         assert (await client.get("/messages", params={"handled": "false"})).json() == []
         assert (await client.get("/messages/999/audio")).status_code == 404
 

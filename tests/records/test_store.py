@@ -10,6 +10,7 @@ import httpx
 from click.testing import CliRunner
 from fastapi import FastAPI
 
+from hotline.auth.tokens import TokenStore
 from hotline.db import records_store as db
 from hotline.http.reports import reports_router
 from hotline.records.callbacks import CallbackReason, CallbackStatus, CallbackTask
@@ -112,7 +113,7 @@ def seed_ratings(store, rng: random.Random) -> list[CallRecord]:
     return made
 
 
-async def test_the_quarterly_report_from_the_database_over_http_and_cli(store, records_url):
+async def test_the_quarterly_report_from_the_database_over_http_and_cli(store, records_url, tmp_path):
     made = seed_ratings(store, random.Random(12333))
     q4 = [r for r in made if r.started_at >= local("2026-10-01 00:00")]
     result = load_satisfaction(store, demo_hours(), Quarter(2026, 4))
@@ -124,8 +125,14 @@ async def test_the_quarterly_report_from_the_database_over_http_and_cli(store, r
     assert result.flagged == ("a4",)
 
     app = FastAPI()
+    app.state.token_store = tokens = TokenStore(tmp_path / "tokens.json")
     app.include_router(reports_router(store, demo_hours))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        agent_token, _ = tokens.create("agent", agent_id="a1")
+        denied = await client.get("/reports/satisfaction", params={"quarter": "2026Q4"},
+                                  headers={"Authorization": f"Bearer {agent_token}"})
+        assert denied.status_code == 403
+        client.headers["Authorization"] = "Bearer " + tokens.create("ops")[0]
         body = (await client.get("/reports/satisfaction", params={"quarter": "2026Q4"})).json()
         assert body["overall"]["ratings"] == len(q4)
         assert body["flagged_three_quarters_lowest"] == ["a4"]
