@@ -12,6 +12,7 @@ from bench.results import Record, format_table, write_results
 
 BENCHMARKS: list[str] = [
     "bench.ami_events",
+    "bench.reload",
 ]
 
 

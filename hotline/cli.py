@@ -6,6 +6,7 @@ import logging
 
 import click
 
+from hotline.auth.cli import token
 from hotline.db.cli import db
 from ivr.dialplan.cli import dialplan
 from ivr.prompts.cli import prompts
@@ -31,3 +32,4 @@ def run_command() -> None:
 main.add_command(prompts)
 main.add_command(dialplan)
 main.add_command(db)
+main.add_command(token)

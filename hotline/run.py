@@ -16,6 +16,7 @@ from hotline.http.app import create_app
 from hotline.service import HotlineService
 from hotline.settings import PROJECT_ROOT, ServiceSettings
 from ivr.ami import AmiSettings
+from ivr.dialplan.reload_settings import ReloadSettings
 from ivr.prompts.moh import MOH_CLASS, render_built_moh_conf
 from ivr.sandbox import Sandbox
 from ivr.sandbox.ports import free_tcp_port
@@ -30,10 +31,13 @@ def run(settings: ServiceSettings) -> None:
         # Started from the main thread: the sandbox dies with the thread that started it.
         sandbox = start_sandbox(settings, agi_port)
         ami = sandbox.ami
+        # ops reloads go to the sandbox's live dialplan directory
+        reload_settings = ReloadSettings(dialplan_live_dir=sandbox.dialplan_dir)
     else:
         ami = settings.external_ami()
+        reload_settings = ReloadSettings()
     try:
-        asyncio.run(_serve(settings, ami, agi_port))
+        asyncio.run(_serve(settings, ami, agi_port, reload_settings))
     except KeyboardInterrupt:
         pass
     finally:
@@ -66,13 +70,16 @@ def _existing(path: Path) -> Path | None:
     return path if path.exists() else None
 
 
-async def _serve(settings: ServiceSettings, ami: AmiSettings, agi_port: int) -> None:
+async def _serve(settings: ServiceSettings, ami: AmiSettings, agi_port: int,
+                 reload_settings: ReloadSettings) -> None:
     service = HotlineService(ami, agi_host=settings.agi_host, agi_port=agi_port,
                              agi_read_timeout=settings.agi_read_timeout)
     await service.start()
     try:
         await service.wait_ready(10)
-        config = uvicorn.Config(create_app(service), host=settings.http_host, port=settings.http_port,
+        app = create_app(service)
+        app.state.reload_settings = reload_settings
+        config = uvicorn.Config(app, host=settings.http_host, port=settings.http_port,
                                 log_level="info", lifespan="off")
         await uvicorn.Server(config).serve()  # returns on Ctrl-C / SIGTERM
     finally:

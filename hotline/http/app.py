@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from hotline.http.ops import router as ops_router
 from hotline.service import HotlineService
 
 
@@ -19,4 +20,5 @@ def create_app(service: HotlineService) -> FastAPI:
         report = service.health()
         return JSONResponse(report.as_json(), status_code=200 if report.ok else 503)
 
+    app.include_router(ops_router)
     return app
