@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 
 # Milestones saved at once, so a service restart mid-call loses at most some menu steps.
 SAVED_ON = frozenset({"HotlineCallStart", "HotlineToAgent", "HotlineHours", "HotlineSurvey"})
+# A call whose hang-up never reached us (AMI down at the time) is forgotten after this long;
+# its row keeps what was saved, with no end time.
+FORGET_AFTER = timedelta(hours=6)
 
 
 def utc_now() -> datetime:
@@ -94,12 +97,21 @@ class CallRecorder:
             await self._store_message(record, event, now)
         elif name in SAVED_ON:
             await self.store.call(lambda s: db.save_record(s, record))
+        if name == "HotlineCallStart":
+            self._forget_stale(now)
         elif name == "Hangup":
             del self.live[call_id]
             await self.store.call(lambda s: self._finish(s, record, now))
             async with self._changed:
                 self._finished.append(call_id)
                 self._changed.notify_all()
+
+    def _forget_stale(self, now: datetime) -> None:
+        stale = {call_id for call_id, r in self.live.items() if now - r.started_at > FORGET_AFTER}
+        if stale:
+            log.warning("call recorder: no hang-up seen for %d calls; forgetting them", len(stale))
+            self.live = {k: v for k, v in self.live.items() if k not in stale}
+            self._call_of_channel = {u: c for u, c in self._call_of_channel.items() if c not in stale}
 
     def _finish(self, session: Session, record: CallRecord, now: datetime) -> None:
         db.save_record(session, record)

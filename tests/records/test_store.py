@@ -142,3 +142,14 @@ async def test_the_quarterly_report_from_the_database_over_http_and_cli(store, r
     assert printed.exit_code == 0, printed.output
     assert "lowest three quarters running (retrain or move): a4" in printed.output
     assert f"  overall              {len(q4):>7}" in printed.output
+
+
+async def test_calls_whose_hangup_never_came_are_forgotten_not_kept_forever(store):
+    now = [HOLIDAY_THURSDAY_NOON]
+    recorder = CallRecorder(store, demo_hours, clock=lambda: now[0])
+    await feed(recorder, events_of("lost", "139", closed=True)[:-1])  # no Hangup: AMI was down
+    now[0] += timedelta(hours=7)
+    await feed(recorder, events_of("next", "139", closed=True)[:1])
+    assert set(recorder.live) == {"next"}
+    kept = store.run(lambda s: db.load_record(s, "lost"))
+    assert kept.line_open is False and kept.ended_at is None
