@@ -34,3 +34,37 @@ async def test_balance_read_in_chinese_then_back_to_the_menu(
     assert caller.numbers() == [87654, 3, 2, 12, 0, 5, 9]
     assert (await caller.outcome())["Outcome"] == "balance_read"
     await caller.hang_up()
+
+
+async def test_nothing_the_caller_keyed_is_left_on_the_channel(
+        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer) -> None:
+    caller = await call_flow(flow_ami, flow_events, "balance")
+    await caller.on("enter_id_number", X_PERSON + "#")
+    await caller.on("enter_pin", X_PIN + "#")
+    await caller.on("balance_options", "*")
+    await caller.result()
+    # The channel is still up (the test context waits): ask Asterisk for all its variables.
+    status = await flow_ami.send_list({"Action": "Status", "Channel": caller.ivr_channel, "AllVariables": "true"})
+    [channel] = status.events
+    variables = channel.get("Variable", [])
+    variables = variables if isinstance(variables, list) else [variables]
+    assert "HOTLINE_FLOW_RESULT=done" in variables
+    flat_text = "\n".join(variables)
+    for secret in (X_PERSON, X_PERSON.replace("*", "X"), X_PIN):
+        assert secret not in flat_text
+    await caller.hang_up()
+
+
+async def test_on_the_zhuang_line_numbers_follow_the_chinese_pattern_in_zhuang_recordings(
+        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer) -> None:
+    """SayNumber on a `za` channel would read English; the flow plays the Chinese pattern's
+    files itself, which Zhuang recordings provide (falling back to Mandarin until recorded)."""
+    caller = await call_flow(flow_ami, flow_events, "balance", language="za")
+    await caller.on("enter_id_number", X_PERSON + "#")
+    await caller.on("enter_pin", X_PIN + "#")
+    await caller.on("balance_options", "*")
+    assert (await caller.result())["Result"] == "done"
+    heard = caller.heard()
+    assert heard[heard.index("balance_intro"):] == X_PERSON_READOUT + ["balance_options"]
+    assert caller.numbers() == []  # no SayNumber: its English rules never run on this line
+    await caller.hang_up()
