@@ -213,11 +213,11 @@ class Router(RouterQueries):
 
     def _climb_ladder(self, entry: Entry, at: float, out: Collector) -> None:
         """Move up past steps whose time has come or that no logged-in agent could meet; never down."""
-        steps, start = entry.ladder.steps, entry.step
-        wait = at - entry.call.enqueue_time
+        steps, start, enqueued = entry.ladder.steps, entry.step, entry.call.enqueue_time
         step, reason, callback = start, "", False
         while step + 1 < len(steps):
-            if steps[step + 1].after <= wait:
+            # Same expression as the RELAX timer's due time: float rounding must not disagree.
+            if enqueued + steps[step + 1].after <= at:
                 reason = "timeout"
             elif self.meeters[(entry.call.dialect, entry.call.business, step)] == 0:
                 reason = "unmeetable"

@@ -170,3 +170,13 @@ def test_a_step_can_ask_for_a_callback_offer():
     r.arrive(call("c", at=1), 1)
     out = r.tick(301)
     assert OfferCallback("c", "PJSIP/trunk-c") in out.decisions
+
+
+def test_a_ladder_step_falls_due_exactly_on_its_timer_despite_float_rounding():
+    # (2.3 + 30) - 2.3 < 30 in binary floating point: the step must still be taken at 32.3.
+    r = Router(guangxi())
+    r.login(agent("z", zhuang=5, pension=5), 0)
+    r.arrive(call("busy", "zhuang", "pension", at=0), 0)
+    r.arrive(call("c", "zhuang", "pension", at=2.3), 2.3)
+    out = r.tick(2.3 + 30)
+    assert [e.to_step for e in events_of(out, QueueCallerStepChanged)] == [1]
