@@ -13,6 +13,7 @@ from ivr.dialplan import names
 from ivr.dialplan.text import comment, extension, set_inherited, user_event, var
 from ivr.menu.graph import back_target
 from ivr.menu.models import Action, HotlineConfig, Menu
+from ivr.speech import dialplan as speech  # the speech hook; module import: the two import each other
 
 
 def render_menu(config: HotlineConfig, version: str, menu_id: str) -> list[str]:
@@ -30,7 +31,10 @@ def render_menu(config: HotlineConfig, version: str, menu_id: str) -> list[str]:
         return [f"[{names.menu_context(version, menu_id)}]", *_describe(config, menu_id, menu), *extension("s", steps)]
     timeout = config.timeout_of(menu)
     lines = [f"[{names.menu_context(version, menu_id)}]", *_describe(config, menu_id, menu)]
-    lines += extension("s", enter + [f"(prompt)Background({menu.prompt})", f"WaitExten({timeout})"])
+    listen = speech.speech_steps(config, menu_id)  # [] unless the menu listens
+    wait = f"(keys)WaitExten({timeout})" if listen else f"WaitExten({timeout})"
+    lines += extension("s", enter + [f"(prompt)Background({menu.prompt})", *listen, wait])
+    lines += speech.speech_extensions(config, version, menu_id)
     for key, action in menu.keys.items():
         event = user_event(names.EVENT_KEY, ("Menu", menu_id), ("Key", key), ("Action", action.kind), ("Target", _target(action)))
         lines += extension(key, [event] + action_steps(config, version, action, "key"))

@@ -28,7 +28,7 @@ FLOW_RESULT = "HOTLINE_FLOW_RESULT"  # set by the AGI script: done | agent; anyt
 AGI_BASE = "HOTLINE_AGI"  # global defined by hand-written dialplan: agi://host:port
 
 # Why a caller is sent to an agent (extensions of TO_AGENT_CONTEXT).
-AGENT_REASONS = ("key", "timeout", "retries", "flow-agent", "flow-failed", "announcement")
+AGENT_REASONS = ("key", "timeout", "retries", "flow-agent", "flow-failed", "announcement", "speech")
 
 # UserEvents (AMI `Event: UserEvent`, `UserEvent: <name>`); every one carries CallID.
 EVENT_CALL_START = "HotlineCallStart"  # CallID, Version, Dialect

@@ -129,6 +129,7 @@ class HotlineConfig(_Strict):
     routing: Routing
     entry: Entry
     menus: dict[str, Menu]
+    speech: "SpeechConfig | None" = None  # spoken navigation (ivr/menu/speech.py)
 
     _source: SourceMap = PrivateAttr(default_factory=SourceMap)
 
@@ -142,3 +143,9 @@ class HotlineConfig(_Strict):
 
     def retries_of(self, menu: Menu) -> int:
         return menu.retries if menu.retries is not None else self.defaults.retries
+
+
+# Last, because the speech section's intents are built from Action above.
+from ivr.menu.speech import SpeechConfig  # noqa: E402
+
+HotlineConfig.model_rebuild()

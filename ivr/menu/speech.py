@@ -51,8 +51,15 @@ class SpeechIntent(_Strict):
         return [[word.strip() for word in group.split("|") if word.strip()] for group in self.keywords]
 
 
+class VoskSettings(_Strict):
+    model_path: str | None = None  # HOTLINE_VOSK_MODEL_PATH overrides; neither set: speech off
+    workers: int = 2  # recognitions at once (threads); more than the cores only queues
+    phrase_list: bool = True  # restrict the decoder to the intents' phrases and keywords
+
+
 class SpeechConfig(_Strict):
     enabled: bool = False
+    vosk: VoskSettings = Field(default_factory=VoskSettings)
     menus: list[str] = Field(default_factory=list)
     listen_s: int = 5  # wait this long for speech to start; the utterance may then run its course
     max_utterance_s: int = 6  # a caller still talking after this is cut off and recognised
@@ -87,6 +94,8 @@ def validate_speech(config: HotlineConfig) -> Iterator[Issue]:
         yield src.issue("out-of-range", here + ("max_utterance_s",), f"max_utterance_s {speech.max_utterance_s} is out of range", "use 1 to 15 seconds")
     if not 0 < speech.confirm <= speech.accept <= 1:
         yield src.issue("out-of-range", here + ("accept",), "thresholds must satisfy 0 < confirm <= accept <= 1", "e.g. accept: 0.75, confirm: 0.45")
+    if not 1 <= speech.vosk.workers <= 32:
+        yield src.issue("out-of-range", here + ("vosk", "workers"), f"{speech.vosk.workers} workers is out of range", "use 1 to 32 (about the number of cores)")
     if not 0 <= speech.margin < 1:
         yield src.issue("out-of-range", here + ("margin",), "margin must be in [0, 1)", "e.g. margin: 0.15")
     if len(speech.confirm_key) != 1 or speech.confirm_key not in "0123456789*#":

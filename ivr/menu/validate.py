@@ -12,6 +12,7 @@ from ivr.menu.catalog import PromptCatalog, load_catalog
 from ivr.menu.graph import actions_of, key_referrers, reachable, silent_loops
 from ivr.menu.issues import ConfigError, Issue
 from ivr.menu.models import Action, HotlineConfig
+from ivr.menu.speech import validate_speech
 
 TIMEOUT_RANGE_S = (1, 30)  # under 1 s nobody can answer; over 30 s callers think the line died
 RETRIES_RANGE = (0, 5)
@@ -27,7 +28,7 @@ def validate(config: HotlineConfig, catalog: PromptCatalog | str | Path | None =
     """All problems in `config`. `catalog` is a loaded catalog or the path of one; prompts
     are checked only when it is given. A path that does not exist is a warning (prompts
     unchecked), not an error: it must not block a menu change, but the operator should know."""
-    checks = [_names, _global_keys, _menu_shapes, _references, _router_knows, _ranges, _graph]
+    checks = [_names, _global_keys, _menu_shapes, _references, _router_knows, _ranges, _graph, validate_speech]
     issues = [issue for check in checks for issue in check(config)]
     if isinstance(catalog, (str, Path)):
         catalog, catalog_issues = _read_catalog(Path(catalog))

@@ -8,12 +8,17 @@ talking, so the decision does not wait for a fixed window to run out.
 from __future__ import annotations
 
 import math
+import warnings
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from pydub import AudioSegment
+
+with warnings.catch_warnings():  # deprecated in 3.11, gone in 3.13: pydub needs it (or pyaudioop) too
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import audioop
 
 MODEL_RATE = 16000
 SAMPLE_WIDTH = 2  # s16le
@@ -34,6 +39,22 @@ def resample_pcm(pcm: bytes, from_rate: int, to_rate: int = MODEL_RATE) -> bytes
         return pcm
     segment = AudioSegment(data=pcm, sample_width=SAMPLE_WIDTH, frame_rate=from_rate, channels=1)
     return segment.set_frame_rate(to_rate).raw_data
+
+
+class StreamResampler:
+    """Rate conversion of a stream in pieces, carrying the filter state across them (what
+    pydub's set_frame_rate does for a whole segment): converting each piece on its own would
+    put a click at every joint, which a phrase-list recogniser may hear as a word."""
+
+    def __init__(self, from_rate: int, to_rate: int = MODEL_RATE) -> None:
+        self.from_rate, self.to_rate = from_rate, to_rate
+        self._state = None
+
+    def convert(self, pcm: bytes) -> bytes:
+        if self.from_rate == self.to_rate or not pcm:
+            return pcm
+        out, self._state = audioop.ratecv(pcm, SAMPLE_WIDTH, 1, self.from_rate, self.to_rate, self._state)
+        return out
 
 
 def rms(pcm: bytes) -> float:

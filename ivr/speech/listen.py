@@ -1,7 +1,9 @@
 """One listening window: audio and keys in, what was heard out. Source-agnostic.
 
 The frames come from an AudioSocket connection in service, from a file or a generator in
-tests and the benchmark. Audio goes to the recogniser in batches on its worker threads while
+tests and the benchmark. Limits hold in audio time (Endpointer) and in wall-clock time: a
+channel sends no frames at all while nobody writes audio to it, so a pause in frames after
+speech counts as its end, and no frames within listen_s as silence. Audio goes to the recogniser in batches on its worker threads while
 more arrives; the event loop only measures loudness (Endpointer) and moves bytes. The window
 ends at the first of: a key (keys always win), the end of the utterance, no speech within
 listen_s, an utterance running over max_utterance_s, the caller hanging up. A recogniser
@@ -58,9 +60,24 @@ async def listen(frames: AsyncIterator[Frame], recognizer: Recognizer, phrases: 
         return Heard("failure", detail="recogniser-start")
     batches: asyncio.Queue[tuple[bytes, int] | None] = asyncio.Queue()
     feeder = asyncio.create_task(_feed(stream, batches))
+    incoming: asyncio.Queue[Frame | None] = asyncio.Queue()
+    pump = asyncio.create_task(_pump(frames, incoming))
+    loop = asyncio.get_running_loop()
+    opened, spoke_at = loop.time(), None
     pending, rate, ended = bytearray(), 8000, None
     try:
-        async for frame in frames:
+        while ended is None:
+            # Wall-clock limits too: a channel sends no frames while nobody writes audio to it.
+            now = loop.time()
+            wait = opened + limits.listen_s - now if spoke_at is None else min(limits.trailing_s, spoke_at + limits.max_utterance_s - now)
+            try:
+                async with asyncio.timeout(max(wait, 0.0)):
+                    frame = await incoming.get()
+            except TimeoutError:
+                ended = "no-speech" if spoke_at is None else "end-of-speech"
+                break
+            if frame is None:
+                break
             if isinstance(frame, KeyFrame):
                 return Heard("key", key=frame.key)
             if isinstance(frame, HangupFrame):
@@ -68,11 +85,11 @@ async def listen(frames: AsyncIterator[Frame], recognizer: Recognizer, phrases: 
             rate = frame.rate
             pending += frame.pcm
             ended = endpointer.feed(frame.pcm, len(frame.pcm) / (SAMPLE_WIDTH * rate))
+            if spoke_at is None and endpointer.speech_started_at is not None:
+                spoke_at = loop.time()
             if len(pending) >= limits.batch_s * rate * SAMPLE_WIDTH:
                 batches.put_nowait((bytes(pending), rate))
                 pending.clear()
-            if ended:
-                break
         if ended is None:
             return Heard("failure", detail="audio-ended")
         if ended == "no-speech":
@@ -90,8 +107,15 @@ async def listen(frames: AsyncIterator[Frame], recognizer: Recognizer, phrases: 
             return Heard("failure", detail="recogniser-error")
         return Heard("speech", transcript.text, transcript.confidence)
     finally:
+        pump.cancel()
         if not feeder.done():
             feeder.cancel()
+
+
+async def _pump(frames: AsyncIterator[Frame], incoming: asyncio.Queue) -> None:
+    async for frame in frames:
+        incoming.put_nowait(frame)
+    incoming.put_nowait(None)
 
 
 async def _feed(stream, batches: asyncio.Queue):

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from ivr.speech.audio import MODEL_RATE, pcm_from_file, resample_pcm
+from ivr.speech.audio import MODEL_RATE, StreamResampler, pcm_from_file
 
 log = logging.getLogger("ivr.speech")
 MODEL_PATH_ENV = "HOTLINE_VOSK_MODEL_PATH"
@@ -47,8 +47,9 @@ class Transcript:
 
 
 def configured_model_path(configured: str | Path | None = None) -> Path | None:
-    """The model directory from config, else from HOTLINE_VOSK_MODEL_PATH; None: speech off."""
-    value = configured if configured not in (None, "") else os.environ.get(MODEL_PATH_ENV, "")
+    """HOTLINE_VOSK_MODEL_PATH (a deployment's override), else speech.vosk.model_path from the
+    config; None when neither is set: speech off."""
+    value = os.environ.get(MODEL_PATH_ENV) or configured
     return Path(value).expanduser() if value else None
 
 
@@ -118,9 +119,12 @@ class RecognitionStream:
         self._kaldi.SetWords(True)
         self._parts: list[dict[str, Any]] = []
         self._rate = rate
+        self._resampler: StreamResampler | None = None
 
     def _accept(self, pcm: bytes, from_rate: int) -> None:
-        if self._kaldi.AcceptWaveform(resample_pcm(pcm, from_rate, self._rate)):  # Vosk found an endpoint: keep that segment's words
+        if self._resampler is None or self._resampler.from_rate != from_rate:
+            self._resampler = StreamResampler(from_rate, self._rate)
+        if self._kaldi.AcceptWaveform(self._resampler.convert(pcm)):  # Vosk found an endpoint: keep that segment's words
             self._parts.append(json.loads(self._kaldi.Result()))
 
     def _finish(self) -> Transcript:

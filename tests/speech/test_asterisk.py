@@ -1,0 +1,135 @@
+"""Speech navigation on the real sandbox Asterisk: the rendered main menu streams the call
+over AudioSocket to the service, which recognises a synthesised utterance with the real
+(Korean) model and sends the caller to the intent's target; silence and keys keep the
+keypad menu's own paths.
+
+The test config is the demo config with speech on, a short main-menu prompt (the real one
+runs 30 s) and Korean intents the Korean model can hear. Its version file is loaded beside
+the shared sandbox's dialplan; calls start at its main menu, and the speech switch is a
+channel variable of the test call, so no other test's call listens.
+"""
+from __future__ import annotations
+
+import asyncio
+import secrets
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from pydub import AudioSegment
+
+from ivr.dialplan import names, render_dialplan
+from ivr.menu import parse_config
+from ivr.sandbox.calls import place_call
+from ivr.speech.service import SpeechService
+from tests.speech.support import synthesise
+
+pytestmark = pytest.mark.asterisk
+DEMO = Path(__file__).resolve().parents[2] / "config" / "hotline.yaml"
+SAID = {"medical": "의료보험", "agent": "상담원"}
+
+
+def speech_test_config():
+    data = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    data["menus"]["main"]["prompt"] = "test_speech/short"
+    data["speech"].update(enabled=True, menus=["main"], listen_s=3, intents={
+        "medical": {"phrases": [SAID["medical"]], "action": {"goto": "medical"}},
+        "agent": {"phrases": [SAID["agent"]], "action": {"agent": True}},
+    })
+    return parse_config(yaml.safe_dump(data, allow_unicode=True))
+
+
+@pytest.fixture(scope="module")
+def speech_sandbox(sandbox, tmp_path_factory):
+    """The shared sandbox with the test config's version file and the test sounds installed."""
+    config = speech_test_config()
+    files = render_dialplan(config)
+    version_file = next(name for name in files if name != names.ENTRY_FILE)
+    (sandbox.dialplan_dir / f"test-speech-{version_file}").write_text(files[version_file])
+    sounds = sandbox.host_path(sandbox.layout.data) / "sounds" / "test_speech"
+    sounds.mkdir(exist_ok=True)
+    AudioSegment.silent(200, 8000).export(sounds / "short.wav", format="wav")
+    work = tmp_path_factory.mktemp("speech-sounds")
+    for intent, word in SAID.items():
+        spoken = AudioSegment.from_file(synthesise(word, work / f"{intent}.wav"))
+        spoken.set_frame_rate(8000).set_channels(1).set_sample_width(2).export(sounds / f"{intent}.wav", format="wav")
+    yield config, version_file.removeprefix("hotline-v").removesuffix(".conf")
+    shutil.rmtree(sounds)
+    (sandbox.dialplan_dir / f"test-speech-{version_file}").unlink()
+
+
+@pytest.fixture
+async def speech(speech_sandbox, ami, agi_server, recognizer):
+    config, _ = speech_sandbox
+    await ami.command("dialplan reload")
+    service = SpeechService(lambda: config, recognizer)
+    service.listening_started = asyncio.Event()
+    expect = service.audiosocket.expect
+
+    def expect_and_tell(call, listener):  # the test's cue that the IVR is listening
+        async def listening(frames):
+            service.listening_started.set()
+            return await listener(frames)
+        return expect(call, listening)
+
+    service.audiosocket.expect = expect_and_tell
+    await service.start()
+    agi_server.routes.update(service.routes())
+    yield service
+    await service.close()
+
+
+async def call_main_menu(ami, speech_sandbox):
+    _, version = speech_sandbox
+    call_id = "speech-" + secrets.token_hex(4)
+    placed = await place_call(ami, caller_context="test-speech-caller", context=names.menu_context(version, "main"),
+                              variables={"HOTLINE_SPEECH": "on", names.CALL_ID: call_id, "CALLER_HOLD": "20"})
+    return call_id, placed.channel.replace(";1", ";2")
+
+
+async def redirect(ami, channel: str, context: str, **variables: str) -> None:
+    for name, value in variables.items():
+        await ami.send({"Action": "Setvar", "Channel": channel, "Variable": name, "Value": value})
+    await ami.send({"Action": "Redirect", "Channel": channel, "Context": context, "Exten": "s", "Priority": "1"})
+
+
+@pytest.mark.parametrize("intent", ["medical", "agent"])
+async def test_a_spoken_request_reaches_its_menu_target(speech, ami, events, speech_sandbox, intent):
+    call_id, caller = await call_main_menu(ami, speech_sandbox)
+    await asyncio.wait_for(speech.listening_started.wait(), 10)
+    await redirect(ami, caller, "test-speech-say", SPEECH_UTTERANCE=intent)
+    heard = await events.wait("UserEvent", timeout=15, UserEvent="HotlineSpeech", CallID=call_id)
+    assert (heard.get("Result"), heard.get("Intent"), heard.get("Reason")) == ("intent", intent, "confident")
+    if intent == "medical":
+        await events.wait("UserEvent", UserEvent="HotlineMenu", CallID=call_id, Menu="medical")
+    else:
+        await events.wait("UserEvent", UserEvent="HotlineToAgent", CallID=call_id, Reason="speech")
+
+
+async def test_silence_falls_back_to_the_keypad_menus_no_input_path(speech, ami, events, speech_sandbox):
+    call_id, _ = await call_main_menu(ami, speech_sandbox)
+    heard = await events.wait("UserEvent", timeout=15, UserEvent="HotlineSpeech", CallID=call_id)
+    assert heard.get("Result") == "silence"
+    timeout = await events.wait("UserEvent", UserEvent="HotlineTimeout", CallID=call_id, Menu="main")
+    assert timeout.get("Action") == "replay"
+
+
+async def test_a_key_pressed_while_listening_wins(speech, ami, events, speech_sandbox):
+    call_id, caller = await call_main_menu(ami, speech_sandbox)
+    await asyncio.wait_for(speech.listening_started.wait(), 10)
+    await redirect(ami, caller, "test-speech-key", SPEECH_KEY="3")
+    heard = await events.wait("UserEvent", timeout=15, UserEvent="HotlineSpeech", CallID=call_id)
+    assert (heard.get("Result"), heard.get("Reason")) == ("key", "key")
+    await events.wait("UserEvent", UserEvent="HotlineKey", CallID=call_id, Menu="main", Key="3")
+    await events.wait("UserEvent", UserEvent="HotlineMenu", CallID=call_id, Menu="unemployment")
+
+
+async def test_without_a_recogniser_the_menu_waits_for_keys(speech_sandbox, ami, events, agi_server):
+    config, _ = speech_sandbox
+    await ami.command("dialplan reload")
+    agi_server.routes.update(SpeechService(lambda: config, None).routes())
+    call_id, _ = await call_main_menu(ami, speech_sandbox)
+    heard = await events.wait("UserEvent", UserEvent="HotlineSpeech", CallID=call_id)
+    assert (heard.get("Result"), heard.get("Reason")) == ("off", "off")
+    await events.wait("UserEvent", timeout=15, UserEvent="HotlineTimeout", CallID=call_id, Menu="main")
