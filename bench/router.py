@@ -5,7 +5,8 @@ the Guangxi default ladders. The indexed router is loaded first (callers' enqueu
 over the previous 5 minutes, so ladder steps fall due all through the run); the baseline starts
 from a snapshot of exactly that state. Then the same seeded driver runs each: agents hang up
 (wrap-up), offers are answered, callers arrive (or abandon, holding ~5,000 waiting) and the clock
-ticks, 20 ms of simulated time per command. Every command counts as one decision: it fires due
+ticks, 20 ms of simulated time per command. A warm-up run first brings wrap-ups to a steady
+state; both routers then start from a snapshot of that state. Every command counts as one decision: it fires due
 timers, applies the change and decides who gets which call. The baseline is much slower, so it
 runs a shorter prefix of the same stream; latencies are per command either way.
 """
@@ -154,9 +155,9 @@ class Pool:
         return self.items[rng.randrange(len(self.items))]
 
 
-def make_agents(rng: random.Random) -> list[Agent]:
+def make_agents(rng: random.Random, count: int) -> list[Agent]:
     agents = []
-    for i in range(AGENTS):
+    for i in range(count):
         levels = {}
         if rng.random() < 0.85:
             levels["mandarin"] = rng.randint(3, 5)
@@ -176,13 +177,13 @@ def make_call(rng: random.Random, serial: int, at: float) -> Call:
     return Call(f"c{serial}", f"PJSIP/trunk-{serial}", dialect, rng.choice(BUSINESS_LINES), number, at, elderly, repeat)
 
 
-def loaded_router(config: RouterConfig) -> tuple[Router, int]:
-    """2,000 agents all on calls, ~5,000 callers waiting; returns the router and the next serial."""
+def loaded_router(config: RouterConfig, agents: int = AGENTS, waiting: int = WAITING) -> tuple[Router, int]:
+    """Every agent on a call, ~`waiting` callers waiting; returns the router and the next serial."""
     rng = random.Random(SEED)
     router = Router(config)
-    for agent in make_agents(rng):
+    for agent in make_agents(rng, agents):
         router.login(agent, -300.0)
-    total = AGENTS + WAITING
+    total = agents + waiting
     for serial in range(total):
         router.arrive(make_call(rng, serial, -300.0 + 300.0 * serial / total), 0.0)
     for call_id, entry in list(router.calls.items()):
@@ -194,7 +195,8 @@ def loaded_router(config: RouterConfig) -> tuple[Router, int]:
 class Drive:
     """The seeded command stream: what the driver knows about calls, and the latency of each command."""
 
-    def __init__(self, snapshot: RouterSnapshot, serial: int, now: float, seed: int) -> None:
+    def __init__(self, snapshot: RouterSnapshot, serial: int, now: float, seed: int, target: int) -> None:
+        self.target = target  # callers kept waiting: arrivals below it, abandons above
         self.waiting, self.connected, self.offered = Pool(), Pool(), {}
         for c in snapshot.calls:
             (self.connected if c.state is CallState.CONNECTED else self.waiting).add(c.call.id)
@@ -222,7 +224,7 @@ def drive(commands, offers_of: Callable, ops: int, d: Drive) -> None:
             connected.add(call_id)
             start = clock()
             result = commands.answered(call_id, agent_id, now)
-        elif kind == 2 and len(waiting) < WAITING:
+        elif kind == 2 and len(waiting) < d.target:
             serial += 1
             call = make_call(rng, serial, now)
             waiting.add(call.id)
@@ -248,11 +250,11 @@ def offers_of_outcome(outcome) -> list[tuple[str, str]]:
     return [(offer.call_id, offer.agent_id) for offer in outcome.offers]
 
 
-def steady_state(config: RouterConfig) -> tuple[Router, RouterSnapshot, Drive]:
+def steady_state(config: RouterConfig, agents: int = AGENTS, waiting: int = WAITING) -> tuple[Router, RouterSnapshot, Drive]:
     """Load the router, then run the stream for WARM_UP_OPS so wrap-ups end all the time; answer
     the offers still ringing so the snapshot holds only waiting and connected calls."""
-    router, serial = loaded_router(config)
-    warm = Drive(take(router), serial, 0.0, SEED)
+    router, serial = loaded_router(config, agents, waiting)
+    warm = Drive(take(router), serial, 0.0, SEED, waiting)
     drive(router, offers_of_outcome, WARM_UP_OPS, warm)
     for call_id, agent_id in warm.offered.items():
         router.answered(call_id, agent_id, warm.now)
@@ -260,7 +262,7 @@ def steady_state(config: RouterConfig) -> tuple[Router, RouterSnapshot, Drive]:
 
 
 def measure(commands, offers_of: Callable, ops: int, snapshot: RouterSnapshot, warm: Drive) -> tuple[Drive, float]:
-    d = Drive(snapshot, warm.serial, warm.now, SEED + 1)
+    d = Drive(snapshot, warm.serial, warm.now, SEED + 1, warm.target)
     gc.collect()
     started = time.perf_counter()
     drive(commands, offers_of, ops, d)
