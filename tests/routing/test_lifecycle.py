@@ -73,7 +73,7 @@ def test_an_agent_is_paused_no_answer_after_n_consecutive_misses_and_answers_res
     r.arrive(call("d", at=31), 31)
     r.ring_no_answer("d", "a", 51)
     r.tick(52)
-    out = r.ring_no_answer("d", "a", 72, reason="rejected")
+    r.ring_no_answer("d", "a", 72, reason="rejected")
     view = r.agent_view("a")
     assert (view.state, view.pause_reason) == (AgentState.PAUSED, PauseReason.NO_ANSWER)
     assert offers(r.tick(100)) == []
