@@ -6,7 +6,8 @@ waits: step k applies from `after` seconds of waiting until step k+1's `after`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -36,6 +37,16 @@ class Ladder:
             if later.after <= earlier.after:
                 raise ValueError("ladder steps must have strictly increasing `after`")
 
+    @classmethod
+    def from_data(cls, steps: Sequence[Mapping[str, Any]]) -> Ladder:
+        """From config data: [{after: 0, require: "zhuang>=4,pension>=3"}, {after: 90, require:
+        "mandarin>=3", announce: mandarin_agent_notice, offer_callback: false}, ...]."""
+        return cls(tuple(
+            LadderStep(float(step["after"]), Requirement.parse(str(step.get("require", ""))),
+                       step.get("announce"), bool(step.get("offer_callback", False)))
+            for step in steps
+        ))
+
 
 @dataclass(frozen=True)
 class RouterConfig:
@@ -62,6 +73,22 @@ class RouterConfig:
         object.__setattr__(self, "wrap_up_seconds", MappingProxyType(dict(self.wrap_up_seconds)))
         if self.max_consecutive_misses < 1:
             raise ValueError("max_consecutive_misses must be at least 1")
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> RouterConfig:
+        """From config data: `ladders` maps "dialect/business" (business may be "*" for every
+        line; an exact key wins) to a step list; every other key is a field of RouterConfig."""
+        ladders: dict[LadderKey, Ladder] = {}
+        exact = {}
+        for key, steps in data.get("ladders", {}).items():
+            dialect, _, business = key.partition("/")
+            if business == "*":
+                ladders.update({(dialect, b): Ladder.from_data(steps) for b in BUSINESS_LINES})
+            else:
+                exact[(dialect, business)] = Ladder.from_data(steps)
+        ladders.update(exact)
+        settings = {k: v for k, v in data.items() if k != "ladders"}
+        return cls(ladders=ladders, **settings)
 
     def ladder(self, dialect: str, business: str) -> Ladder:
         try:

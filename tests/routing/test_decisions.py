@@ -180,3 +180,16 @@ def test_a_ladder_step_falls_due_exactly_on_its_timer_despite_float_rounding():
     r.arrive(call("c", "zhuang", "pension", at=2.3), 2.3)
     out = r.tick(2.3 + 30)
     assert [e.to_step for e in events_of(out, QueueCallerStepChanged)] == [1]
+
+
+def test_relaxing_keeps_the_callers_place():
+    r = Router(guangxi())
+    r.login(agent("zz", zhuang=5, pension=5), 0)  # meets every step
+    r.arrive(call("busy", "zhuang", "pension", at=0), 0)
+    r.answered("busy", "zz", 0)
+    r.arrive(call("early", "zhuang", "pension", at=1), 1)
+    r.arrive(call("late", "zhuang", "pension", at=40), 40)
+    r.tick(60)
+    assert [(v.call_id, v.step) for v in r.waiting_calls(60)] == [("early", 1), ("late", 0)]
+    r.hangup("busy", 61)
+    assert offers(r.tick(61 + 45)) == [("early", "zz")]

@@ -68,3 +68,27 @@ def test_guangxi_default_covers_every_line_and_tells_dialect_callers_about_manda
     assert "mandarin" in zhuang[2].requirement.skills
     assert any(step.offer_callback for step in zhuang)
     assert all(step.announce is None for step in ladders[("mandarin", "medical")].steps)
+
+
+def test_config_loads_from_plain_data_with_wildcard_lines():
+    import yaml
+
+    from routing import RouterConfig
+
+    data = yaml.safe_load("""
+        ring_timeout: 15
+        wrap_up_seconds: {pension: 40}
+        ladders:
+          zhuang/*:
+            - {after: 0, require: "zhuang>=4"}
+            - {after: 90, require: "mandarin>=3", announce: mandarin_agent_notice, offer_callback: true}
+          zhuang/pension:
+            - {after: 0, require: "zhuang>=4, pension>=3"}
+    """)
+    config = RouterConfig.from_data(data)
+    assert config.ring_timeout == 15 and config.wrap_up("pension") == 40
+    assert config.ladder("zhuang", "pension").steps[0].requirement == Requirement.of(zhuang=4, pension=3)
+    medical = config.ladder("zhuang", "medical").steps
+    assert medical[1].announce == MANDARIN_NOTICE and medical[1].offer_callback
+    with pytest.raises(ValueError):
+        config.ladder("hakka", "pension")
