@@ -17,12 +17,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from panoramisk.actions import Action
 from panoramisk.message import Message
 
 from ivr.ami.errors import ActionFailed, ActionTimeout, AmiError, AuthenticationError, NotConnected
 from ivr.ami.events import AmiEvent
-from ivr.ami.protocol import AmiProtocol, LinkCallbacks
+from ivr.ami.protocol import AmiAction, AmiProtocol, LinkCallbacks
 from ivr.ami.settings import AmiSettings
 from ivr.ami.signal import Signal
 
@@ -171,7 +170,7 @@ class AmiClient:
             )
         self._protocol, self._lost = protocol, lost
         try:
-            login = protocol.send(Action({"Action": "Login", "Username": self.settings.username,
+            login = protocol.send(AmiAction({"Action": "Login", "Username": self.settings.username,
                                           "Secret": self.settings.secret, "Events": "on"}), as_list=None)
             async with asyncio.timeout(timeout):
                 reply = await asyncio.shield(login)
@@ -258,7 +257,7 @@ class AmiClient:
                 raise NotConnected(f"cannot send {name}: no AMI connection ({self.last_error})") from None
         protocol = self._protocol
         assert protocol is not None
-        packet = Action(dict(action))
+        packet = AmiAction(dict(action))
         future = protocol.send(packet, as_list=None)  # None: let the reply say if it is a list
         self._pending.add(future)
         try:
@@ -274,14 +273,14 @@ class AmiClient:
         protocol = self._protocol
         if protocol is None:
             return
-        packet = Action(dict(action))
+        packet = AmiAction(dict(action))
         protocol.send(packet, as_list=None)
         # nobody awaits this answer; drop the bookkeeping when it comes
         packet.future.add_done_callback(lambda f: f.exception() if not f.cancelled() else None)
         asyncio.get_running_loop().call_later(self.settings.stall_timeout, self._forget, protocol, packet)
 
     @staticmethod
-    def _forget(protocol: AmiProtocol, packet: Action) -> None:
+    def _forget(protocol: AmiProtocol, packet: AmiAction) -> None:
         protocol.responses.pop(packet.id, None)
         if not packet.future.done():
             packet.future.cancel()

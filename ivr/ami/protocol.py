@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from panoramisk.actions import Action
 from panoramisk.ami_protocol import AMIProtocol
 from panoramisk.message import Message
 
@@ -21,6 +22,22 @@ log = logging.getLogger("ivr.ami")
 FRAME_END = b"\r\n\r\n"
 BANNER_PREFIX = b"Asterisk Call Manager/"
 MAX_FRAME = 1 << 20  # an AMI message this large is garbage, not a message
+
+
+class AmiAction(Action):
+    """panoramisk's Action, safe for replies it misreads.
+
+    Its `multi` looks up the action's Async header for any reply ending "successfully
+    queued" (PlayDTMF's does) and raises KeyError when the action has none, so the answer
+    never arrives. Without Async there is no list to wait for.
+    """
+
+    @property
+    def multi(self) -> bool:
+        try:
+            return super().multi
+        except KeyError:
+            return False
 
 
 class LinkCallbacks:

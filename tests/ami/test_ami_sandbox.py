@@ -55,3 +55,17 @@ async def test_close_stops_every_background_task(sandbox) -> None:
     await client.close()
     assert client.background_tasks == 0
     assert client.state == "closed"
+
+
+async def test_play_dtmf_reply_arrives_without_an_async_header(ami: AmiClient, events: EventLog) -> None:
+    # panoramisk 1.4 alone loses this reply ("successfully queued" + no Async: KeyError)
+    call = await place_call(ami, caller_context="test-caller", context="test-ivr-keys",
+                            variables={"CALLER_HOLD": "10"})
+    await events.wait("Newexten", Uniqueid=call.uniqueid, Application="Read")
+    caller_half = call.channel.replace(";1", ";2")  # DTMF played on a channel goes out of it
+    for digit in "73#":
+        reply = await ami.send({"Action": "PlayDTMF", "Channel": caller_half, "Digit": digit,
+                                "Duration": "120"}, timeout=3)
+        assert reply["Response"] == "Success"
+    event = await events.wait("UserEvent", UserEvent="TestKeys", Uniqueid=call.uniqueid)
+    assert event["Keys"] == "73"
