@@ -8,6 +8,8 @@ import click
 
 from hotline.auth.cli import token
 from hotline.db.cli import db
+from hotline.hours.cli import calendar
+from hotline.records.cli import report
 from ivr.dialplan.cli import dialplan
 from ivr.prompts.cli import prompts
 
@@ -33,3 +35,5 @@ main.add_command(prompts)
 main.add_command(dialplan)
 main.add_command(db)
 main.add_command(token)
+main.add_command(calendar)
+main.add_command(report)

@@ -12,11 +12,8 @@ from pathlib import Path
 
 import uvicorn
 
-from hotline.http.app import create_app
-from hotline.service import HotlineService
+from hotline.assembly import AsteriskSite, assemble
 from hotline.settings import PROJECT_ROOT, ServiceSettings
-from ivr.ami import AmiSettings
-from ivr.dialplan.reload_settings import ReloadSettings
 from ivr.prompts.moh import MOH_CLASS, render_built_moh_conf
 from ivr.sandbox import Sandbox
 from ivr.sandbox.ports import free_tcp_port
@@ -30,14 +27,16 @@ def run(settings: ServiceSettings) -> None:
     if settings.asterisk_mode == "sandbox":
         # Started from the main thread: the sandbox dies with the thread that started it.
         sandbox = start_sandbox(settings, agi_port)
-        ami = sandbox.ami
-        # ops reloads go to the sandbox's live dialplan directory
-        reload_settings = ReloadSettings(dialplan_live_dir=sandbox.dialplan_dir)
+        site = AsteriskSite(
+            ami=sandbox.ami,
+            dialplan_live_dir=sandbox.dialplan_dir,
+            messages_dir=sandbox.host_path(sandbox.layout.spool) / "monitor" / "messages",
+        )
     else:
-        ami = settings.external_ami()
-        reload_settings = ReloadSettings()
+        site = AsteriskSite(ami=settings.external_ami(), dialplan_live_dir=None,
+                            messages_dir=settings.messages_dir)
     try:
-        asyncio.run(_serve(settings, ami, agi_port, reload_settings))
+        asyncio.run(_serve(settings, site, agi_port))
     except KeyboardInterrupt:
         pass
     finally:
@@ -70,17 +69,13 @@ def _existing(path: Path) -> Path | None:
     return path if path.exists() else None
 
 
-async def _serve(settings: ServiceSettings, ami: AmiSettings, agi_port: int,
-                 reload_settings: ReloadSettings) -> None:
-    service = HotlineService(ami, agi_host=settings.agi_host, agi_port=agi_port,
-                             agi_read_timeout=settings.agi_read_timeout)
-    await service.start()
+async def _serve(settings: ServiceSettings, site: AsteriskSite, agi_port: int) -> None:
+    hotline = assemble(settings, site, agi_port=agi_port)
+    await hotline.start()
     try:
-        await service.wait_ready(10)
-        app = create_app(service)
-        app.state.reload_settings = reload_settings
-        config = uvicorn.Config(app, host=settings.http_host, port=settings.http_port,
+        await hotline.service.wait_ready(10)
+        config = uvicorn.Config(hotline.app, host=settings.http_host, port=settings.http_port,
                                 log_level="info", lifespan="off")
         await uvicorn.Server(config).serve()  # returns on Ctrl-C / SIGTERM
     finally:
-        await service.stop()
+        await hotline.stop()

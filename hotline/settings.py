@@ -40,6 +40,9 @@ class ServiceSettings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8000
 
+    # external mode: Asterisk's spool monitor/messages as this host sees it (shared storage)
+    messages_dir: Path | None = None
+
     config_path: Path = PROJECT_ROOT / "config" / "hotline.yaml"
     prompts_dir: Path = PROJECT_ROOT / "prompts"
 

@@ -21,10 +21,10 @@ def _asterisk_of(run_pid: int) -> list[str]:
     return found.stdout.split()
 
 
-def test_run_serves_health_and_ctrl_c_stops_everything(asterisk_root: Path) -> None:
+def test_run_serves_health_and_ctrl_c_stops_everything(asterisk_root: Path, tmp_path: Path) -> None:
     port = free_tcp_port()
     env = {**os.environ, "HOTLINE_HTTP_PORT": str(port), "HOTLINE_AGI_PORT": "0",
-           "HOTLINE_ASTERISK_ROOT": str(asterisk_root)}
+           "HOTLINE_ASTERISK_ROOT": str(asterisk_root), "HOTLINE_VAR_DIR": str(tmp_path)}
     proc = subprocess.Popen([str(IVRCTL), "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30

@@ -1,0 +1,71 @@
+"""Assemble the running hotline from settings: the service, its features, the HTTP app.
+
+One place knows which features exist and what each needs (database, hours, Asterisk's
+spool); `ivrctl run` and the end-to-end tests both build the hotline through it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from hotline.db.records_store import RecordStore
+from hotline.db.settings import DatabaseSettings
+from hotline.hours.source import HoursFile
+from hotline.http.app import create_app
+from hotline.http.messages import messages_router
+from hotline.http.reports import reports_router
+from hotline.records import wiring as records_wiring
+from hotline.service import HotlineService
+from hotline.settings import ServiceSettings
+from ivr.ami import AmiSettings
+from ivr.dialplan.reload_settings import ReloadSettings
+
+log = logging.getLogger("hotline")
+
+
+@dataclass(frozen=True)
+class AsteriskSite:
+    """Where the Asterisk we drive is, as the service sees it."""
+
+    ami: AmiSettings
+    dialplan_live_dir: Path | None  # None: HOTLINE_DIALPLAN_LIVE_DIR, or reloads are refused
+    messages_dir: Path | None  # Asterisk's spool monitor/messages, readable by the service
+
+
+@dataclass
+class Hotline:
+    service: HotlineService
+    app: FastAPI
+    _closers: list = field(default_factory=list)
+
+    async def start(self) -> None:
+        await self.service.start()
+
+    async def stop(self) -> None:
+        await self.service.stop()
+        for close in reversed(self._closers):
+            close()
+
+
+def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int) -> Hotline:
+    service = HotlineService(site.ami, agi_host=settings.agi_host, agi_port=agi_port,
+                             agi_read_timeout=settings.agi_read_timeout)
+    app = create_app(service)
+    app.state.reload_settings = (ReloadSettings(dialplan_live_dir=site.dialplan_live_dir)
+                                 if site.dialplan_live_dir else ReloadSettings())
+    hotline = Hotline(service, app)
+
+    # working hours, call records, after-hours messages, satisfaction reports
+    database_url = DatabaseSettings().resolved_url()
+    store = RecordStore.from_url(database_url)
+    hotline._closers.append(store.close)
+    hours = HoursFile(settings.config_path.parent / "hours.yaml")
+    records_wiring.install(service, store=store, hours=hours, messages_dir=site.messages_dir)
+    if site.messages_dir is not None:
+        app.include_router(messages_router(store, site.messages_dir))
+    app.include_router(reports_router(store, hours))
+    return hotline
