@@ -54,8 +54,10 @@ class ScanRouter:
         c["step"] = k
         return k
 
-    def requirement(self, c: dict, now: float):
-        return self.config.ladder(c["call"].dialect, c["call"].business).steps[self.step(c, now)].requirement
+    def may_take(self, c: dict, now: float, proficiencies) -> bool:
+        """An agent may take a call meeting its current ladder step or any earlier one."""
+        steps = self.config.ladder(c["call"].dialect, c["call"].business).steps[: self.step(c, now) + 1]
+        return any(step.requirement.met_by(proficiencies) for step in steps)
 
     def key(self, c: dict) -> tuple:
         call = c["call"]
@@ -66,7 +68,7 @@ class ScanRouter:
         out.append((c["call"].id, a["agent"].id))
 
     def place(self, c: dict, now: float, out: list) -> None:
-        req, cfg, call = self.requirement(c, now), self.config, c["call"]
+        cfg, call = self.config, c["call"]
         idle = [a for a in self.agents.values() if a["state"] is AgentState.AVAILABLE]
         scarce = set()
         for d in DIALECTS:
@@ -80,7 +82,7 @@ class ScanRouter:
             guarded = any(a["agent"].level(d) >= cfg.scarce_min_level and d != call.dialect for d in scarce)
             return (not guarded, a["agent"].level(call.dialect), a["agent"].level(call.business), -a["since"])
 
-        ranked = [(rank(a), -i, a) for i, a in enumerate(idle) if req.met_by(a["agent"].proficiencies)]
+        ranked = [(rank(a), -i, a) for i, a in enumerate(idle) if self.may_take(c, now, a["agent"].proficiencies)]
         if ranked:
             self.offer(c, max(ranked, key=lambda r: r[:2])[2], out)
         else:
@@ -89,7 +91,7 @@ class ScanRouter:
     def free(self, a: dict, now: float, out: list) -> None:
         a["state"], a["since"], a["call"] = AgentState.AVAILABLE, now, None
         fits = [(self.key(c), c) for c in self.calls.values()
-                if c["state"] is CallState.WAITING and self.requirement(c, now).met_by(a["agent"].proficiencies)]
+                if c["state"] is CallState.WAITING and self.may_take(c, now, a["agent"].proficiencies)]
         if fits:
             self.offer(min(fits, key=lambda f: f[0])[1], a, out)
 

@@ -25,7 +25,8 @@ class Seat:
     state: AgentState
     since: float  # when the agent entered `state`; for Available, "idle since"
     seq: int
-    buckets: tuple[BucketKey, ...]  # ladder steps whose requirement the agent meets
+    buckets: frozenset[BucketKey]  # ladder steps whose callers it may take (own step or an earlier one)
+    meets: tuple[BucketKey, ...]  # ladder steps whose own requirement it meets (for skipping steps)
     speaks: tuple[str, ...]  # dialects spoken well enough to count for the scarce-skill guard
     pause_reason: PauseReason | None = None
     pending_pause: PauseReason | None = None  # asked for mid-call; applies after wrap-up

@@ -38,8 +38,11 @@ class RouterCore:
             for (dialect, business), ladder in config.ladders.items()
             for index, step in enumerate(ladder.steps)
         }
-        self.meeters: dict[BucketKey, int] = dict.fromkeys(self.requirements, 0)  # logged-in agents
-        self.paused_meeters: dict[BucketKey, int] = dict.fromkeys(self.requirements, 0)
+        # Logged-in agents meeting each step's own requirement: none means the step is skipped.
+        self.meeters: dict[BucketKey, int] = dict.fromkeys(self.requirements, 0)
+        # Logged-in (and of those, paused) agents who may take each step's callers: for estimates.
+        self.eligible: dict[BucketKey, int] = dict.fromkeys(self.requirements, 0)
+        self.paused_eligible: dict[BucketKey, int] = dict.fromkeys(self.requirements, 0)
         self.same_requirement: dict[Requirement, list[BucketKey]] = {}
         for bucket, requirement in self.requirements.items():
             self.same_requirement.setdefault(requirement, []).append(bucket)
@@ -208,11 +211,20 @@ class RouterCore:
         if agent.id in self.seats:
             raise RouterError(f"agent {agent.id} is already logged in")
         proficiencies = agent.proficiencies
-        buckets = tuple(key for key, req in self.requirements.items() if req.met_by(proficiencies))
-        for bucket in buckets:
+        meets = tuple(key for key, req in self.requirements.items() if req.met_by(proficiencies))
+        for bucket in meets:
             self.meeters[bucket] += 1
+        # Relaxing widens a step's pool, never narrows it: an agent meeting step j may take
+        # callers at any later step of that ladder too (a Zhuang speaker after the Mandarin step).
+        buckets = frozenset(
+            (dialect, business, k)
+            for dialect, business, j in meets
+            for k in range(j, len(self.config.ladder(dialect, business).steps))
+        )
+        for bucket in buckets:
+            self.eligible[bucket] += 1
         speaks = tuple(d for d in DIALECTS if proficiencies.get(d, 0) >= self.config.scarce_min_level)
-        seat = Seat(agent, AgentState.LOGGED_OUT, now, next(self._seq), buckets, speaks)
+        seat = Seat(agent, AgentState.LOGGED_OUT, now, next(self._seq), buckets, meets, speaks)
         self.seats[agent.id] = seat
         return seat
 
@@ -222,7 +234,7 @@ class RouterCore:
         if (previous is AgentState.PAUSED) != (state is AgentState.PAUSED):
             change = 1 if state is AgentState.PAUSED else -1
             for bucket in seat.buckets:
-                self.paused_meeters[bucket] += change
+                self.paused_eligible[bucket] += change
         if state is not AgentState.PAUSED:
             seat.pause_reason = None
         out.events.append(QueueMemberStatus(at, seat.agent.id, state, previous, seat.pause_reason))

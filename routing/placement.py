@@ -1,7 +1,10 @@
 """The two matching rules, as functions over the router's indexes (no state changes here).
 
+A call at ladder step k may be taken by an agent meeting step k or any earlier step: relaxing
+widens the pool and never narrows it.
+
 - A call looking for an agent (arrival, next ladder step, back from RONA): among idle agents
-  meeting its current step, skip agents the scarce-skill guard protects unless only they qualify,
+  who may take it, skip agents the scarce-skill guard protects unless only they qualify,
   then prefer the best proficiency in the caller's dialect, then in its business line, then the
   longest idle.
 - An agent looking for a call (freed up, logged in, unpaused): the waiting call with the highest
@@ -11,7 +14,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Iterable, Mapping
 
 from routing.books import Entry, Seat
 from routing.indexes import BucketKey, IdleAgents, PlaceKey, WaitingQueues
@@ -45,17 +49,17 @@ def is_protected(seat: Seat, call_dialect: str, scarce: frozenset[str]) -> bool:
 def pick_agent(
     entry: Entry, seats: Mapping[str, Seat], idle: IdleAgents, scarce: frozenset[str], exclude: str | None
 ) -> Seat | None:
-    requirement = entry.current.requirement
     dialect, business = entry.call.dialect, entry.call.business
+    bucket = entry.bucket
     best: Seat | None = None
     best_rank: tuple = ()
-    for agent_id in idle.candidates(requirement):
+    for agent_id in candidates(entry, idle):
         if agent_id == exclude:
             continue
         seat = seats[agent_id]
-        proficiencies = seat.agent.proficiencies
-        if not requirement.met_by(proficiencies):
+        if bucket not in seat.buckets:
             continue
+        proficiencies = seat.agent.proficiencies
         rank = (
             not is_protected(seat, dialect, scarce),
             proficiencies.get(dialect, 0),
@@ -66,6 +70,14 @@ def pick_agent(
         if best is None or rank > best_rank:
             best, best_rank = seat, rank
     return best
+
+
+def candidates(entry: Entry, idle: IdleAgents) -> Iterable[str]:
+    """Idle agents who might meet the call's current step or an earlier one (a superset)."""
+    steps = entry.ladder.steps[: entry.step + 1]
+    if len(steps) == 1:
+        return idle.candidates(steps[0].requirement)
+    return dict.fromkeys(itertools.chain.from_iterable(idle.candidates(s.requirement) for s in steps))
 
 
 def best_call_for(

@@ -150,7 +150,7 @@ class RouterQueries:
         best = None
         for k in range(first_step, len(ladder.steps)):
             bucket = (dialect, business, k)
-            working = self.meeters[bucket] - self.paused_meeters[bucket]
+            working = self.eligible[bucket] - self.paused_eligible[bucket]
             if working <= 0:
                 continue
             # Competing: callers of this line (ahead of us whatever their step) and callers of

@@ -97,6 +97,8 @@ class Router(RouterCore, RouterQueries):
         self._set_state(seat, AgentState.LOGGED_OUT, now, out)
         orphaned = []
         for bucket in seat.buckets:
+            self.eligible[bucket] -= 1
+        for bucket in seat.meets:
             self.meeters[bucket] -= 1
             if self.meeters[bucket] == 0:
                 orphaned.append(bucket)

@@ -80,9 +80,9 @@ def test_logout_of_the_last_qualified_agent_moves_waiting_callers_on_and_login_n
     [change] = events_of(out, QueueCallerStepChanged)
     assert (change.call_id, change.from_step, change.to_step, change.reason) == ("c", 1, 2, "unmeetable")
     assert offers(out) == []  # m is still busy
-    r.login(agent("z", zhuang=5, pension=5), 51)
+    # Back again, z may still take c (relaxing widened c's pool) but c stays at its step.
+    assert offers(r.login(agent("z", zhuang=5, pension=5), 51)) == [("c", "z")]
     assert r.call_view("c", 51).step == 2
-    assert r.call_view("c", 51).state is CallState.WAITING
 
 
 def test_a_freed_agent_takes_the_highest_effective_wait_among_calls_it_can_take():
@@ -193,3 +193,18 @@ def test_relaxing_keeps_the_callers_place():
     assert [(v.call_id, v.step) for v in r.waiting_calls(60)] == [("early", 1), ("late", 0)]
     r.hangup("busy", 61)
     assert offers(r.tick(61 + 45)) == [("early", "zz")]
+
+
+def test_relaxing_widens_the_pool_a_dialect_speaker_still_qualifies_after_the_mandarin_step():
+    r = Router(guangxi())
+    r.login(agent("z", zhuang=3), 0)  # only ever meets the Zhuang step zhuang>=2
+    r.login(agent("zz", zhuang=5, pension=5), 0)
+    r.login(agent("m", mandarin=5, pension=5), 0)
+    for call_id, agent_id in (("b1", "zz"), ("b2", "m")):
+        r.arrive(call(call_id, "zhuang" if agent_id == "zz" else "mandarin", "pension", at=0), 0)
+        r.answered(call_id, agent_id, 0)
+    r.pause("z", "break", 0)
+    r.arrive(call("c", "zhuang", "pension", at=1), 1)
+    r.tick(100)
+    assert r.call_view("c", 100).step == 2  # the Mandarin step
+    assert offers(r.unpause("z", 101)) == [("c", "z")]

@@ -186,7 +186,6 @@ def test_the_scarce_skill_guard_holds(idle_profiles, waiting_dialects, new_call)
     speakers = {d: [a for a, p in idle.items() if p.get(d, 0) >= config.scarce_min_level] for d in DIALECTS}
     scarce = {d for d in DIALECTS if len(speakers[d]) <= config.scarce_idle_speakers and d in demand}
     dialect, business = new_call
-    requirement = config.ladder(dialect, business).steps[0].requirement
     out = r.arrive(call("new", dialect, business, at=3), 3)
     chosen = [agent_id for call_id, agent_id in offers(out) if call_id == "new"]
     if not chosen:
@@ -194,7 +193,7 @@ def test_the_scarce_skill_guard_holds(idle_profiles, waiting_dialects, new_call)
     guarded = lambda a: any(idle[a].get(d, 0) >= config.scarce_min_level and d != dialect for d in scarce)
     if guarded(chosen[0]):
         # Spending a scarce speaker is allowed only when nobody unguarded could take the call.
-        step = r.call_view("new", 3).step
-        requirement = config.ladder(dialect, business).steps[step].requirement
-        assert not [a for a in idle if a != chosen[0] and requirement.met_by(idle[a]) and not guarded(a)]
+        steps = config.ladder(dialect, business).steps[: r.call_view("new", 3).step + 1]
+        may_take = lambda a: any(step.requirement.met_by(idle[a]) for step in steps)
+        assert not [a for a in idle if a != chosen[0] and may_take(a) and not guarded(a)]
     assert is_protected(r.seats[chosen[0]], dialect, frozenset(scarce)) == guarded(chosen[0])
