@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from routing import AgentState, CallState, Party, PauseReason, Router
@@ -15,6 +15,13 @@ LINES = ("pension", "medical")
 levels = st.integers(min_value=0, max_value=5)
 profiles = st.fixed_dictionaries({skill: levels for skill in DIALECTS + LINES}).map(
     lambda p: {skill: level for skill, level in p.items() if level}
+)
+# Agents who can take Mandarin callers and may also speak a dialect, not well enough to take its
+# waiting callers' first step: the situations where the guard has a choice to make.
+line_agents = st.builds(
+    lambda mandarin, pension, medical, extra: {"mandarin": mandarin, "pension": pension, "medical": medical, **extra},
+    st.integers(3, 5), st.integers(3, 5), st.integers(3, 5),
+    st.one_of(st.just({}), st.builds(lambda d, level: {d: level}, st.sampled_from(DIALECTS[1:]), st.integers(2, 3))),
 )
 fast = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -161,11 +168,11 @@ def test_one_agent_serves_by_effective_wait_then_fcfs_and_nobody_starves(arrival
             assert arrivals[x][0] <= arrivals[y][0] + cap
 
 
-@fast
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    idle_profiles=st.lists(profiles, min_size=1, max_size=6),
-    waiting_dialects=st.lists(st.sampled_from(DIALECTS), max_size=4),
-    new_call=st.tuples(st.sampled_from(DIALECTS), st.sampled_from(LINES)),
+    idle_profiles=st.lists(st.one_of(line_agents, line_agents, line_agents, profiles), min_size=1, max_size=6),
+    waiting_dialects=st.lists(st.sampled_from(DIALECTS[1:]), max_size=3),  # Mandarin ones get taken
+    new_call=st.tuples(st.sampled_from(("mandarin", "mandarin") + DIALECTS[1:]), st.sampled_from(LINES)),
 )
 def test_the_scarce_skill_guard_holds(idle_profiles, waiting_dialects, new_call):
     config = guangxi(scarce_horizon_seconds=0)  # guard by waiting callers only, observable here
@@ -191,6 +198,8 @@ def test_the_scarce_skill_guard_holds(idle_profiles, waiting_dialects, new_call)
     if not chosen:
         return
     guarded = lambda a: any(idle[a].get(d, 0) >= config.scarce_min_level and d != dialect for d in scarce)
+    scarce_spoken = [a for a in idle if a != chosen[0] and guarded(a)]
+    event(f"chosen agent guarded: {guarded(chosen[0])}; another guarded agent idle: {bool(scarce_spoken)}")
     if guarded(chosen[0]):
         # Spending a scarce speaker is allowed only when nobody unguarded could take the call.
         steps = config.ladder(dialect, business).steps[: r.call_view("new", 3).step + 1]
