@@ -32,8 +32,8 @@ SAID = {"medical": "의료보험", "agent": "상담원"}
 
 def speech_test_config():
     data = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
-    data["menus"]["main"]["prompt"] = "test_speech/short"
-    data["speech"].update(enabled=True, menus=["main"], listen_s=3, intents={
+    data["menus"]["main"].update(prompt="test_speech/short", timeout_s=2)
+    data["speech"].update(enabled=True, menus=["main"], listen_s=2, intents={
         "medical": {"phrases": [SAID["medical"]], "action": {"goto": "medical"}},
         "agent": {"phrases": [SAID["agent"]], "action": {"agent": True}},
     })
@@ -50,6 +50,7 @@ def speech_sandbox(sandbox, tmp_path_factory):
     sounds = sandbox.host_path(sandbox.layout.data) / "sounds" / "test_speech"
     sounds.mkdir(exist_ok=True)
     AudioSegment.silent(200, 8000).export(sounds / "short.wav", format="wav")
+    AudioSegment.silent(300, 8000).export(sounds / "confirm.wav", format="wav")
     work = tmp_path_factory.mktemp("speech-sounds")
     for intent, word in SAID.items():
         spoken = AudioSegment.from_file(synthesise(word, work / f"{intent}.wav"))
@@ -59,9 +60,20 @@ def speech_sandbox(sandbox, tmp_path_factory):
     (sandbox.dialplan_dir / f"test-speech-{version_file}").unlink()
 
 
+def unsure_config(config):
+    """Same intents (so the same dialplan), but medical rests on a keyword only (0.85) and
+    only a perfect score is confident: a heard 의료보험 needs the caller's confirmation."""
+    intents = dict(config.speech.intents)
+    intents["medical"] = intents["medical"].model_copy(update={"phrases": [], "keywords": [SAID["medical"]], "confirm_prompt": "test_speech/confirm"})
+    speech = config.speech.model_copy(update={"accept": 1.0, "confirm": 0.3, "intents": intents})
+    return config.model_copy(update={"speech": speech})
+
+
 @pytest.fixture
-async def speech(speech_sandbox, ami, agi_server, recognizer):
+async def speech(request, speech_sandbox, ami, agi_server, recognizer):
     config, _ = speech_sandbox
+    if getattr(request, "param", "sure") == "unsure":
+        config = unsure_config(config)
     await ami.command("dialplan reload")
     service = SpeechService(lambda: config, recognizer)
     service.listening_started = asyncio.Event()
@@ -133,3 +145,20 @@ async def test_without_a_recogniser_the_menu_waits_for_keys(speech_sandbox, ami,
     heard = await events.wait("UserEvent", UserEvent="HotlineSpeech", CallID=call_id)
     assert (heard.get("Result"), heard.get("Reason")) == ("off", "off")
     await events.wait("UserEvent", timeout=15, UserEvent="HotlineTimeout", CallID=call_id, Menu="main")
+
+
+@pytest.mark.parametrize("speech", ["unsure"], indirect=True)
+@pytest.mark.parametrize("key, result, reason", [("1", "intent", "confirmed"), ("2", "keypad", "declined")])
+async def test_a_weak_match_is_confirmed_by_key(speech, ami, events, speech_sandbox, key, result, reason):
+    call_id, caller = await call_main_menu(ami, speech_sandbox)
+    await asyncio.wait_for(speech.listening_started.wait(), 10)
+    await redirect(ami, caller, "test-speech-say", SPEECH_UTTERANCE="medical")
+    await events.wait("TestEvent", timeout=15, State="PLAYBACK", Message="test_speech/confirm")
+    await redirect(ami, caller, "test-speech-key", SPEECH_KEY=key)
+    heard = await events.wait("UserEvent", timeout=15, UserEvent="HotlineSpeech", CallID=call_id)
+    assert (heard.get("Result"), heard.get("Reason")) == (result, reason)
+    if result == "intent":
+        assert heard.get("Intent") == "medical"
+        await events.wait("UserEvent", UserEvent="HotlineMenu", CallID=call_id, Menu="medical")
+    else:  # back to the keypad menu: silence after it is the menu's own no-input path
+        await events.wait("UserEvent", timeout=15, UserEvent="HotlineTimeout", CallID=call_id, Menu="main")

@@ -73,10 +73,10 @@ async def test_a_key_pressed_while_listening_wins(recognizer, utterances):
     assert (heard.kind, heard.key) == ("key", "3")
 
 
-async def test_a_recogniser_that_cannot_keep_up_times_out_without_blocking_the_loop(korean_model_path, utterances):
-    slow = Recognizer.load(korean_model_path, workers=1)
+async def test_a_recogniser_that_cannot_keep_up_times_out_without_blocking_the_loop(recognizer, utterances):
     release = threading.Event()
-    busy = asyncio.get_running_loop().run_in_executor(slow.pool, release.wait)  # the only worker is taken
+    loop = asyncio.get_running_loop()
+    busy = [loop.run_in_executor(recognizer.pool, release.wait) for _ in range(recognizer.pool._max_workers)]  # every worker taken
     try:
         ticks = 0
 
@@ -87,11 +87,10 @@ async def test_a_recogniser_that_cannot_keep_up_times_out_without_blocking_the_l
                 await asyncio.sleep(0)
 
         ticker = asyncio.create_task(tick())
-        heard = await listen(frames(telephone_pcm(utterances["네"])), slow, KOREAN_PHRASES, Limits(decode_timeout_s=0.3))
+        heard = await listen(frames(telephone_pcm(utterances["네"])), recognizer, KOREAN_PHRASES, Limits(decode_timeout_s=0.3))
         ticker.cancel()
         assert (heard.kind, heard.detail) == ("failure", "timeout")
         assert ticks > 10  # the loop kept running while the recogniser was stuck
     finally:
         release.set()
-        await busy
-        slow.close()
+        await asyncio.gather(*busy)
