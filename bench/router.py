@@ -26,6 +26,7 @@ from routing.snapshot import RouterSnapshot, take
 
 AGENTS, WAITING, SEED = 2_000, 5_000, 12333
 OPS, BASELINE_OPS, WARM_UP_OPS, STEP_SECONDS = 20_000, 300, 4_000, 0.02
+IDLE_ARRIVALS = 1_000
 
 
 class ScanRouter:
@@ -271,6 +272,18 @@ def measure(commands, offers_of: Callable, ops: int, snapshot: RouterSnapshot, w
     return d, ops / (time.perf_counter() - started)
 
 
+def idle_rich_arrivals(commands, count: int, seed: int) -> list[float]:
+    """Latency of arrivals while most agents are idle: the arrival path's worst regime (many
+    candidates to rank). Nobody answers, so each arrival takes one more agent."""
+    rng, latencies = random.Random(seed), []
+    for serial in range(count):
+        call = make_call(rng, serial, 1.0 + serial * 0.01)
+        start = time.perf_counter()
+        commands.arrive(call, call.enqueue_time)
+        latencies.append(time.perf_counter() - start)
+    return latencies
+
+
 def run() -> list[Record]:
     config = default_config()
     router, snapshot, warm = steady_state(config)
@@ -281,15 +294,25 @@ def run() -> list[Record]:
     ours, scan = ours_run.latencies, scan_run.latencies
     conditions = {
         "agents": AGENTS, "waiting_calls_at_start": waiting_calls, "lines": "5 dialects x 8 business lines",
-        "ops": OPS, "offers": ours_run.offers, "baseline_ops": BASELINE_OPS, "baseline_offers": scan_run.offers, "simulated_seconds_per_op": STEP_SECONDS,
-        "target": "p99 < 1 ms, >= 20,000 decisions/s",
+        "ops": OPS, "offers": ours_run.offers, "baseline_ops": BASELINE_OPS, "baseline_offers": scan_run.offers,
+        "simulated_seconds_per_op": STEP_SECONDS, "target": "p99 < 1 ms, >= 20,000 decisions/s",
     }
+    idle_router = Router(config)
+    for agent in make_agents(random.Random(SEED), AGENTS):
+        idle_router.login(agent, 0.0)
+    idle_scan = ScanRouter(config, take(idle_router))
+    idle_ours = idle_rich_arrivals(idle_router, IDLE_ARRIVALS, SEED + 2)
+    idle_base = idle_rich_arrivals(idle_scan, IDLE_ARRIVALS // 5, SEED + 2)
+    idle_conditions = {"agents": AGENTS, "idle_at_start": AGENTS, "arrivals": IDLE_ARRIVALS,
+                       "baseline_arrivals": IDLE_ARRIVALS // 5}
     us = 1e6
     return [
         Record("router.decision_p50", median(ours) * us, "us", "scan.decision_p50", median(scan) * us, conditions),
         Record("router.decision_p99", percentile(ours, 99) * us, "us", "scan.decision_p99", percentile(scan, 99) * us, conditions),
         Record("router.decision_max", max(ours) * us, "us", "scan.decision_max", max(scan) * us, conditions),
         Record("router.decisions_per_s", ours_rate, "1/s", "scan.decisions_per_s", scan_rate, conditions),
+        Record("router.idle_rich_arrival_p99", percentile(idle_ours, 99) * us, "us",
+               "scan.idle_rich_arrival_p99", percentile(idle_base, 99) * us, idle_conditions),
     ]
 
 

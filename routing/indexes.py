@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
-from routing.skills import MAX_LEVEL, SKILLS, Requirement
+from routing.skills import BUSINESS_LINES, DIALECTS, MAX_LEVEL, SKILLS
 
 BucketKey = tuple[str, str, int]  # (dialect, business, ladder step index)
 PlaceKey = tuple[float, float, int, str]  # (enqueue - bonus, enqueue, seq, call id)
@@ -56,12 +56,19 @@ class WaitingQueues:
 
 
 class IdleAgents:
-    """Available agents, by skill and level; each level keeps agents in the order they went idle."""
+    """Available agents, kept in the order they went idle, indexed two ways:
+    - per skill and level, to count idle speakers of a dialect (the scarce-skill guard);
+    - per (dialect, level, business line, level) cell, so the best-matching agents for a caller
+      of that dialect and line are found by visiting cells from the highest levels down."""
 
     def __init__(self) -> None:
         self._everyone: dict[str, None] = {}
         self._by_level: dict[str, list[dict[str, None]]] = {
             skill: [{} for _ in range(MAX_LEVEL + 1)] for skill in SKILLS
+        }
+        self._cells: dict[tuple[str, int, str, int], dict[str, None]] = {
+            (d, dl, b, bl): {}
+            for d in DIALECTS for dl in range(MAX_LEVEL + 1) for b in BUSINESS_LINES for bl in range(MAX_LEVEL + 1)
         }
 
     def __contains__(self, agent_id: str) -> bool:
@@ -77,18 +84,25 @@ class IdleAgents:
         self._everyone[agent_id] = None
         for skill, level in proficiencies.items():
             self._by_level[skill][level][agent_id] = None
+        for cell in self._cells_of(proficiencies):
+            cell[agent_id] = None
 
     def remove(self, agent_id: str, proficiencies: Mapping[str, int]) -> None:
         del self._everyone[agent_id]
         for skill, level in proficiencies.items():
             del self._by_level[skill][level][agent_id]
+        for cell in self._cells_of(proficiencies):
+            del cell[agent_id]
+
+    def _cells_of(self, proficiencies: Mapping[str, int]) -> Iterator[dict[str, None]]:
+        get, cells = proficiencies.get, self._cells
+        for dialect in DIALECTS:
+            dialect_level = get(dialect, 0)
+            for business in BUSINESS_LINES:
+                yield cells[(dialect, dialect_level, business, get(business, 0))]
 
     def count_at_least(self, skill: str, level: int) -> int:
         return sum(len(agents) for agents in self._by_level[skill][level:])
 
-    def candidates(self, requirement: Requirement) -> Iterable[str]:
-        """A superset of the idle agents meeting `requirement`: those passing its most selective clause."""
-        if not requirement.minimums:
-            return self._everyone
-        skill, level = min(requirement.minimums, key=lambda clause: self.count_at_least(*clause))
-        return [agent_id for agents in self._by_level[skill][level:] for agent_id in agents]
+    def cell(self, dialect: str, dialect_level: int, business: str, business_level: int) -> dict[str, None]:
+        return self._cells[(dialect, dialect_level, business, business_level)]

@@ -14,13 +14,13 @@ widens the pool and never narrows it.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Mapping
 
 from routing.books import Entry, Seat
 from routing.indexes import BucketKey, IdleAgents, PlaceKey, WaitingQueues
-from routing.ladder import RouterConfig
-from routing.skills import DIALECTS
+from routing.ladder import Ladder, RouterConfig
+from routing.skills import DIALECTS, MAX_LEVEL
 from routing.stats import ArrivalRates
 
 
@@ -49,35 +49,38 @@ def is_protected(seat: Seat, call_dialect: str, scarce: frozenset[str]) -> bool:
 def pick_agent(
     entry: Entry, seats: Mapping[str, Seat], idle: IdleAgents, scarce: frozenset[str], exclude: str | None
 ) -> Seat | None:
-    dialect, business = entry.call.dialect, entry.call.business
-    bucket = entry.bucket
-    best: Seat | None = None
-    best_rank: tuple = ()
-    for agent_id in candidates(entry, idle):
-        if agent_id == exclude:
-            continue
-        seat = seats[agent_id]
-        if bucket not in seat.buckets:
-            continue
-        proficiencies = seat.agent.proficiencies
-        rank = (
-            not is_protected(seat, dialect, scarce),
-            proficiencies.get(dialect, 0),
-            proficiencies.get(business, 0),
-            -seat.since,
-            -seat.seq,
-        )
-        if best is None or rank > best_rank:
-            best, best_rank = seat, rank
-    return best
+    """Visit idle agents by (dialect level, business level), best first; the first cell holding an
+    unguarded agent who may take the call holds the answer (its longest idle). Guarded agents are
+    remembered, best first, in case nobody unguarded qualifies."""
+    dialect, business, bucket = entry.call.dialect, entry.call.business, entry.bucket
+    dialect_floor, business_floor = level_floors(entry.ladder, entry.step, dialect, business)
+    fallback: Seat | None = None
+    fallback_rank: tuple = ()
+    for dialect_level in range(MAX_LEVEL, dialect_floor - 1, -1):
+        for business_level in range(MAX_LEVEL, business_floor - 1, -1):
+            best: Seat | None = None
+            best_rank: tuple = ()
+            for agent_id in idle.cell(dialect, dialect_level, business, business_level):
+                seat = seats[agent_id]
+                if agent_id == exclude or bucket not in seat.buckets:
+                    continue
+                rank = (-seat.since, -seat.seq)  # longest idle first
+                if scarce and is_protected(seat, dialect, scarce):
+                    full_rank = (dialect_level, business_level, rank)
+                    if fallback is None or full_rank > fallback_rank:
+                        fallback, fallback_rank = seat, full_rank
+                elif best is None or rank > best_rank:
+                    best, best_rank = seat, rank
+            if best is not None:
+                return best
+    return fallback
 
 
-def candidates(entry: Entry, idle: IdleAgents) -> Iterable[str]:
-    """Idle agents who might meet the call's current step or an earlier one (a superset)."""
-    steps = entry.ladder.steps[: entry.step + 1]
-    if len(steps) == 1:
-        return idle.candidates(steps[0].requirement)
-    return dict.fromkeys(itertools.chain.from_iterable(idle.candidates(s.requirement) for s in steps))
+@functools.cache
+def level_floors(ladder: Ladder, step: int, dialect: str, business: str) -> tuple[int, int]:
+    """The lowest dialect and business levels any agent allowed at `step` could have."""
+    steps = ladder.steps[: step + 1]
+    return (min(s.requirement.level(dialect) for s in steps), min(s.requirement.level(business) for s in steps))
 
 
 def best_call_for(

@@ -61,6 +61,10 @@ class Requirement:
                 return False
         return True
 
+    def level(self, skill: str) -> int:
+        """The minimum level asked of `skill` (0: not asked)."""
+        return next((level for s, level in self.minimums if s == skill), 0)
+
     @property
     def skills(self) -> frozenset[str]:
         return frozenset(skill for skill, _ in self.minimums)

@@ -1,0 +1,252 @@
+"""The router's shell on Asterisk: feeds the pure Router what Asterisk reports, and carries
+out its decisions through AMI.
+
+Media stays in Asterisk (dialplans/hotline-agent.conf): callers wait on music on hold; an
+Offer is an Originate of the agent's endpoint into hotline-agent-answer, which bridges the
+agent with the caller only once the agent has answered. We chose Originate over Redirect
+because the caller never leaves the music until someone is really there: a ring with no
+answer (RONA) is invisible to the caller, who keeps their place.
+
+Identity: a call is its HOTLINE_CALL_ID (set by the menus, kept across Bridge's channel
+yank); the caller's and the ringing agent's channels are tracked by Uniqueid for hang-ups.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from panoramisk.message import Message
+
+from ivr.ami import AmiClient, AmiError
+from routing import (
+    Announce,
+    CancelOffer,
+    Call,
+    CallState,
+    Decision,
+    Offer,
+    OfferCallback,
+    Outcome,
+    Party,
+    Router,
+)
+from routing.asterisk.resync import LiveCall, read_live_calls
+
+log = logging.getLogger("routing.asterisk")
+
+AGENT_CONTEXT = "hotline-agent-answer"
+HOLD_CONTEXT = "hotline-hold"
+EventListener = Callable[[object], None]
+
+
+@dataclass
+class _Ring:
+    call_id: str
+    agent_id: str
+    channel: str | None = None  # the agent's channel name, once Asterisk has made it
+
+
+class RouterAdapter:
+    def __init__(self, router: Router, ami: AmiClient, *, clock: Callable[[], float] = time.time,
+                 tick_interval: float = 0.25) -> None:
+        self.router = router
+        self.ami = ami
+        self.clock = clock
+        self.tick_interval = tick_interval
+        self.listeners: list[EventListener] = []  # router events, for metrics, audit and the API
+        self.announcements: dict[str, list[str]] = {}  # call id -> prompts to play at next chance
+        self.callback_offers: set[str] = set()  # calls a ladder step says to offer a callback
+        self._callers: dict[str, str] = {}  # caller Uniqueid -> call id
+        self._call_channels: dict[str, str] = {}  # call id -> caller channel name
+        self._rings: dict[str, _Ring] = {}  # agent channel Uniqueid (our ChannelId) -> ring
+        self._ring_ids = itertools.count(1)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._ticker: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()  # one router command at a time, in event order
+
+    # lifecycle -------------------------------------------------------------------------
+    def attach(self) -> None:
+        self.ami.subscribe("UserEvent", self._on_user_event)
+        self.ami.subscribe("Hangup", self._on_hangup)
+        self.ami.subscribe("Newchannel", self._on_new_channel)
+        self.ami.connected.connect(self.resync)
+
+    async def start(self) -> None:
+        self.attach()
+        self._ticker = asyncio.create_task(self._tick_forever(), name="router-tick")
+        if self.ami.is_connected:
+            await self.resync()
+
+    async def stop(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, *(t for t in [self._ticker] if t), return_exceptions=True)
+
+    async def _tick_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.tick_interval)
+            await self.command(lambda now: self.router.tick(now))
+
+    async def command(self, apply: Callable[[float], Outcome]) -> Outcome:
+        """Run one router command with the clock now and carry out what it decides."""
+        async with self._lock:
+            outcome = apply(self.clock())
+        self._carry_out(outcome)
+        return outcome
+
+    # what Asterisk tells us ------------------------------------------------------------
+    async def _on_user_event(self, message: Message) -> None:
+        if message.get("UserEvent") != "HotlineQueueJoin":
+            return
+        call = self._call_from(message)
+        if call.id in self.router.calls:  # a caller sent back to the queue already has a place
+            return
+        self._track_caller(call.id, message.get("Uniqueid", ""), call.channel)
+        await self.command(lambda now: self.router.arrive(call, now))
+
+    def _call_from(self, message: Message) -> Call:
+        enqueued = message.get("Enqueued", "")
+        return Call(
+            id=message["CallID"],
+            channel=message["Channel"],
+            dialect=message["Dialect"],
+            business=message["Business"],
+            caller_number=message.get("CallerIDNum", ""),
+            enqueue_time=float(enqueued) if enqueued else self.clock(),
+        )
+
+    def _track_caller(self, call_id: str, uniqueid: str, channel: str) -> None:
+        self._callers[uniqueid] = call_id
+        self._call_channels[call_id] = channel
+
+    def _on_new_channel(self, message: Message) -> None:
+        ring = self._rings.get(message.get("Uniqueid", ""))
+        if ring is not None:
+            ring.channel = message.get("Channel")
+
+    async def _on_hangup(self, message: Message) -> None:
+        uniqueid = message.get("Uniqueid", "")
+        if (call_id := self._callers.pop(uniqueid, None)) is not None:
+            self._call_channels.pop(call_id, None)
+            self.announcements.pop(call_id, None)
+            self.callback_offers.discard(call_id)
+            await self.command(lambda now: self.router.hangup(call_id, now, Party.CALLER))
+        elif (ring := self._rings.pop(uniqueid, None)) is not None:
+            await self.command(lambda now: self.router.hangup(ring.call_id, now, Party.AGENT))
+
+    # what the router decides -----------------------------------------------------------
+    def _carry_out(self, outcome: Outcome) -> None:
+        for event in outcome.events:
+            for listener in self.listeners:
+                try:
+                    listener(event)
+                except Exception:
+                    log.exception("router event listener failed")
+        for decision in outcome.decisions:
+            self._spawn(self._decide(decision))
+
+    async def _decide(self, decision: Decision) -> None:
+        try:
+            match decision:
+                case Offer():
+                    await self._ring(decision)
+                case CancelOffer():
+                    await self._cancel(decision)
+                case Announce():
+                    self.announcements.setdefault(decision.call_id, []).append(decision.prompt)
+                    await self._redirect_to_announcement(decision.call_id)
+                case OfferCallback():
+                    self.callback_offers.add(decision.call_id)
+        except AmiError as exc:
+            log.warning("router decision %s not carried out: %s", type(decision).__name__, exc)
+
+    async def _ring(self, offer: Offer) -> None:
+        ring_id = f"agent-{offer.agent_id}-{next(self._ring_ids)}"
+        self._rings[ring_id] = _Ring(offer.call_id, offer.agent_id)
+        caller = self._call_channels.get(offer.call_id, offer.channel)
+        try:
+            # the survey after the call rates this agent
+            await self.ami.send({"Action": "Setvar", "Channel": caller, "Variable": "HOTLINE_AGENT",
+                                 "Value": offer.agent_id})
+            replies = await self.ami.send_all({
+                "Action": "Originate",
+                "Channel": offer.endpoint,
+                "Context": AGENT_CONTEXT,
+                "Exten": "s",
+                "Priority": "1",
+                "Async": "true",
+                "ChannelId": ring_id,
+                "OtherChannelId": ring_id + "-far",
+                "Timeout": str(int(offer.ring_timeout * 1000)),
+                "CallerID": f'"12333" <{self.router.calls[offer.call_id].call.masked_number}>'
+                if offer.call_id in self.router.calls else "12333",
+                "Variable": [f"HOTLINE_CALLER_CHANNEL={caller}", f"HOTLINE_CALL_ID={offer.call_id}",
+                             f"HOTLINE_AGENT={offer.agent_id}"],
+            }, timeout=offer.ring_timeout + 5)
+            answered = replies[-1].get("Response") == "Success"
+        except AmiError as exc:
+            log.warning("ringing agent %s failed: %s", offer.agent_id, exc)
+            answered = False
+        if answered:
+            await self.command(lambda now: self.router.answered(offer.call_id, offer.agent_id, now))
+        else:
+            self._rings.pop(ring_id, None)
+            await self.command(lambda now: self.router.ring_no_answer(offer.call_id, offer.agent_id, now))
+
+    async def _cancel(self, cancel: CancelOffer) -> None:
+        for ring_id, ring in list(self._rings.items()):
+            if ring.call_id == cancel.call_id and ring.agent_id == cancel.agent_id and ring.channel:
+                await self.ami.send({"Action": "Hangup", "Channel": ring.channel}, check=False)
+
+    async def _redirect_to_announcement(self, call_id: str) -> None:
+        channel = self._call_channels.get(call_id)
+        if channel is None:
+            return
+        entry = self.router.calls.get(call_id)
+        if entry is None or entry.state is not CallState.WAITING:
+            return  # ringing or bridged: the next hold cycle plays it if still waiting
+        await self.ami.send({"Action": "Redirect", "Channel": channel, "Context": HOLD_CONTEXT,
+                             "Exten": "announce", "Priority": "1"}, check=False)
+
+    def take_announcements(self, call_id: str) -> list[str]:
+        return self.announcements.pop(call_id, [])
+
+    # after a reconnect or a service restart ---------------------------------------------
+    async def resync(self) -> None:
+        """Make the router's books match Asterisk: callers waiting on hold that it does not
+        know join with their original enqueue time; calls it knows that Asterisk no longer
+        has are hung up."""
+        try:
+            live = await read_live_calls(self.ami, HOLD_CONTEXT)
+        except AmiError as exc:
+            log.warning("router resync failed: %s", exc)
+            return
+        live_ids = {c.call_id for c in live}
+        for gone in [cid for cid in list(self.router.calls) if cid not in live_ids]:
+            if self.router.calls[gone].state is CallState.CONNECTED:
+                continue  # bridged calls are not on hold; their hang-ups still reach us
+            await self.command(lambda now, cid=gone: self.router.hangup(cid, now, Party.CALLER))
+        for item in live:
+            self._track_caller(item.call_id, item.uniqueid, item.channel)
+            if item.call_id not in self.router.calls:
+                call = _restored_call(item)
+                await self.command(lambda now, c=call: self.router.arrive(c, now, restored=True))
+        if live:
+            log.info("router resync: %d caller(s) waiting on Asterisk", len(live))
+
+    def _spawn(self, coro) -> None:  # type: ignore[no-untyped-def]
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+
+def _restored_call(item: LiveCall) -> Call:
+    return Call(id=item.call_id, channel=item.channel, dialect=item.dialect, business=item.business,
+                caller_number=item.caller_number, enqueue_time=item.enqueued)
