@@ -25,3 +25,25 @@ def test_indexed_and_scanning_routers_make_the_same_offers():
     measure(ScanRouter(config, snapshot), record(scan_offers, lambda o: o), 3_000, snapshot, warm)
     assert len(ours_offers) > 100
     assert ours_offers == scan_offers
+
+
+def test_they_agree_when_most_agents_are_idle():
+    import random
+
+    from bench.router import SEED, make_agents, make_call
+    from routing import Router
+    from routing.snapshot import take
+
+    config = default_config()
+    router = Router(config)
+    for a in make_agents(random.Random(SEED), 150):
+        router.login(a, 0.0)
+    scan = ScanRouter(config, take(router))
+    rng = random.Random(SEED + 2)
+    ours_offers, scan_offers = [], []
+    for serial in range(140):
+        call = make_call(rng, serial, 1.0 + serial * 0.1)  # all within one ring timeout
+        ours_offers.extend(offers_of_outcome(router.arrive(call, call.enqueue_time)))
+        scan_offers.extend(scan.arrive(call, call.enqueue_time))
+    assert len(ours_offers) > 50
+    assert ours_offers == scan_offers
