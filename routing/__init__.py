@@ -1,4 +1,20 @@
-"""Skills-based routing: the pure core (no I/O). The Asterisk adapter lives beside it."""
+"""Skills-based routing: the pure core (no I/O, clock passed in). The Asterisk adapter sits on top.
+
+How a shell drives it (every command returns an Outcome of decisions + events):
+
+    router = Router(RouterConfig.from_data(yaml_section))   # or routing.guangxi.default_config()
+    router.login(agent, now) / logout / pause(agent_id, reason, now) / unpause
+    router.arrive(call, now)                 # caller leaves the IVR for the holding context
+    router.answered(call_id, agent_id, now)  # agent leg answered and bridged
+    router.ring_no_answer(call_id, agent_id, now, reason="no_answer" | "rejected" | "busy" ...)
+    router.hangup(call_id, now, by=Party.CALLER | Party.AGENT)
+    router.leave(call_id, now)               # shell took a waiting caller out (callback, transfer)
+    router.tick(now)                         # every second or so: ladders, wrap-ups, retries
+
+Decisions to carry out: Offer (ring endpoint, bridge with channel), CancelOffer, Announce (prompt
+id to a waiting caller), OfferCallback. Events are for metrics and audit; caller numbers in them
+are masked. After a restart: routing.snapshot.restore(config, RouterSnapshot(...), now).
+"""
 
 from routing.books import RouterError
 from routing.decisions import Announce, CancelOffer, Decision, Offer, OfferCallback, Outcome

@@ -38,13 +38,13 @@ class Books:
         self.step: dict[str, int] = {}
 
     def absorb(self, outcome) -> None:
-        for event in outcome.events:
-            call_id = getattr(event, "call_id", None)
-            assert call_id not in self.ended, f"event after the end of {call_id}: {event}"
-            if isinstance(event, CallEnded):
+        for ev in outcome.events:
+            call_id = getattr(ev, "call_id", None)
+            assert call_id not in self.ended, f"event after the end of {call_id}: {ev}"
+            if isinstance(ev, CallEnded):
                 self.ended[call_id] = 1
-            if isinstance(event, QueueCallerStepChanged):
-                assert event.to_step > event.from_step
+            if isinstance(ev, QueueCallerStepChanged):
+                assert ev.to_step > ev.from_step
         assert RAW_NUMBER not in repr(outcome)
 
 
