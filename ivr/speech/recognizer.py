@@ -22,6 +22,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ from ivr.speech.audio import MODEL_RATE, StreamResampler, pcm_from_file
 log = logging.getLogger("ivr.speech")
 MODEL_PATH_ENV = "HOTLINE_VOSK_MODEL_PATH"
 UNKNOWN_WORD = "[unk]"
+_HAN = re.compile(r"[\u3400-\u9fff]+")
 
 
 class RecognizerUnavailable(RuntimeError):
@@ -148,7 +150,8 @@ def phrase_list(phrases: Sequence[str], vocabulary: frozenset[str] | None) -> li
     Chinese is written without spaces but Vosk reads a grammar phrase as space-separated
     words; with the model's vocabulary an unspaced phrase is cut into its longest known words
     ("查养老保险余额" -> "查 养老 保险 余额"). A phrase with an unknown word is left out (Vosk
-    would drop the word and keep a wrong phrase). Without a vocabulary phrases go as written.
+    would drop the word and keep a wrong phrase). Without a vocabulary, runs of Han characters
+    go one character a word (Chinese lexicons hold single characters), anything else as written.
     """
     out: dict[str, None] = {}
     for phrase in phrases:
@@ -157,6 +160,8 @@ def phrase_list(phrases: Sequence[str], vocabulary: frozenset[str] | None) -> li
             words = [w for word in words for w in (segment(word, vocabulary) or [""])]
             if not all(words):
                 continue
+        else:  # no word list to cut by: Han characters one by one, which Chinese lexicons hold
+            words = [piece for word in words for piece in (list(word) if _HAN.fullmatch(word) else [word])]
         if words:
             out.setdefault(" ".join(words), None)
     if vocabulary is not None and UNKNOWN_WORD in vocabulary:

@@ -14,9 +14,10 @@ The script answers with channel variables (see ivr.speech.dialplan): RESULT inte
 silence, keypad (no match, ambiguous, declined, failure) or off (no recogniser, or the menu
 does not listen). Transcripts are caller data: never logged, never in events.
 
-Integration: `speech = SpeechService(config_provider, load_recognizer(...))`, `await
+Integration: `speech = create_speech_service(config_provider, host=..., port=...)`, `await
 speech.start()`, add `speech.routes()` to the FastAGI server, and send AMI
-`speech.switch_action()` (global HOTLINE_SPEECH=on) once started; off again on shutdown.
+`speech.switch_action()` (global HOTLINE_SPEECH=on when a model is loaded) once started and
+after every AMI reconnect; `speech.switch_action(False)` and `await speech.close()` on shutdown.
 """
 from __future__ import annotations
 
@@ -27,16 +28,32 @@ from collections.abc import Callable
 from ivr.agi import AgiSession
 from ivr.agi.session import AgiError
 from ivr.menu.models import HotlineConfig
-from ivr.menu.speech import SpeechConfig
+from ivr.menu.speech import SpeechConfig, VoskSettings
 from ivr.speech import dialplan as vars_
 from ivr.speech.audiosocket import AudioSocketServer
 from ivr.speech.decision import Decision, Heard, decide, grammar_from_config
 from ivr.speech.intent import grammar_phrases
 from ivr.speech.listen import Limits, listen
-from ivr.speech.recognizer import Recognizer
+from ivr.speech.recognizer import Recognizer, RecognizerUnavailable, load_recognizer
 
 log = logging.getLogger("ivr.speech")
 CONFIRM_WAIT_MS = 4000
+
+
+def create_speech_service(config: Callable[[], HotlineConfig], *, host: str = "127.0.0.1", port: int = 0,
+                          advertise: str | None = None) -> SpeechService:
+    """Speech for the running service. The recogniser is loaded only when the config enables
+    speech and a model is configured; a model that cannot be loaded is logged and speech stays
+    off (the hotline must start either way). Enabling speech later needs a restart."""
+    speech = config().speech
+    recognizer = None
+    if speech is not None and speech.enabled:
+        vosk: VoskSettings = speech.vosk
+        try:
+            recognizer = load_recognizer(vosk.model_path, workers=vosk.workers)
+        except RecognizerUnavailable as error:
+            log.error("speech off: %s", error)
+    return SpeechService(config, recognizer, host=host, port=port, advertise=advertise)
 
 
 class SpeechService:
@@ -66,9 +83,9 @@ class SpeechService:
     def routes(self) -> dict:
         return {vars_.AGI_SCRIPT: self.handle}
 
-    def switch_action(self) -> dict[str, str]:
+    def switch_action(self, on: bool = True) -> dict[str, str]:
         """AMI action setting the dialplan global that lets menus call the speech step."""
-        return {"Action": "Setvar", "Variable": vars_.SWITCH, "Value": "on" if self.listening else "off"}
+        return {"Action": "Setvar", "Variable": vars_.SWITCH, "Value": "on" if on and self.listening else "off"}
 
     async def handle(self, session: AgiSession) -> None:
         menu_id = session.args[0] if session.args else ""

@@ -7,10 +7,15 @@ from array import array
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import yaml
+
+from ivr.menu import HotlineConfig, parse_config
 from ivr.speech.audio import pcm_from_file
 from ivr.speech.listen import AudioFrame, Frame, KeyFrame
 
 FRAME_S = 0.02  # AudioSocket's 20 ms frames
+DEMO = Path(__file__).resolve().parents[2] / "config" / "hotline.yaml"
+SAID = {"medical": "의료보험", "agent": "상담원"}  # what the Korean test callers say, by intent
 
 
 def synthesise(text: str, path: Path, voice: str = "ko") -> Path:
@@ -39,3 +44,15 @@ async def frames(pcm: bytes, rate: int = 8000, key_at_s: float | None = None, ke
             yield KeyFrame(key)
             return
         yield AudioFrame(pcm[at : at + step], rate)
+
+
+def speech_test_config() -> HotlineConfig:
+    """The demo config with speech on in main, a 0.2 s main prompt (the real one runs 30 s),
+    short waits, and Korean intents the Korean model hears."""
+    data = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    data["menus"]["main"].update(prompt="test_speech/short", timeout_s=2)
+    data["speech"].update(enabled=True, menus=["main"], listen_s=2, intents={
+        "medical": {"phrases": [SAID["medical"]], "action": {"goto": "medical"}},
+        "agent": {"phrases": [SAID["agent"]], "action": {"agent": True}},
+    })
+    return parse_config(yaml.safe_dump(data, allow_unicode=True))

@@ -13,31 +13,16 @@ from __future__ import annotations
 import asyncio
 import secrets
 import shutil
-from pathlib import Path
 
 import pytest
-import yaml
 from pydub import AudioSegment
 
 from ivr.dialplan import names, render_dialplan
-from ivr.menu import parse_config
 from ivr.sandbox.calls import place_call
 from ivr.speech.service import SpeechService
-from tests.speech.support import synthesise
+from tests.speech.support import SAID, speech_test_config, synthesise
 
 pytestmark = pytest.mark.asterisk
-DEMO = Path(__file__).resolve().parents[2] / "config" / "hotline.yaml"
-SAID = {"medical": "의료보험", "agent": "상담원"}
-
-
-def speech_test_config():
-    data = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
-    data["menus"]["main"].update(prompt="test_speech/short", timeout_s=2)
-    data["speech"].update(enabled=True, menus=["main"], listen_s=2, intents={
-        "medical": {"phrases": [SAID["medical"]], "action": {"goto": "medical"}},
-        "agent": {"phrases": [SAID["agent"]], "action": {"agent": True}},
-    })
-    return parse_config(yaml.safe_dump(data, allow_unicode=True))
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,8 @@ from ivr.speech.intent import Grammar, IntentRule
 from ivr.speech.listen import Limits, listen
 from ivr.speech.recognizer import MODEL_PATH_ENV, RecognizerUnavailable, Recognizer, load_recognizer
 from tests.speech.conftest import KOREAN_PHRASES
-from tests.speech.support import frames, silence, telephone_pcm
+from ivr.speech.service import create_speech_service
+from tests.speech.support import frames, silence, speech_test_config, telephone_pcm
 
 KOREAN_GRAMMAR = Grammar((IntentRule("medical", ("의료보험",)), IntentRule("agent", ("상담원",))))
 
@@ -94,3 +95,21 @@ async def test_a_recogniser_that_cannot_keep_up_times_out_without_blocking_the_l
     finally:
         release.set()
         await asyncio.gather(*busy)
+
+
+def test_the_service_loads_a_model_only_when_the_config_enables_speech(monkeypatch, korean_model_path, tmp_path):
+
+    enabled = speech_test_config()
+    disabled = enabled.model_copy(update={"speech": enabled.speech.model_copy(update={"enabled": False})})
+    monkeypatch.setenv(MODEL_PATH_ENV, str(korean_model_path))
+    on = create_speech_service(lambda: enabled)
+    try:
+        assert on.listening and on.switch_action() == {"Action": "Setvar", "Variable": "HOTLINE_SPEECH", "Value": "on"}
+        assert on.switch_action(False)["Value"] == "off"
+    finally:
+        on.recognizer.close()
+    assert not create_speech_service(lambda: disabled).listening
+    monkeypatch.setenv(MODEL_PATH_ENV, str(tmp_path))  # not a model: logged, speech off, no crash
+    assert not create_speech_service(lambda: enabled).listening
+    monkeypatch.delenv(MODEL_PATH_ENV)
+    assert not create_speech_service(lambda: enabled).listening
