@@ -63,7 +63,6 @@ class SpeechService:
         self.recognizer = recognizer
         self.audiosocket = AudioSocketServer(host, port)
         self._advertise = advertise  # host:port Asterisk connects to, if not host:port above
-        self.decisions: list[Decision] = []  # recent outcomes (no transcripts), for tests and metrics
 
     @property
     def address(self) -> str:
@@ -98,8 +97,6 @@ class SpeechService:
         decision = decide(heard, grammar, speech.accept, speech.confirm)
         if decision.outcome == "confirm":
             decision = await self._confirm(session, speech, decision)
-        self.decisions.append(decision)
-        del self.decisions[:-200]
         log.info("speech: menu %s -> %s (%s) intent=%s confidence=%.2f", menu_id, decision.outcome, decision.reason, decision.intent, decision.confidence)
         await self._answer(session, decision)
 

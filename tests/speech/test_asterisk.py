@@ -92,7 +92,7 @@ async def redirect(ami, channel: str, context: str, **variables: str) -> None:
 
 
 @pytest.mark.parametrize("intent", ["medical", "agent"])
-async def test_a_spoken_request_reaches_its_menu_target(speech, ami, events, speech_sandbox, intent):
+async def test_a_spoken_request_reaches_its_menu_target(speech, ami, events, speech_sandbox, intent, caplog):
     call_id, caller = await call_main_menu(ami, speech_sandbox)
     await asyncio.wait_for(speech.listening_started.wait(), 10)
     await redirect(ami, caller, "test-speech-say", SPEECH_UTTERANCE=intent)
@@ -102,6 +102,8 @@ async def test_a_spoken_request_reaches_its_menu_target(speech, ami, events, spe
         await events.wait("UserEvent", UserEvent="HotlineMenu", CallID=call_id, Menu="medical")
     else:
         await events.wait("UserEvent", UserEvent="HotlineToAgent", CallID=call_id, Reason="speech")
+    said = SAID[intent]
+    assert said not in caplog.text and all(said not in str(dict(m)) for m in events.events)  # caller data
 
 
 async def test_silence_falls_back_to_the_keypad_menus_no_input_path(speech, ami, events, speech_sandbox):
