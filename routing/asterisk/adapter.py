@@ -49,6 +49,7 @@ class _Ring:
     call_id: str
     agent_id: str
     channel: str | None = None  # the agent's channel name, once Asterisk has made it
+    answered: bool = False
 
 
 class RouterAdapter:
@@ -138,7 +139,10 @@ class RouterAdapter:
             self.announcements.pop(call_id, None)
             self.callback_offers.discard(call_id)
             await self.command(lambda now: self.router.hangup(call_id, now, Party.CALLER))
-        elif (ring := self._rings.pop(uniqueid, None)) is not None:
+        elif (ring := self._rings.get(uniqueid)) is not None and ring.answered:
+            # (An unanswered ring's channel hangs up before the Originate reports the miss:
+            # that report, not this hang-up, tells the router.)
+            del self._rings[uniqueid]
             await self.command(lambda now: self.router.hangup(ring.call_id, now, Party.AGENT))
 
     # what the router decides -----------------------------------------------------------
@@ -195,6 +199,7 @@ class RouterAdapter:
             log.warning("ringing agent %s failed: %s", offer.agent_id, exc)
             answered = False
         if answered:
+            self._rings[ring_id].answered = True
             await self.command(lambda now: self.router.answered(offer.call_id, offer.agent_id, now))
         else:
             self._rings.pop(ring_id, None)

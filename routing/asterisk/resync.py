@@ -27,7 +27,9 @@ class LiveCall:
 
 async def read_live_calls(ami: AmiClient, hold_context: str) -> list[LiveCall]:
     channels = await ami.send_list({"Action": "CoreShowChannels"})
-    waiting = [c for c in channels.events if c.get("Context") == hold_context]
+    # A bridged caller still shows the hold context (a bridge does not move its place in the
+    # dialplan), so only channels in no bridge are waiting.
+    waiting = [c for c in channels.events if c.get("Context") == hold_context and not c.get("BridgeId")]
     found = await asyncio.gather(*(_read_one(ami, c) for c in waiting))
     return [c for c in found if c is not None]
 
