@@ -13,6 +13,7 @@ from bench.results import Record, format_table, write_results
 BENCHMARKS: list[str] = [
     "bench.ami_events",
     "bench.reload",
+    "bench.router",
 ]
 
 

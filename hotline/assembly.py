@@ -23,6 +23,9 @@ from hotline.service import HotlineService
 from hotline.settings import ServiceSettings
 from ivr.ami import AmiSettings
 from ivr.dialplan.reload_settings import ReloadSettings
+from routing import Router
+from routing.asterisk import AgentDesk, RouterAdapter, hold_handler, load_roster
+from routing.guangxi import default_config
 
 log = logging.getLogger("hotline")
 
@@ -40,12 +43,16 @@ class AsteriskSite:
 class Hotline:
     service: HotlineService
     app: FastAPI
+    router: RouterAdapter
+    desk: AgentDesk
     _closers: list = field(default_factory=list)
 
     async def start(self) -> None:
         await self.service.start()
+        await self.router.start()
 
     async def stop(self) -> None:
+        await self.router.stop()
         await self.service.stop()
         for close in reversed(self._closers):
             close()
@@ -57,7 +64,11 @@ def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int) ->
     app = create_app(service)
     app.state.reload_settings = (ReloadSettings(dialplan_live_dir=site.dialplan_live_dir)
                                  if site.dialplan_live_dir else ReloadSettings())
-    hotline = Hotline(service, app)
+    # skills-based routing: callers on hold in Asterisk, decisions here
+    adapter = RouterAdapter(Router(default_config()), service.ami)
+    service.agi.routes["hold"] = hold_handler(adapter)
+    desk = AgentDesk(adapter, load_roster(settings.config_path.parent / "agents.yaml"))
+    hotline = Hotline(service, app, adapter, desk)
 
     # working hours, call records, after-hours messages, satisfaction reports
     database_url = DatabaseSettings().resolved_url()
