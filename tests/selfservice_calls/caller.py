@@ -1,13 +1,15 @@
 """A caller on a Local channel who listens (TestEvents) and presses keys (AMI PlayDTMF).
 
-Keys are pressed one AMI action at a time from the caller's half of the Local channel, so
-they cross the channel like a phone's DTMF and no channel variable or dialplan line ever
-holds the whole entry (the privacy checks would rightly flag one that did). About 0.1 s a
-key. (PlayDTMF with Receive on the IVR's half is instant, but keys queued that fast are lost.)
+Keys arrive one AMI action at a time as DTMF received on the IVR's half of the call (what a
+phone's keys are to the IVR), so no channel variable or dialplan line ever holds the whole
+entry (the privacy checks would rightly flag one that did). Keys need a gap between them:
+queued back to back, Asterisk drops some. (Sending them out of the caller's half instead
+takes 0.1 s an AMI action.)
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,7 +20,8 @@ from ivr.prompts import zh_saynumber_files
 from ivr.sandbox.calls import PlacedCall, place_call
 from tests.support.events import EventLog
 
-KEY_MS = "80"
+KEY_MS = "40"
+KEY_GAP_S = 0.05
 
 
 @dataclass
@@ -33,10 +36,6 @@ class Caller:
 
     def _tests(self, state: str) -> list[Message]:
         return self.events.matching("TestEvent", State=state, Channel=self.ivr_channel)
-
-    @property
-    def phone_channel(self) -> str:
-        return self.call.channel.removesuffix(";1") + ";2"
 
     def heard(self) -> list[str]:
         """Every sound file played to the caller, in order."""
@@ -53,8 +52,10 @@ class Caller:
 
     async def press(self, keys: str) -> None:
         for key in keys:
-            await self.ami.send({"Action": "PlayDTMF", "Channel": self.phone_channel, "Digit": key,
-                                 "Duration": KEY_MS, "Async": "false"})  # panoramisk reads "Async" on this answer
+            await self.ami.send({"Action": "PlayDTMF", "Channel": self.ivr_channel, "Digit": key,
+                                 "Duration": KEY_MS, "Receive": "true",
+                                 "Async": "false"})  # panoramisk reads "Async" on this answer
+            await asyncio.sleep(KEY_GAP_S)
 
     async def on(self, prompt: str, keys: str, nth: int = 1) -> None:
         """When `prompt` starts playing (the nth time), press `keys`."""

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from hotline.db.backend import SqlBackend
 from hotline.db.migrate import upgrade
@@ -19,7 +20,7 @@ from hotline.db.seed import seed_demo
 from ivr.agi import AgiServer
 from ivr.ami import AmiClient
 from ivr.selfservice.flows import FlowSettings, routes
-from tests.db.support import CHEAP_PIN_COST, create_pg_database, drop_pg_database
+from tests.db.support import CHEAP_PIN_COST, create_pg_database, drop_pg_database, empty_all_tables
 from tests.selfservice_calls.caller import call_flow
 from tests.support.events import EventLog
 
@@ -83,3 +84,30 @@ async def test_database_down_mid_call_apologises_routes_to_an_agent_and_others_a
     finally:
         doomed.close()
 
+
+
+@pytest.mark.postgres
+async def test_a_database_that_does_not_answer_in_time_counts_as_down(
+        flow_ami: AmiClient, flow_events: EventLog, agi_server: AgiServer,
+        pg_flows_database: str, id_hash_key: bytes) -> None:
+    """A maintenance job holds an exclusive lock on the persons table: the look-up waits, the
+    flow's own time limit (1 s here) ends the wait, and the caller is not left in silence."""
+    empty_all_tables(pg_flows_database)
+    seed_demo(pg_flows_database, id_hash_key, pin_cost=CHEAP_PIN_COST)
+    slow = SqlBackend.from_url(pg_flows_database, id_hash_key=id_hash_key, workers=2, timeout=30.0)
+    agi_server.routes.update(routes(slow, FlowSettings(backend_timeout=1.0)))
+    locker = create_engine(pg_flows_database)
+    try:
+        with locker.connect() as connection:
+            connection.execute(text("LOCK TABLE persons IN ACCESS EXCLUSIVE MODE"))
+            caller = await call_flow(flow_ami, flow_events, "card_status", business="ss_card")
+            await caller.on("enter_id_number", PERSON + "#")
+            result = await caller.result()
+            assert result["Result"] == "agent"
+            assert caller.heard() == ["enter_id_number", "service_unavailable"]
+            assert (await caller.outcome())["Outcome"] == "unavailable"
+            connection.rollback()
+        await caller.hang_up()
+    finally:
+        locker.dispose()
+        slow.close()

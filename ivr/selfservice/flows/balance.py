@@ -6,7 +6,7 @@ from __future__ import annotations
 from ivr.selfservice.flows.call import Ending, FlowCall
 from ivr.selfservice.flows.choice import choose
 from ivr.selfservice.flows.identify import identify
-from ivr.selfservice.flows.speech import balance_readout
+from ivr.selfservice.flows.speech import INTRO, balance_readout
 
 REPEAT, BACK, AGENT = "1", "*", "0"
 MAX_REPEATS = 5  # a caller can hear it again; a stuck key cannot keep the line forever
@@ -16,12 +16,14 @@ async def balance(call: FlowCall) -> Ending:
     person = await identify(call)
     if isinstance(person, Ending):
         return person
+    # Said before the look-up, so the caller hears an answer to the PIN at once.
+    await call.voice.say(INTRO)
     balances = await call.ask_backend(call.backend.get_balances(person))
     readout = balance_readout(balances, call.business)
     if not readout:  # no personal account on record: a person can look into it
         return Ending("agent", "no_accounts")
-    for _ in range(MAX_REPEATS):
-        await call.voice.say(*readout)
+    for repeat in range(MAX_REPEATS):
+        await call.voice.say(*((INTRO,) if repeat else ()), *readout)
         key = await choose(call, "balance_options", REPEAT + BACK + AGENT)
         if key == BACK:
             return Ending("done", "balance_read")

@@ -63,9 +63,13 @@ def _account(prompt: str, account: AccountBalance) -> Speech:
     return (Prompt(prompt), *amount(account.balance_fen))
 
 
+INTRO = Prompt("balance_intro")
+
+
 def balance_readout(balances: Balances, business: str = "pension") -> Speech:
     """Both personal accounts, the one of the caller's business line first, then the latest
-    contribution month. Empty when the person has neither account."""
+    contribution month. Empty when the person has neither account. (The flow says
+    balance_intro before it, as soon as the PIN is accepted.)"""
     accounts = {"pension": balances.pension, "medical": balances.medical}
     order = sorted(accounts, key=lambda kind: kind != business)
     body: list[Utterance] = []
@@ -77,7 +81,7 @@ def balance_readout(balances: Balances, business: str = "pension") -> Speech:
         return ()
     month = balances.last_contribution_month
     tail = (Prompt("last_contribution_month"), *year_month(month)) if month is not None else ()
-    return (Prompt("balance_intro"), *body, *tail)
+    return (*body, *tail)
 
 
 def reference(ref: str) -> Speech:
