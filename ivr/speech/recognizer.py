@@ -145,7 +145,8 @@ class RecognitionStream:
 
 
 def phrase_list(phrases: Sequence[str], vocabulary: frozenset[str] | None) -> list[str]:
-    """Vosk's grammar: phrases whose words the model knows, plus [unk] when it has it.
+    """Vosk's grammar: phrases whose words the model knows, plus [unk] (out-of-grammar speech)
+    unless the model's word list shows it has none.
 
     Chinese is written without spaces but Vosk reads a grammar phrase as space-separated
     words; with the model's vocabulary an unspaced phrase is cut into its longest known words
@@ -164,7 +165,7 @@ def phrase_list(phrases: Sequence[str], vocabulary: frozenset[str] | None) -> li
             words = [piece for word in words for piece in (list(word) if _HAN.fullmatch(word) else [word])]
         if words:
             out.setdefault(" ".join(words), None)
-    if vocabulary is not None and UNKNOWN_WORD in vocabulary:
+    if vocabulary is None or UNKNOWN_WORD in vocabulary:  # unknown vocabulary: Vosk ignores it if absent
         out.setdefault(UNKNOWN_WORD, None)
     return list(out)
 

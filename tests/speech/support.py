@@ -15,7 +15,8 @@ from ivr.speech.listen import AudioFrame, Frame, KeyFrame
 
 FRAME_S = 0.02  # AudioSocket's 20 ms frames
 DEMO = Path(__file__).resolve().parents[2] / "config" / "hotline.yaml"
-SAID = {"medical": "의료보험", "agent": "상담원"}  # what the Korean test callers say, by intent
+# What the Korean test callers say, by intent ("nothing": "yes", which no intent has).
+SAID = {"medical": "의료보험", "agent": "상담원", "nothing": "네"}
 
 
 def synthesise(text: str, path: Path, voice: str = "ko") -> Path:

@@ -54,11 +54,20 @@ def unsure_config(config):
     return config.model_copy(update={"speech": speech})
 
 
+def free_config(config):
+    """Free recognition, no phrase list. This Korean model has no [unk]: with a phrase list it
+    forces any word onto a phrase, so speech outside the grammar needs free recognition here."""
+    vosk = config.speech.vosk.model_copy(update={"phrase_list": False})
+    return config.model_copy(update={"speech": config.speech.model_copy(update={"vosk": vosk})})
+
+
 @pytest.fixture
 async def speech(request, speech_sandbox, ami, agi_server, recognizer):
     config, _ = speech_sandbox
     if getattr(request, "param", "sure") == "unsure":
         config = unsure_config(config)
+    elif getattr(request, "param", "sure") == "free":
+        config = free_config(config)
     await ami.command("dialplan reload")
     service = SpeechService(lambda: config, recognizer)
     service.listening_started = asyncio.Event()
@@ -104,6 +113,16 @@ async def test_a_spoken_request_reaches_its_menu_target(speech, ami, events, spe
         await events.wait("UserEvent", UserEvent="HotlineToAgent", CallID=call_id, Reason="speech")
     said = SAID[intent]
     assert said not in caplog.text and all(said not in str(dict(m)) for m in events.events)  # caller data
+
+
+@pytest.mark.parametrize("speech", ["free"], indirect=True)
+async def test_speech_matching_no_intent_leaves_the_keypad_menu_waiting(speech, ami, events, speech_sandbox):
+    call_id, caller = await call_main_menu(ami, speech_sandbox)
+    await asyncio.wait_for(speech.listening_started.wait(), 10)
+    await redirect(ami, caller, "test-speech-say", SPEECH_UTTERANCE="nothing")
+    heard = await events.wait("UserEvent", timeout=15, UserEvent="HotlineSpeech", CallID=call_id)
+    assert (heard.get("Result"), heard.get("Reason"), heard.get("Intent")) == ("keypad", "no-match", "")
+    await events.wait("UserEvent", timeout=15, UserEvent="HotlineTimeout", CallID=call_id, Menu="main")
 
 
 async def test_silence_falls_back_to_the_keypad_menus_no_input_path(speech, ami, events, speech_sandbox):

@@ -60,5 +60,6 @@ def test_unspaced_chinese_is_cut_into_the_longest_known_words():
 def test_phrase_list_keeps_known_phrases_and_adds_unk_when_the_model_has_it():
     phrases = phrase_list(["查养老保险余额", "社保卡丢了", "失业金", "查养老保险余额"], VOCABULARY)
     assert phrases == ["查 养老 保险 余额", "社保卡 丢 了", "[unk]"]
-    assert phrase_list(["상담원", "의료보험"], None) == ["상담원", "의료보험"]  # no vocabulary: as written
-    assert phrase_list(["转人工", "社保 卡"], None) == ["转 人 工", "社 保 卡"]  # Han: a character a word
+    assert phrase_list(["상담원", "의료보험"], None) == ["상담원", "의료보험", "[unk]"]  # no vocabulary: as written
+    assert phrase_list(["转人工", "社保 卡"], None)[:2] == ["转 人 工", "社 保 卡"]  # Han: a character a word
+    assert "[unk]" not in phrase_list(["社保卡"], VOCABULARY - {"[unk]"})
