@@ -22,7 +22,10 @@ from hotline.records import wiring as records_wiring
 from hotline.service import HotlineService
 from hotline.settings import ServiceSettings
 from ivr.ami import AmiSettings
+from ivr.ami import AmiError
 from ivr.dialplan.reload_settings import ReloadSettings
+from ivr.menu import load_config
+from ivr.speech.service import SpeechService, create_speech_service
 from routing import Router
 from routing.asterisk import AgentDesk, RouterAdapter, hold_handler, load_roster
 from routing.guangxi import default_config
@@ -45,15 +48,23 @@ class Hotline:
     app: FastAPI
     router: RouterAdapter
     desk: AgentDesk
+    speech: SpeechService
     _closers: list = field(default_factory=list)
 
     async def start(self) -> None:
+        await self.speech.start()
         await self.service.start()
         await self.router.start()
 
     async def stop(self) -> None:
         await self.router.stop()
+        if self.service.ami.is_connected:
+            try:  # menus stop calling the speech step once we are gone
+                await self.service.ami.send(self.speech.switch_action(False), timeout=1)
+            except AmiError:
+                pass
         await self.service.stop()
+        await self.speech.close()
         for close in reversed(self._closers):
             close()
 
@@ -68,7 +79,17 @@ def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int) ->
     adapter = RouterAdapter(Router(default_config()), service.ami)
     service.agi.routes["hold"] = hold_handler(adapter)
     desk = AgentDesk(adapter, load_roster(settings.config_path.parent / "agents.yaml"))
-    hotline = Hotline(service, app, adapter, desk)
+    # speech navigation (off unless config/hotline.yaml enables it and a Vosk model is set)
+    hotline_config = load_config(settings.config_path)
+    speech = create_speech_service(lambda: hotline_config, host=settings.speech_host, port=settings.speech_port,
+                                   advertise=settings.speech_advertise)
+    service.agi.routes.update(speech.routes())
+
+    async def switch_speech() -> None:  # a dialplan global: set again after every reconnect
+        await service.ami.send(speech.switch_action())
+
+    service.ami.connected.connect(switch_speech)
+    hotline = Hotline(service, app, adapter, desk, speech)
 
     # working hours, call records, after-hours messages, satisfaction reports
     database_url = DatabaseSettings().resolved_url()

@@ -37,6 +37,11 @@ class ServiceSettings(BaseSettings):
     agi_port: int = 4573  # 0: any free port (sandbox mode tells the sandbox which)
     agi_read_timeout: float = 10.0
 
+    # AudioSocket server for speech navigation; advertise = host:port Asterisk connects to
+    speech_host: str = "127.0.0.1"
+    speech_port: int = 0
+    speech_advertise: str | None = None
+
     http_host: str = "127.0.0.1"
     http_port: int = 8000
 
