@@ -18,6 +18,10 @@ command, i.e. what the server takes to react, with the database work in it:
   balance lookup proper: one transaction reading both accounts, and its audit insert);
 - baseline, the bare FastAGI round trip: the same 200 sessions at the same pace against a
   handler that sends GET VARIABLE after each answer and does nothing else.
+Knobs (environment, for diagnosis; the defaults are what `make bench` reports): BENCH_PACE,
+BENCH_SESSIONS, BENCH_PIN_COST (scrypt N), BENCH_WORKERS (SqlBackend threads), and
+BENCH_ASYNC_COMMIT=1 (the database commits without waiting for its WAL flush).
+
 Why not the sandbox Asterisk: 200 concurrent Local-channel calls with DTMF on this 2-core
 machine would measure Asterisk's media threads and our key injection, not FastAGI; the
 protocol bytes here are the ones Asterisk sends.
@@ -47,13 +51,13 @@ from hotline.db.credentials import SCRYPT_N
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 PIN_COST = int(os.environ.get("BENCH_PIN_COST", SCRYPT_N))
-SESSIONS = 200
+SESSIONS = int(os.environ.get("BENCH_SESSIONS", "200"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "8"))  # SqlBackend threads and connections
 PERSONS = 400
 BASELINE_SECONDS = 12.0
 LOAD_SECONDS = 45.0
-SPREAD_SECONDS = 15.0  # callers' start times: about one call's length at PACE
-PACE = 0.5  # fraction of a real caller's time per step
+PACE = float(os.environ.get("BENCH_PACE", "0.5"))  # fraction of a real caller's time per step
+SPREAD_SECONDS = 30.0 * PACE  # callers' start times: about one call's length
 # A real caller's seconds per step (before PACE): keying the ID number, the PIN, choosing,
 # and the time one played file or said number takes.
 CALLER_SECONDS = {"id": 12.0, "pin": 4.0, "choice": 3.0, "file": 1.2, "say": 1.5, "quick": 0.0}
@@ -205,7 +209,10 @@ def run() -> list[Record]:
     try:
         upgrade(url)
         rng = random.Random(5)
-        people = [(_id_number(rng), "246813") for _ in range(PERSONS)]
+        numbers: set[str] = set()
+        while len(numbers) < PERSONS:
+            numbers.add(_id_number(rng))
+        people = [(number, "246813") for number in sorted(numbers)]
         _seed(url, key, [number for number, _ in people])
         port = free_tcp_port()
         server = context.Process(target=_serve, args=(url, key, port, ready, stop), daemon=True)
