@@ -20,8 +20,8 @@ from ivr.selfservice.audit import audit_entry
 from ivr.selfservice.backend import BackendUnavailable, SelfServiceBackend
 from ivr.selfservice.flows.settings import FlowSettings
 from ivr.selfservice.flows.speech import Prompt
-from ivr.selfservice.records import Card, InsuredPerson
 from ivr.selfservice.flows.voice import Voice
+from ivr.selfservice.records import Card, InsuredPerson
 
 log = logging.getLogger("ivr.selfservice.flows")
 T = TypeVar("T")
@@ -79,6 +79,7 @@ def flow_handler(flow: str, body: FlowBody, backend: SelfServiceBackend, setting
 
     async def handle(session: AgiSession) -> None:
         args = session.args + ["", "", ""]
+        caller_number = session.env.get("callerid", "")
         call = FlowCall(
             flow=flow,
             session=session,
@@ -88,12 +89,12 @@ def flow_handler(flow: str, body: FlowBody, backend: SelfServiceBackend, setting
             dialect=args[0],
             business=args[1],
             call_id=args[2] or session.uniqueid,
-            caller_number=session.env.get("callerid", "") if session.env.get("callerid") != "unknown" else "",
+            caller_number="" if caller_number == "unknown" else caller_number,  # Asterisk's "none"
         )
         ending = await _run(call, body)
         await session.set_variable(names.FLOW_RESULT, ending.result)
-        log.info("self-service %s call %s person %s: %s -> %s",
-                 flow, call.call_id, call.person or "-", ending.outcome, ending.result)
+        log.info("self-service %s call %s (%s, %s) person %s: %s -> %s", flow, call.call_id,
+                 call.dialect, call.business, call.person or "-", ending.outcome, ending.result)
         await session.command("EXEC", "UserEvent", _event(call, ending))
 
     return handle
