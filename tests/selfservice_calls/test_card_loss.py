@@ -3,6 +3,9 @@ the database, the reference read back digit by digit; a second report is idempot
 
 from __future__ import annotations
 
+from sqlalchemy import update
+
+from hotline.db.engine import make_engine
 from hotline.db.models import AuditEvent, CardLossReport, SocialSecurityCard
 from ivr.agi import AgiServer
 from ivr.ami import AmiClient
@@ -81,3 +84,20 @@ async def test_a_card_lost_before_gives_its_reference_and_its_status_says_lost(
     assert (await status.outcome())["Outcome"] == "card_lost"
     await status.hang_up()
     assert status.heard()[2:] == ["card_status_lost", "reference_number_intro", *said_digits(LOST_REFERENCE)]
+
+
+async def test_no_usable_card_sends_the_caller_to_an_agent(
+        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer, flow_db: str) -> None:
+    engine = make_engine(flow_db)
+    with engine.begin() as connection:  # the card was replaced at a counter: cancelled
+        connection.execute(update(SocialSecurityCard).where(SocialSecurityCard.card_number == CARD)
+                           .values(status=CardStatus.CANCELLED))
+    engine.dispose()
+    for flow in ("card_status", "card_loss"):
+        caller = await call_flow(flow_ami, flow_events, flow, business="ss_card")
+        await _identified(caller, PERSON, PIN)
+        assert (await caller.result())["Result"] == "agent"
+        assert (await caller.outcome())["Outcome"] == "card_not_found"
+        assert caller.heard()[2:] == ["card_not_found"]
+        await caller.hang_up()
+    assert _card(flow_db, CARD).status == CardStatus.CANCELLED
