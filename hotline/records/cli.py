@@ -42,7 +42,7 @@ def satisfaction(quarter: str, url: str | None, hours_path: Path, as_json: bool)
     if as_json:
         click.echo(json.dumps(report_json(result), ensure_ascii=False, indent=2))
         return
-    click.echo(f"Satisfaction {parsed} (score 5 = very satisfied; satisfied = key 1 or 2)")
+    click.echo(f"Satisfaction {parsed} (key = score, 5 = very satisfied; satisfied = 4 or 5)")
     if result.overall is None:
         click.echo("  no ratings this quarter")
         return

@@ -50,7 +50,7 @@ class CallRecord:
     agent: str = ""
     talk_s: float | None = None  # router
     callback_task_id: int | None = None  # the callback task this call was, if any
-    rating: int | None = None  # survey key 1-5 (1 = very satisfied)
+    rating: int | None = None  # survey key 1-5 (5 = very satisfied)
     survey_offered: bool = False
     ended_in: str = ""  # the menu the caller was in when the call ended
     hangup_cause: str = ""

@@ -1,9 +1,8 @@
 """The quarterly satisfaction report (pure): per agent, per phone line and per business line,
 and the agents rated lowest three quarters running (retrain or move them, by the centre's rule).
 
-The survey prompt asks for 1 = very satisfied, 2 = satisfied, 3 = dissatisfied; keys 4 and 5
-extend the scale downwards. A key becomes a score from 5 (best) to 1 so that averages read the
-usual way, and "satisfied" means key 1 or 2.
+The survey asks for a rating from 1 to 5, 5 = very satisfied (the survey_rate prompt): the key
+is the score, and "satisfied" means 4 or 5.
 """
 
 from __future__ import annotations
@@ -21,11 +20,11 @@ MIN_RATINGS = 1  # an agent with fewer ratings in a quarter is not ranked in it
 
 
 def score(key: int) -> int:
-    return 6 - key
+    return key
 
 
 def satisfied(key: int) -> bool:
-    return key <= 2
+    return key >= 4
 
 
 @dataclass(frozen=True, order=True)
@@ -61,7 +60,7 @@ class Rating:
     agent: str
     dialect: str
     business: str
-    key: int  # as pressed, 1 = very satisfied
+    key: int  # as pressed, 5 = very satisfied
     at: datetime
 
 
@@ -69,7 +68,7 @@ class Rating:
 class Summary:
     ratings: int
     average_score: float  # 1-5, higher is better
-    satisfied_rate: float  # share of keys 1-2
+    satisfied_rate: float  # share of keys 4-5
     keys: Mapping[int, int]  # how many times each key was pressed
 
     @classmethod
@@ -137,7 +136,7 @@ def report_json(report: SatisfactionReport) -> dict[str, object]:
 
     return {
         "quarter": str(report.quarter),
-        "scale": "key 1 = very satisfied ... 5; score = 6 - key (5 best); satisfied = key 1 or 2",
+        "scale": "key = score, 1 (very dissatisfied) to 5 (very satisfied); satisfied = 4 or 5",
         "overall": summary(report.overall),
         "by_agent": {a: summary(s) for a, s in report.by_agent.items()},
         "by_line": {a: summary(s) for a, s in report.by_line.items()},

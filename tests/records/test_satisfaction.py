@@ -35,8 +35,8 @@ def test_the_report_sums_generated_ratings(generated):
     assert {a: s.ratings for a, s in report.by_agent.items()} == dict(per_agent)
     for agent, summary in report.by_agent.items():
         keys = [r.key for r in generated if r.agent == agent]
-        assert summary.average_score == pytest.approx(sum(6 - k for k in keys) / len(keys), abs=1e-3)
-        assert summary.satisfied_rate == pytest.approx(sum(k <= 2 for k in keys) / len(keys), abs=1e-3)
+        assert summary.average_score == pytest.approx(sum(keys) / len(keys), abs=1e-3)
+        assert summary.satisfied_rate == pytest.approx(sum(k >= 4 for k in keys) / len(keys), abs=1e-3)
         assert sum(summary.keys.values()) == len(keys)
     per_line = Counter(LINES[r.dialect] for r in generated)
     assert {line: s.ratings for line, s in report.by_line.items()} == dict(per_line)
@@ -53,14 +53,14 @@ def rated(agent: str, keys: str, quarter: Quarter) -> list[Rating]:
 def test_an_agent_lowest_three_quarters_running_is_flagged():
     q2, q3 = Quarter(2026, 2), Quarter(2026, 3)
     history = {
-        q2: rated("a1", "112", q2) + rated("a2", "345", q2) + rated("a3", "555", q2),
-        q3: rated("a1", "111", q3) + rated("a2", "444", q3) + rated("a3", "554", q3),
-        Q4: rated("a1", "121", Q4) + rated("a2", "223", Q4) + rated("a3", "545", Q4),
+        q2: rated("a1", "554", q2) + rated("a2", "321", q2) + rated("a3", "111", q2),
+        q3: rated("a1", "555", q3) + rated("a2", "222", q3) + rated("a3", "112", q3),
+        Q4: rated("a1", "545", Q4) + rated("a2", "443", Q4) + rated("a3", "121", Q4),
     }
     report = satisfaction_report(Q4, history, LINES.__getitem__)
     assert report.lowest == ("a3",) and report.flagged == ("a3",)
     # a3 not lowest in Q3 after all: the run is broken and nobody is flagged.
-    history[q3] = rated("a1", "111", q3) + rated("a3", "111", q3) + rated("a2", "555", q3)
+    history[q3] = rated("a1", "555", q3) + rated("a3", "555", q3) + rated("a2", "111", q3)
     assert satisfaction_report(Q4, history, LINES.__getitem__).flagged == ()
     # No ratings at all in an earlier quarter: nobody can have been lowest then.
     assert satisfaction_report(Q4, {Q4: history[Q4]}, LINES.__getitem__).flagged == ()

@@ -104,7 +104,7 @@ def seed_ratings(store, rng: random.Random) -> list[CallRecord]:
     for i in range(120):
         quarter_start = local(rng.choice(["2026-04-01 09:00", "2026-07-01 09:00", "2026-10-01 09:00"]))
         agent = rng.choice(["a1", "a2", "a3", "a4"])
-        key = 5 if agent == "a4" else rng.randint(1, 3)
+        key = 1 if agent == "a4" else rng.randint(3, 5)
         made.append(CallRecord(f"r{i}", quarter_start + timedelta(days=rng.randint(0, 80)), caller_number="1",
                                dialect=rng.choice(["mandarin", "zhuang"]), business="pension", agent=agent,
                                rating=key, survey_offered=True, ended_at=quarter_start))
