@@ -1,0 +1,103 @@
+"""What the router has been saying, kept for the API: today's figures, recent calls' timelines,
+counts per event kind, and a fan-out to live subscribers (the /events stream).
+
+    feed = LiveFeed.attach(adapter)   # once per adapter; its listener runs on every router event
+
+Listeners run inside the router's command path, so everything here is O(1) per event and never
+blocks: a subscriber too slow to drain its queue loses events (it is told with a `lagged` item)
+rather than slowing routing down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter, OrderedDict
+from dataclasses import fields
+from enum import Enum
+from typing import Any
+
+from hotline.http.today import TodayStats
+from routing.asterisk import RouterAdapter
+from routing.events import QueueMemberStatus, RouterEvent
+from routing.model import AgentState
+
+KEPT_CALLS = 2000  # timelines of the most recent calls (live and ended)
+SUBSCRIBER_QUEUE = 1000
+CLOSED = None  # put on a subscriber's queue when the feed closes
+
+
+def event_json(event: RouterEvent) -> dict[str, Any]:
+    """An event as plain JSON: its kind, then its fields (enums as their values)."""
+    body: dict[str, Any] = {"type": type(event).__name__}
+    for f in fields(event):
+        value = getattr(event, f.name)
+        body[f.name] = value.value if isinstance(value, Enum) else value
+    return body
+
+
+class LiveFeed:
+    def __init__(self) -> None:
+        self.today = TodayStats()
+        self.counts: Counter[str] = Counter()
+        self.logged_out_at: dict[str, float] = {}  # the router forgets agents who log out
+        self.timelines: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
+        self._subscribers: set[asyncio.Queue[dict[str, Any] | None]] = set()
+        self.closed = False
+
+    @classmethod
+    def attach(cls, adapter: RouterAdapter) -> LiveFeed:
+        existing = getattr(adapter, "_live_feed", None)
+        if existing is not None:
+            return existing
+        feed = cls()
+        adapter.listeners.append(feed.record)
+        adapter._live_feed = feed  # type: ignore[attr-defined]  # one feed per adapter, whoever asks
+        return feed
+
+    def record(self, event: object) -> None:
+        if not isinstance(event, RouterEvent):
+            return
+        body = event_json(event)
+        self.counts[body["type"]] += 1
+        self.today.record(event)
+        if isinstance(event, QueueMemberStatus) and event.state is AgentState.LOGGED_OUT:
+            self.logged_out_at[event.agent_id] = event.time
+        call_id = body.get("call_id")
+        if call_id is not None:
+            self.timelines.setdefault(call_id, []).append(body)
+            self.timelines.move_to_end(call_id)
+            while len(self.timelines) > KEPT_CALLS:
+                self.timelines.popitem(last=False)
+        self.publish(body)
+
+    def publish(self, body: dict[str, Any]) -> None:
+        for queue in list(self._subscribers):
+            try:
+                queue.put_nowait(body)
+            except asyncio.QueueFull:
+                queue.get_nowait()  # drop the oldest, and say so
+                queue.put_nowait({"type": "lagged"})
+
+    def subscribe(self) -> asyncio.Queue[dict[str, Any] | None]:
+        queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(SUBSCRIBER_QUEUE)
+        if self.closed:
+            queue.put_nowait(CLOSED)
+        else:
+            self._subscribers.add(queue)
+        return queue
+
+    def unsubscribe(self, queue: asyncio.Queue[dict[str, Any] | None]) -> None:
+        self._subscribers.discard(queue)
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscribers)
+
+    def close(self) -> None:
+        """End every live stream (call before stopping the HTTP server: open streams would hold it up)."""
+        self.closed = True
+        for queue in list(self._subscribers):
+            while queue.full():
+                queue.get_nowait()
+            queue.put_nowait(CLOSED)
+        self._subscribers.clear()

@@ -1,0 +1,84 @@
+"""The supervision API over a real router fed by the sandbox: a RoutingStack (tests.routing_asterisk)
+whose adapter the queue and agent routers read, on create_app over a real HotlineService."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from hotline.auth import TokenStore
+from hotline.http.agents import agents_router
+from hotline.http.app import create_app
+from hotline.http.live import LiveFeed
+from hotline.http.queues import queues_router
+from hotline.service import HotlineService
+from ivr.agi import AgiServer
+from ivr.ami import AmiClient
+from ivr.sandbox import Sandbox
+from ivr.sandbox.ports import free_tcp_port
+from tests.routing_asterisk.conftest import RoutingStack, agent, short_ladders
+
+# the roster the tests log in from: z1/z2 speak Zhuang, m1 Mandarin; phones answer and talk 30 s
+ROSTER = [agent("z1", "talk30", zhuang=5, pension=4), agent("z2", "talk30", zhuang=5, pension=4),
+          agent("m1", "talk30", mandarin=5, pension=4)]
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@dataclass
+class Api:
+    stack: RoutingStack
+    app: FastAPI
+    feed: LiveFeed
+    http: httpx.AsyncClient
+    tokens: dict[str, str]  # role (and "agent_z2") -> secret; "agent" is agent z1's
+
+    def as_(self, who: str) -> dict[str, str]:
+        return bearer(self.tokens[who])
+
+
+def build_app(service: HotlineService, stack: RoutingStack, store: TokenStore) -> tuple[FastAPI, LiveFeed]:
+    app = create_app(service)
+    feed = LiveFeed.attach(stack.adapter)
+    app.include_router(queues_router(stack.adapter, feed))
+    app.include_router(agents_router(stack.adapter, stack.desk, feed))
+    app.state.token_store = store
+    return app, feed
+
+
+def make_tokens(store: TokenStore) -> dict[str, str]:
+    tokens = {role: store.create(role, name=f"{role} person", agent_id="z1" if role == "agent" else None)[0]
+              for role in ("viewer", "agent", "ops")}
+    tokens["agent_z2"] = store.create("agent", name="z2 person", agent_id="z2")[0]
+    return tokens
+
+
+@pytest.fixture
+async def service(sandbox: Sandbox) -> AsyncIterator[HotlineService]:
+    service = HotlineService(sandbox.ami, agi_host="127.0.0.1", agi_port=free_tcp_port())
+    await service.start()
+    await service.wait_ready(5)
+    yield service
+    await service.stop()
+
+
+@pytest.fixture
+async def api(ami: AmiClient, agi_server: AgiServer, service: HotlineService, tmp_path) -> AsyncIterator[Api]:
+    stack = RoutingStack(ami, agi_server, short_ladders())
+    stack.desk.roster.update({a.id: a for a in ROSTER})
+    store = TokenStore(tmp_path / "tokens.json")
+    tokens = make_tokens(store)
+    app, feed = build_app(service, stack, store)
+    await stack.adapter.start()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hotline") as http:
+        yield Api(stack, app, feed, http, tokens)
+    feed.close()
+    await stack.adapter.stop()
+    # the next test's router resyncs from Asterisk: leave it no caller of ours
+    await ami.send({"Action": "Hangup", "Channel": "/^Local\\/[^@]+@test-(caller|agents)-/"}, check=False)

@@ -1,0 +1,91 @@
+"""Queues, calls and agents over HTTP, with the router fed by real sandbox calls."""
+
+from __future__ import annotations
+
+import pytest
+
+from ivr.ami import AmiClient
+from ivr.sandbox.calls import PlacedCall, place_call
+from tests.api.conftest import Api
+
+pytestmark = pytest.mark.asterisk
+
+CALLER_NUMBER = "13907712345"
+
+
+async def zhuang_caller(ami: AmiClient) -> PlacedCall:
+    return await place_call(ami, caller_context="test-caller", context="test-queue", caller_id=CALLER_NUMBER,
+                            variables={"QUEUE_DIALECT": "zhuang", "QUEUE_BUSINESS": "pension",
+                                       "CALLER_HOLD": "40", "HOTLINE_HOLD_INTERVAL": "600"})
+
+
+def line(queues: list[dict], queue_id: str) -> dict:
+    return next(q for q in queues if q["id"] == queue_id)
+
+
+async def test_a_waiting_call_is_listed_then_gone_once_an_agent_logged_in_through_the_api_answers(
+        api: Api, ami: AmiClient) -> None:
+    await zhuang_caller(ami)
+    join = (await api.stack.wait(lambda: api.stack.of("QueueCallerJoin")))[0]
+
+    queues = (await api.http.get("/queues", headers=api.as_("viewer"))).json()
+    zhuang = line(queues, "zhuang.pension")
+    assert zhuang["waiting"] == 1 and zhuang["longest_wait"] >= 0
+    assert zhuang["eligible_agents"] == 0 and zhuang["estimated_wait"] is None  # nobody logged in
+    assert zhuang["today"]["offered"] == 1 and zhuang["today"]["service_level"] is None
+    assert line(queues, "mandarin.pension")["waiting"] == 0
+    calls = await api.http.get("/queues/zhuang.pension/calls", headers=api.as_("viewer"))
+    assert [c["call_id"] for c in calls.json()] == [join.call_id]
+    assert calls.json()[0]["caller"] == "*******2345" and CALLER_NUMBER not in calls.text
+
+    # agent z1 logs in with its own token: the router offers it the call, its phone answers
+    login = await api.http.post("/agents/z1/login", headers=api.as_("agent"))
+    assert login.status_code == 200, login.text
+    connect = (await api.stack.wait(lambda: api.stack.of("AgentConnect")))[0]
+    assert connect.agent_id == "z1"
+
+    queues = (await api.http.get("/queues", headers=api.as_("viewer"))).json()
+    zhuang = line(queues, "zhuang.pension")
+    assert zhuang["waiting"] == 0 and zhuang["longest_wait"] is None
+    assert zhuang["today"]["answered"] == 1 and zhuang["today"]["service_level"] == 1.0
+    assert zhuang["today"]["average_speed_of_answer"] == pytest.approx(connect.hold_time)
+    assert (await api.http.get("/queues/zhuang.pension/calls", headers=api.as_("viewer"))).json() == []
+
+    seat = (await api.http.get("/agents/z1", headers=api.as_("viewer"))).json()
+    assert seat["state"] == "on_call" and seat["call_id"] == join.call_id
+    call = (await api.http.get(f"/calls/{join.call_id}", headers=api.as_("ops"))).json()
+    assert call["live"]["state"] == "connected" and call["live"]["agent_id"] == "z1"
+    kinds = [e["type"] for e in call["timeline"]]
+    assert kinds[0] == "QueueCallerJoin" and "AgentCalled" in kinds and "AgentConnect" in kinds
+    assert CALLER_NUMBER not in str(call)
+
+
+async def test_agent_state_changes_through_the_api_reach_the_router(api: Api) -> None:
+    router = api.stack.router
+    assert (await api.http.post("/agents/z1/login", headers=api.as_("agent"))).json()["state"] == "available"
+    assert router.agent_view("z1").state.value == "available"
+    paused = await api.http.post("/agents/z1/pause", json={"reason": "training"}, headers=api.as_("agent"))
+    assert paused.json()["state"] == "paused" and paused.json()["pause_reason"] == "training"
+    assert router.agent_view("z1").pause_reason.value == "training"
+    await api.http.post("/agents/z1/unpause", headers=api.as_("ops"))
+    assert router.agent_view("z1").state.value == "available"
+    out = await api.http.post("/agents/z1/logout", headers=api.as_("agent"))
+    assert out.json()["state"] == "logged_out" and out.json()["since"] is not None
+    assert router.agent_view("z1") is None
+    listed = {a["id"]: a["state"] for a in (await api.http.get("/agents", headers=api.as_("agent"))).json()}
+    assert listed == {"z1": "logged_out", "z2": "logged_out", "m1": "logged_out"}
+
+
+async def test_refusals_are_404_and_409_with_clear_bodies(api: Api) -> None:
+    missing = await api.http.post("/agents/nobody/login", headers=api.as_("ops"))
+    assert missing.status_code == 404 and missing.json()["detail"]["error"] == "not_found"
+    assert (await api.http.get("/agents/nobody", headers=api.as_("viewer"))).status_code == 404
+    assert (await api.http.get("/queues/zhuang.nothing/calls", headers=api.as_("viewer"))).status_code == 404
+    assert (await api.http.get("/calls/no-such-call", headers=api.as_("viewer"))).status_code == 404
+    not_in = await api.http.post("/agents/z2/unpause", headers=api.as_("ops"))
+    assert not_in.status_code == 409 and "not logged in" in not_in.json()["detail"]["message"]
+    await api.http.post("/agents/z2/login", headers=api.as_("ops"))
+    twice = await api.http.post("/agents/z2/login", headers=api.as_("ops"))
+    assert twice.status_code == 409 and twice.json()["detail"]["error"] == "conflict"
+    bad_reason = await api.http.post("/agents/z2/pause", json={"reason": "no_answer"}, headers=api.as_("ops"))
+    assert bad_reason.status_code == 422  # only the router pauses for missed rings

@@ -1,0 +1,40 @@
+"""Every mutating endpoint: no token 401, unknown token 401, viewer 403, another agent's id 403;
+the agent's own id and ops pass. Reads: every role."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.conftest import Api, bearer
+
+pytestmark = pytest.mark.asterisk
+
+ACTIONS = [("login", None), ("pause", {"reason": "break"}), ("unpause", None), ("logout", None)]
+
+
+async def test_every_mutating_endpoint_checks_the_token_and_whose_agent_it_is(api: Api) -> None:
+    for action, body in ACTIONS:
+        url = f"/agents/z1/{action}"
+        missing = await api.http.post(url, json=body)
+        assert missing.status_code == 401 and missing.json()["detail"]["error"] == "missing_token", action
+        unknown = await api.http.post(url, json=body, headers=bearer("h12333_unknown"))
+        assert unknown.status_code == 401 and unknown.json()["detail"]["error"] == "invalid_token", action
+        viewer = await api.http.post(url, json=body, headers=api.as_("viewer"))
+        assert viewer.status_code == 403 and "has role viewer" in viewer.json()["detail"]["message"], action
+        other = await api.http.post(url, json=body, headers=api.as_("agent_z2"))
+        assert other.status_code == 403 and other.json()["detail"] == {
+            "error": "forbidden", "message": "the token of agent z2 may act only on agent z2, not z1"}, action
+        own = await api.http.post(url, json=body, headers=api.as_("agent"))
+        assert own.status_code == 200, (action, own.text)
+    # none of the refused requests reached the router: only z1's own four did
+    kinds = [(e.agent_id, e.state.value) for e in api.stack.of("QueueMemberStatus")]
+    assert kinds == [("z1", "available"), ("z1", "paused"), ("z1", "available"), ("z1", "logged_out")]
+    # and ops acts on anyone
+    assert (await api.http.post("/agents/z2/login", headers=api.as_("ops"))).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/queues", "/queues/zhuang.pension/calls", "/agents", "/agents/z1"])
+async def test_reads_need_a_token_of_any_role(api: Api, path: str) -> None:
+    assert (await api.http.get(path)).status_code == 401
+    for role in ("viewer", "agent", "ops"):
+        assert (await api.http.get(path, headers=api.as_(role))).status_code == 200
