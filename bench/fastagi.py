@@ -240,7 +240,8 @@ def _records(bare: Samples, flows: Samples, elapsed: float) -> list[Record]:
         "samples": {label: len(gaps) for label, gaps in flows.gaps.items()},
     }
     base = bare.gaps["bare"]
-    records = []
+    records = [Record(name="fastagi.balance.calls_per_second", value=flows.calls / elapsed,
+                      unit="calls/s", conditions=conditions)]
     for pct in (50, 99):
         baseline = percentile(base, pct) * 1000
         for label in ("identify", "pin_check", "lookup"):
