@@ -14,12 +14,11 @@ from hotline.auth import TokenStore
 from hotline.http.agents import agents_router
 from hotline.http.app import create_app
 from hotline.http.live import LiveFeed
+from hotline.http.metrics import metrics_router
 from hotline.http.queues import queues_router
 from hotline.service import HotlineService
-from ivr.agi import AgiServer
 from ivr.ami import AmiClient
 from ivr.sandbox import Sandbox
-from ivr.sandbox.ports import free_tcp_port
 from tests.routing_asterisk.conftest import RoutingStack, agent, short_ladders
 
 # the roster the tests log in from: z1/z2 speak Zhuang, m1 Mandarin; phones answer and talk 30 s
@@ -37,6 +36,7 @@ class Api:
     app: FastAPI
     feed: LiveFeed
     http: httpx.AsyncClient
+    service: HotlineService
     tokens: dict[str, str]  # role (and "agent_z2") -> secret; "agent" is agent z1's
 
     def as_(self, who: str) -> dict[str, str]:
@@ -48,6 +48,7 @@ def build_app(service: HotlineService, stack: RoutingStack, store: TokenStore) -
     feed = LiveFeed.attach(stack.adapter)
     app.include_router(queues_router(stack.adapter, feed))
     app.include_router(agents_router(stack.adapter, stack.desk, feed))
+    app.include_router(metrics_router(stack.adapter, service, feed))
     app.state.token_store = store
     return app, feed
 
@@ -60,8 +61,9 @@ def make_tokens(store: TokenStore) -> dict[str, str]:
 
 
 @pytest.fixture
-async def service(sandbox: Sandbox) -> AsyncIterator[HotlineService]:
-    service = HotlineService(sandbox.ami, agi_host="127.0.0.1", agi_port=free_tcp_port())
+async def service(sandbox: Sandbox, agi_port: int) -> AsyncIterator[HotlineService]:
+    """On the FastAGI port the sandbox calls, so the hold script runs in this service."""
+    service = HotlineService(sandbox.ami, agi_host="127.0.0.1", agi_port=agi_port)
     await service.start()
     await service.wait_ready(5)
     yield service
@@ -69,15 +71,15 @@ async def service(sandbox: Sandbox) -> AsyncIterator[HotlineService]:
 
 
 @pytest.fixture
-async def api(ami: AmiClient, agi_server: AgiServer, service: HotlineService, tmp_path) -> AsyncIterator[Api]:
-    stack = RoutingStack(ami, agi_server, short_ladders())
+async def api(ami: AmiClient, service: HotlineService, tmp_path) -> AsyncIterator[Api]:
+    stack = RoutingStack(ami, service.agi, short_ladders())
     stack.desk.roster.update({a.id: a for a in ROSTER})
     store = TokenStore(tmp_path / "tokens.json")
     tokens = make_tokens(store)
     app, feed = build_app(service, stack, store)
     await stack.adapter.start()
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hotline") as http:
-        yield Api(stack, app, feed, http, tokens)
+        yield Api(stack, app, feed, http, service, tokens)
     feed.close()
     await stack.adapter.stop()
     # the next test's router resyncs from Asterisk: leave it no caller of ours
