@@ -7,7 +7,9 @@ spool); `ivrctl run` and the end-to-end tests both build the hotline through it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -19,6 +21,7 @@ from hotline.http.app import create_app
 from hotline.http.messages import messages_router
 from hotline.http.reports import reports_router
 from hotline.records import wiring as records_wiring
+from hotline.records.recorder import utc_now
 from hotline.service import HotlineService
 from hotline.settings import ServiceSettings
 from ivr.ami import AmiSettings
@@ -69,7 +72,9 @@ class Hotline:
             close()
 
 
-def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int) -> Hotline:
+def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int,
+             clock: Callable[[], datetime] = utc_now) -> Hotline:
+    """`clock` is the wall clock working hours and call records are judged by."""
     service = HotlineService(site.ami, agi_host=settings.agi_host, agi_port=agi_port,
                              agi_read_timeout=settings.agi_read_timeout)
     app = create_app(service)
@@ -96,7 +101,7 @@ def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int) ->
     store = RecordStore.from_url(database_url)
     hotline._closers.append(store.close)
     hours = HoursFile(settings.config_path.parent / "hours.yaml")
-    records_wiring.install(service, store=store, hours=hours, messages_dir=site.messages_dir)
+    records_wiring.install(service, store=store, hours=hours, messages_dir=site.messages_dir, clock=clock)
     if site.messages_dir is not None:
         app.include_router(messages_router(store, site.messages_dir))
     app.include_router(reports_router(store, hours))
