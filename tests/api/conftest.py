@@ -3,16 +3,20 @@ whose adapter the queue and agent routers read, on create_app over a real Hotlin
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
 import pytest
+import uvicorn
 from fastapi import FastAPI
 
 from hotline.auth import TokenStore
 from hotline.http.agents import agents_router
 from hotline.http.app import create_app
+from hotline.http.events_stream import events_router
 from hotline.http.live import LiveFeed
 from hotline.http.metrics import metrics_router
 from hotline.http.queues import queues_router
@@ -24,6 +28,9 @@ from tests.routing_asterisk.conftest import RoutingStack, agent, short_ladders
 # the roster the tests log in from: z1/z2 speak Zhuang, m1 Mandarin; phones answer and talk 30 s
 ROSTER = [agent("z1", "talk30", zhuang=5, pension=4), agent("z2", "talk30", zhuang=5, pension=4),
           agent("m1", "talk30", mandarin=5, pension=4)]
+
+
+KEEP_ALIVE = 0.5  # seconds between keep-alive comments on /events in these tests
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -49,6 +56,7 @@ def build_app(service: HotlineService, stack: RoutingStack, store: TokenStore) -
     app.include_router(queues_router(stack.adapter, feed))
     app.include_router(agents_router(stack.adapter, stack.desk, feed))
     app.include_router(metrics_router(stack.adapter, service, feed))
+    app.include_router(events_router(stack.adapter, feed, keep_alive=KEEP_ALIVE))
     app.state.token_store = store
     return app, feed
 
@@ -84,3 +92,21 @@ async def api(ami: AmiClient, service: HotlineService, tmp_path) -> AsyncIterato
     await stack.adapter.stop()
     # the next test's router resyncs from Asterisk: leave it no caller of ours
     await ami.send({"Action": "Hangup", "Channel": "/^Local\\/[^@]+@test-(caller|agents)-/"}, check=False)
+
+
+@asynccontextmanager
+async def served(app: FastAPI, feed: LiveFeed) -> AsyncIterator[str]:
+    """The app on real HTTP (uvicorn in this event loop, a free port); yields its base URL.
+    Leaving closes the live feed first, so open event streams end and the server can stop."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
+    task = asyncio.create_task(server.serve())
+    try:
+        async with asyncio.timeout(10):
+            while not server.started:  # uvicorn offers no event for this
+                await asyncio.sleep(0.01)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        feed.close()
+        server.should_exit = True
+        await asyncio.wait_for(task, 10)

@@ -1,0 +1,88 @@
+"""GET /events: server-sent events of queue and agent changes, as the router reports them.
+
+    event: AgentConnect
+    data: {"type": "AgentConnect", "time": 1732250012.0, "call_id": "...", "agent_id": "a1001", ...}
+
+Every router event is sent (callers masked); a `: keep-alive` comment every 15 s keeps proxies
+from closing an idle stream; a `lagged` event says the client fell behind and lost some (it
+should re-read /queues and /agents). The stream ends when the client goes or the feed closes.
+
+Browsers' EventSource cannot send headers, so this endpoint, and only this one, also takes the
+token as `?token=...` (a viewer token is enough; it reads nothing a viewer may not).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request, Security
+from fastapi.responses import StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from hotline.auth.tokens import Principal
+from hotline.http.auth import READ_ROLES, require_role
+from hotline.http.live import CLOSED, LiveFeed
+from hotline.http.queues import UNAUTHORISED
+from routing.asterisk import RouterAdapter
+
+KEEP_ALIVE_SECONDS = 15.0
+_bearer = HTTPBearer(auto_error=False)
+
+
+def bearer_or_query_token(*roles: str) -> Any:
+    """require_role, with `?token=` accepted when there is no Authorization header."""
+    check = require_role(*roles)
+
+    async def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = Security(_bearer),
+                         token: str | None = Query(None, description="for EventSource, which cannot set headers")
+                         ) -> Principal:
+        if credentials is None and token:
+            credentials = HTTPAuthorizationCredentials(scheme="Bearer", credentials=token)
+        return await check(request, credentials)
+
+    return dependency
+
+
+def sse_message(body: dict[str, Any]) -> str:
+    return f"event: {body['type']}\ndata: {json.dumps(body, ensure_ascii=False, separators=(',', ':'))}\n\n"
+
+
+async def sse_stream(feed: LiveFeed, request: Request, keep_alive: float) -> AsyncIterator[str]:
+    queue = feed.subscribe()
+    try:
+        yield sse_message({"type": "hello", "time": time.time()})  # the client knows it is live
+        while True:
+            try:
+                item = await asyncio.wait_for(queue.get(), keep_alive)
+            except TimeoutError:
+                if await request.is_disconnected():
+                    return
+                yield ": keep-alive\n\n"
+                continue
+            if item is CLOSED:
+                return
+            yield sse_message(item)
+    finally:
+        feed.unsubscribe(queue)
+
+
+def events_router(adapter: RouterAdapter, feed: LiveFeed | None = None, *,
+                  keep_alive: float = KEEP_ALIVE_SECONDS, access: Any = None) -> APIRouter:
+    feed = feed or LiveFeed.attach(adapter)
+    access = access or bearer_or_query_token(*READ_ROLES)
+    router = APIRouter(tags=["events"], responses=UNAUTHORISED)
+
+    @router.get("/events", response_class=StreamingResponse, summary="Live queue and agent changes (text/event-stream)",
+                responses={200: {"content": {"text/event-stream": {"example": (
+                    'event: QueueCallerJoin\ndata: {"type":"QueueCallerJoin","time":1732250000.0,'
+                    '"call_id":"1732250000.42","dialect":"zhuang","business":"pension","caller":"*******5678",'
+                    '"restored":false}\n\n')}}}})
+    async def events(request: Request, _: Principal = Depends(access)) -> StreamingResponse:
+        return StreamingResponse(sse_stream(feed, request, keep_alive), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    return router

@@ -1,0 +1,64 @@
+"""GET /events over real HTTP: router events as server-sent events, keep-alives, token in the
+query for EventSource, and streams that end when the feed closes so the server can stop."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from tests.api.conftest import Api, served
+
+pytestmark = pytest.mark.asterisk
+
+
+async def read_events(lines, until: str) -> list[tuple[str, dict | str]]:
+    """(event name, data) pairs and ("comment", text) until an event named `until`."""
+    seen: list[tuple[str, dict | str]] = []
+    name = None
+    async for line in lines:
+        if line.startswith(":"):
+            seen.append(("comment", line[1:].strip()))
+        elif line.startswith("event: "):
+            name = line[len("event: "):]
+        elif line.startswith("data: "):
+            seen.append((name, json.loads(line[len("data: "):])))
+            if name == until:
+                return seen
+    return seen
+
+
+async def test_agent_changes_stream_with_keep_alives_and_the_stream_ends_on_close(api: Api) -> None:
+    async with served(api.app, api.feed) as url, httpx.AsyncClient(base_url=url, timeout=10) as http:
+        async with http.stream("GET", "/events", params={"token": api.tokens["viewer"]}) as stream:
+            assert stream.status_code == 200
+            assert stream.headers["content-type"].startswith("text/event-stream")
+            lines = stream.aiter_lines()
+            assert (await read_events(lines, "hello"))[-1][0] == "hello"
+            await api.http.post("/agents/z2/login", headers=api.as_("ops"))
+            seen = await read_events(lines, "QueueMemberStatus")
+            assert seen[-1][1]["agent_id"] == "z2" and seen[-1][1]["state"] == "available"
+            # nothing more happens: a keep-alive comment comes
+            assert ("comment", "keep-alive") in await read_events_until_comment(lines)
+            api.feed.close()
+            rest = [line async for line in lines]  # the server ends the stream
+            assert not [line for line in rest if line.startswith("data: ")]
+        assert api.feed.subscriber_count == 0
+
+
+async def read_events_until_comment(lines) -> list[tuple[str, str]]:
+    async for line in lines:
+        if line.startswith(":"):
+            return [("comment", line[1:].strip())]
+    return []
+
+
+async def test_events_need_a_token_in_the_header_or_the_query(api: Api) -> None:
+    async with served(api.app, api.feed) as url, httpx.AsyncClient(base_url=url, timeout=10) as http:
+        assert (await http.get("/events")).status_code == 401
+        assert (await http.get("/events", params={"token": "h12333_unknown"})).status_code == 401
+        async with http.stream("GET", "/events", headers=api.as_("agent")) as stream:
+            assert stream.status_code == 200
+        # the query token is for /events only
+        assert (await http.get("/queues", params={"token": api.tokens["viewer"]})).status_code == 401
