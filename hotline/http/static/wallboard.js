@@ -1,0 +1,183 @@
+// The 12333 wallboard: reads /queues, /queues/{id}/calls and /agents with the viewer token from
+// the page's ?token=, and re-reads them whenever /events reports a change (so the page is at most
+// one round trip behind the router). Waits tick locally between reads. No build step.
+"use strict";
+
+const LABELS = {
+  zh: {
+    title: "12333 坐席监控", connecting: "连接中", live: "实时", offline: "已断开", queues: "队列",
+    waiting_calls: "排队来电", agents: "坐席", caller: "来电号码", line: "队列", wait: "等待", step: "阶梯",
+    agent: "坐席", business: "业务", waiting: "排队", longest: "最长等待", estimated: "预计等待",
+    staffed: "可接/空闲", offered: "呼入", answered: "接通", abandoned: "放弃", sl: "服务水平",
+    asa: "平均应答", abandon_rate: "放弃率", toggle: "English", no_token: "缺少令牌：请在地址后加 ?token=…",
+    denied: "令牌无效或已撤销", none: "—",
+    dialect: { mandarin: "普通话", zhuang: "壮语", cantonese: "粤语", guiliu: "桂柳话", hakka: "客家话" },
+    businessLine: { pension: "养老保险", medical: "医疗保险", unemployment: "失业保险", work_injury: "工伤保险",
+      employment: "就业服务", labour_relations: "劳动关系", personnel: "人事人才", ss_card: "社保卡" },
+    state: { available: "空闲", offered: "振铃", on_call: "通话中", wrap_up: "话后处理", paused: "暂停",
+      logged_out: "未登录" },
+    pause: { break: "休息", training: "培训", no_answer: "未接听" },
+  },
+  en: {
+    title: "12333 Wallboard", connecting: "connecting", live: "live", offline: "disconnected", queues: "Queues",
+    waiting_calls: "Calls waiting", agents: "Agents", caller: "Caller", line: "Line", wait: "Wait", step: "Step",
+    agent: "Agent", business: "Business line", waiting: "Waiting", longest: "Longest", estimated: "Est. wait",
+    staffed: "Staffed/idle", offered: "Offered", answered: "Answered", abandoned: "Abandoned", sl: "SL 20s",
+    asa: "ASA", abandon_rate: "Aband.", toggle: "中文", no_token: "No token: add ?token=… to the address",
+    denied: "The token is unknown or revoked", none: "—",
+    dialect: { mandarin: "Mandarin", zhuang: "Zhuang", cantonese: "Cantonese", guiliu: "Guiliu", hakka: "Hakka" },
+    businessLine: { pension: "Pension", medical: "Medical", unemployment: "Unemployment", work_injury: "Work injury",
+      employment: "Employment", labour_relations: "Labour relations", personnel: "Personnel", ss_card: "SS card" },
+    state: { available: "Available", offered: "Ringing", on_call: "On call", wrap_up: "Wrap-up", paused: "Paused",
+      logged_out: "Logged out" },
+    pause: { break: "break", training: "training", no_answer: "no answer" },
+  },
+};
+const EVENT_KINDS = ["hello", "lagged", "QueueCallerJoin", "QueueCallerStepChanged", "AgentCalled",
+  "AgentRingNoAnswer", "AgentConnect", "AgentComplete", "QueueCallerAbandon", "QueueCallerLeave", "CallEnded",
+  "QueueMemberStatus"];
+const DIALECT_ORDER = ["mandarin", "zhuang", "cantonese", "guiliu", "hakka"];
+const STATE_ORDER = ["available", "offered", "on_call", "wrap_up", "paused", "logged_out"];
+
+const params = new URLSearchParams(location.search);
+const token = params.get("token") || "";
+const lateAfter = Number(params.get("late") || 60);  // seconds: longest waits past this are highlighted
+let lang = params.get("lang") === "en" ? "en" : "zh";
+let data = { queues: [], agents: [], calls: [], readAt: Date.now() };
+let refreshTimer = null;
+
+const T = () => LABELS[lang];
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") node.className = v; else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return node;
+}
+function seconds(s) {
+  if (s === null || s === undefined) return T().none;
+  s = Math.max(0, Math.round(s));
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+const percent = (r) => (r === null || r === undefined ? T().none : `${Math.round(r * 100)}%`);
+const sinceRead = () => (Date.now() - data.readAt) / 1000;
+
+async function get(path) {
+  const reply = await fetch(path, { headers: { Authorization: `Bearer ${token}` } });
+  if (reply.status === 401 || reply.status === 403) throw new Error("denied");
+  if (!reply.ok) throw new Error(`${path}: ${reply.status}`);
+  return reply.json();
+}
+
+async function refresh() {
+  refreshTimer = null;
+  try {
+    const [queues, agents] = await Promise.all([get("/queues"), get("/agents")]);
+    const busy = queues.filter((q) => q.waiting > 0);
+    const calls = (await Promise.all(busy.map((q) => get(`/queues/${encodeURIComponent(q.id)}/calls`)))).flat();
+    data = { queues, agents, calls, readAt: Date.now() };
+    problem(null);
+    render();
+  } catch (err) {
+    problem(err.message === "denied" ? T().denied : err.message);
+  }
+}
+function soon() {  // coalesce a burst of events into one read
+  if (refreshTimer === null) refreshTimer = setTimeout(refresh, 50);
+}
+function problem(text) {
+  const p = document.getElementById("problem");
+  p.hidden = !text;
+  p.textContent = text || "";
+}
+
+function renderQueues() {
+  const t = T(), host = document.getElementById("queues"), elapsed = sinceRead();
+  host.replaceChildren();
+  for (const dialect of DIALECT_ORDER) {
+    const lines = data.queues.filter((q) => q.dialect === dialect);
+    if (!lines.length) continue;
+    const head = el("tr", {}, ...[t.business, t.waiting, t.longest, t.estimated, t.staffed, t.offered, t.answered,
+      t.abandoned, t.sl, t.asa, t.abandon_rate].map((h) => el("th", {}, h)));
+    const body = lines.map((q) => {
+      const longest = q.longest_wait === null ? null : q.longest_wait + elapsed;
+      const late = longest !== null && longest >= lateAfter;
+      return el("tr", { "data-queue": q.id, "data-waiting": q.waiting, class: (q.waiting ? "busy" : "") + (late ? " late" : "") },
+        el("td", {}, t.businessLine[q.business] || q.business), el("td", {}, q.waiting),
+        el("td", { class: "wait", "data-late": late }, seconds(longest)), el("td", {}, seconds(q.estimated_wait)),
+        el("td", {}, `${q.eligible_agents}/${q.available_agents}`), el("td", {}, q.today.offered),
+        el("td", {}, q.today.answered), el("td", {}, q.today.abandoned), el("td", {}, percent(q.today.service_level)),
+        el("td", {}, seconds(q.today.average_speed_of_answer)), el("td", {}, percent(q.today.abandonment_rate)));
+    });
+    host.append(el("div", { class: "dialect", "data-dialect": dialect }, el("h3", {}, t.dialect[dialect] || dialect),
+      el("table", {}, el("thead", {}, head), el("tbody", {}, ...body))));
+  }
+}
+
+function renderCalls() {
+  const t = T(), elapsed = sinceRead();
+  const rows = data.calls.map((c) => {
+    const wait = c.wait + elapsed;
+    return el("tr", { "data-call": c.call_id, "data-state": c.state },
+      el("td", {}, c.caller), el("td", {}, `${t.dialect[c.dialect] || c.dialect} · ${t.businessLine[c.business] || c.business}`),
+      el("td", { class: wait >= lateAfter ? "late" : "" }, seconds(wait)), el("td", {}, c.step + 1),
+      el("td", {}, c.agent_id || t.none));
+  });
+  document.querySelector("#calls tbody").replaceChildren(...rows);
+}
+
+function renderAgents() {
+  const t = T(), now = Date.now() / 1000;
+  const tiles = data.agents.map((a) => {
+    const detail = [t.state[a.state] || a.state];
+    if (a.pause_reason) detail.push(t.pause[a.pause_reason] || a.pause_reason);
+    if (a.since !== null && a.state !== "logged_out") detail.push(seconds(now - a.since));
+    return el("div", { class: `tile state-${a.state}`, "data-agent": a.id, "data-state": a.state },
+      el("div", { class: "name" }, `${a.name} (${a.id})`), el("div", { class: "detail" }, detail.join(" · ")),
+      el("div", { class: "detail" }, `${t.answered} ${a.handled_today} · ${seconds(a.average_handle_time)}`));
+  });
+  document.getElementById("agents").replaceChildren(...tiles);
+  document.getElementById("legend").replaceChildren(...STATE_ORDER.map(
+    (s) => el("span", { class: `legend state-${s}` }, t.state[s])));
+}
+
+function render() {
+  const t = T();
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  document.title = t.title;
+  for (const node of document.querySelectorAll("[data-i18n]")) {
+    const key = node.getAttribute("data-i18n");
+    if (node.id !== "status") node.textContent = t[key];
+  }
+  document.getElementById("lang").textContent = t.toggle;
+  const status = document.getElementById("status");
+  status.textContent = t[status.dataset.i18n];
+  renderQueues();
+  renderCalls();
+  renderAgents();
+}
+
+function connect() {
+  // EventSource cannot send headers: /events alone accepts the token as a query parameter
+  const source = new EventSource(`/events?token=${encodeURIComponent(token)}`);
+  const status = document.getElementById("status");
+  const show = (key, up) => { status.dataset.i18n = key; status.className = `status ${up ? "up" : "down"}`; status.textContent = T()[key]; };
+  source.onopen = () => show("live", true);
+  source.onerror = () => show("offline", false);  // EventSource reconnects by itself
+  for (const kind of EVENT_KINDS) source.addEventListener(kind, soon);
+}
+
+document.getElementById("lang").addEventListener("click", () => { lang = lang === "zh" ? "en" : "zh"; render(); });
+setInterval(() => {
+  document.getElementById("clock").textContent = new Date().toLocaleTimeString(lang === "zh" ? "zh-CN" : "en-GB");
+  renderQueues(); renderCalls(); renderAgents();  // waits and times in state tick between reads
+}, 1000);
+setInterval(soon, 10000);  // a safety net should an event be lost
+if (!token) {
+  problem(LABELS[lang].no_token);
+} else {
+  render();
+  refresh();
+  connect();
+}
