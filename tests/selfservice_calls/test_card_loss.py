@@ -98,6 +98,6 @@ async def test_no_usable_card_sends_the_caller_to_an_agent(
         await _identified(caller, PERSON, PIN)
         assert (await caller.result())["Result"] == "agent"
         assert (await caller.outcome())["Outcome"] == "card_not_found"
-        assert caller.heard()[2:] == ["card_not_found"]
+        assert caller.heard()[2:] == ["card_not_found", "transfer_agent"]
         await caller.hang_up()
     assert _card(flow_db, CARD).status == CardStatus.CANCELLED

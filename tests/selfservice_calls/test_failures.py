@@ -72,7 +72,7 @@ async def test_database_down_mid_call_apologises_routes_to_an_agent_and_others_a
         await caller.press(PIN + "#")
         result = await caller.result()
         assert result["Result"] == "agent" and result["AgiStatus"] == "SUCCESS"
-        assert caller.heard() == ["enter_id_number", "enter_pin", "service_unavailable"]
+        assert caller.heard() == ["enter_id_number", "enter_pin", "service_unavailable", "transfer_agent"]
         assert (await caller.outcome())["Outcome"] == "unavailable"
         await caller.hang_up()
 
@@ -104,7 +104,7 @@ async def test_a_database_that_does_not_answer_in_time_counts_as_down(
             await caller.on("enter_id_number", PERSON + "#")
             result = await caller.result()
             assert result["Result"] == "agent"
-            assert caller.heard() == ["enter_id_number", "service_unavailable"]
+            assert caller.heard() == ["enter_id_number", "service_unavailable", "transfer_agent"]
             assert (await caller.outcome())["Outcome"] == "unavailable"
             connection.rollback()
         await caller.hang_up()

@@ -36,10 +36,11 @@ async def test_three_entries_not_accepted_reach_an_agent(
     await caller.on("id_number_invalid", PERSON[:10] + "#", nth=2)  # too short
     result = await caller.result()
     assert result["Result"] == "agent" and result["AgiStatus"] == "SUCCESS"
-    assert caller.heard() == ["enter_id_number", "id_number_invalid", "id_number_invalid"]
+    assert caller.heard() == ["enter_id_number", "id_number_invalid", "id_number_invalid", "transfer_agent"]
     assert (await caller.outcome())["Outcome"] == "id_number_not_accepted"
     audit = [(e.action, e.outcome) for e in rows(flow_db, AuditEvent)]
     assert ("identify", "id_number_not_accepted") in audit
+    assert ("transfer_agent", "id_number_not_accepted") in audit
     await caller.hang_up()
 
 
@@ -52,9 +53,11 @@ async def test_three_wrong_pins_lock_and_the_locked_caller_is_offered_an_agent(
     await caller.on("pin_wrong", "333333#", nth=2)
     result = await caller.result()
     assert result["Result"] == "agent"
-    assert caller.heard() == ["enter_id_number", "enter_pin", "pin_wrong", "pin_wrong", "locked"]
+    assert caller.heard() == ["enter_id_number", "enter_pin", "pin_wrong", "pin_wrong", "locked", "transfer_agent"]
     assert (await caller.outcome())["Outcome"] == "locked"
     assert len(rows(flow_db, Lockout)) == 1
+    transfers = [(e.outcome, e.person) for e in rows(flow_db, AuditEvent) if e.action == "transfer_agent"]
+    assert transfers == [("locked", "4501**********1238")]
     await caller.hang_up()
 
     # Calling back with the right PIN: still locked, told so, and sent to a person.
@@ -62,7 +65,7 @@ async def test_three_wrong_pins_lock_and_the_locked_caller_is_offered_an_agent(
     await again.on("enter_id_number", PERSON + "#")
     await again.on("enter_pin", PIN + "#")
     assert (await again.result())["Result"] == "agent"
-    assert again.heard() == ["enter_id_number", "enter_pin", "locked"]
+    assert again.heard() == ["enter_id_number", "enter_pin", "locked", "transfer_agent"]
     assert (await again.outcome())["Outcome"] == "locked"
     await again.hang_up()
 

@@ -3,7 +3,9 @@
 Whatever happens inside a flow, the caller leaves it with HOTLINE_FLOW_RESULT set to `done`
 (back to the menu) or `agent` (the dialplan routes to that business line's agents). A backend
 that fails or does not answer in time, a prompt that cannot be played, or a bug all end in the
-service_unavailable apology and `agent`: never dead air, never a hang-up.
+service_unavailable apology and `agent`: never dead air, never a hang-up. Every `agent` ending
+tells the caller (transfer_agent) before the hold music starts, and is audited when the
+backend can take it.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ FlowResult = Literal["done", "agent"]
 # caller data), Result (done|agent).
 EVENT_OUTCOME = "HotlineSelfServiceOutcome"
 APOLOGY = (Prompt("service_unavailable"),)
+TO_AGENT = (Prompt("transfer_agent"),)
+BACKEND_DOWN = ("unavailable", "failed")  # endings after which an audit write is not tried
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class FlowCall:
                     card: Card | None = None, detail: str | None = None) -> None:
         """One of the flow's own events in the audit trail (masked identifiers only)."""
         entry = audit_entry(action, outcome, self.settings.clock(), person=person, card=card,
+                            masked_id=self.person if person is None else None,
                             caller_number=self.caller_number or None,
                             channel=self.settings.report_channel, detail=detail)
         await self.ask_backend(self.backend.audit(entry))
@@ -92,6 +97,8 @@ def flow_handler(flow: str, body: FlowBody, backend: SelfServiceBackend, setting
             caller_number="" if caller_number == "unknown" else caller_number,  # Asterisk's "none"
         )
         ending = await _run(call, body)
+        if ending.result == "agent":
+            await _to_agent(call, ending)
         await session.set_variable(names.FLOW_RESULT, ending.result)
         log.info("self-service %s call %s (%s, %s) person %s: %s -> %s", flow, call.call_id,
                  call.dialect, call.business, call.person or "-", ending.outcome, ending.result)
@@ -118,6 +125,22 @@ async def _run(call: FlowCall, body: FlowBody) -> Ending:
     except Exception as exc:  # the apology itself failed: still route to a person
         log.error("self-service %s call %s: apology not played (%s)", call.flow, call.call_id, exc)
     return Ending("agent", outcome)
+
+
+async def _to_agent(call: FlowCall, ending: Ending) -> None:
+    """Say the caller is being put through, and leave the transfer in the audit trail."""
+    try:
+        await call.voice.say(*TO_AGENT)
+    except (AgiHangup, AgiTimeout):
+        raise
+    except Exception as exc:
+        log.error("self-service %s call %s: transfer_agent not played (%s)", call.flow, call.call_id, exc)
+    if ending.outcome in BACKEND_DOWN:
+        return
+    try:
+        await call.audit("transfer_agent", ending.outcome, detail=f"{call.flow} for {call.business}")
+    except BackendUnavailable as exc:  # the caller still goes to a person
+        log.warning("self-service %s call %s: transfer not audited (%s)", call.flow, call.call_id, exc)
 
 
 def _event(call: FlowCall, ending: Ending) -> str:
