@@ -13,8 +13,6 @@ from ivr.agi.reply import quote
 from ivr.prompts import zh_saynumber_files
 from ivr.selfservice.flows.speech import Digits, Number, Prompt, Utterance
 
-END_KEY = "#"
-
 
 class PromptFailed(AgiError):
     """Asterisk could not play a prompt (a missing sound file): the flow cannot go on."""
@@ -49,7 +47,7 @@ class Voice:
 
         The keys travel only in the FastAGI reply; they are never logged or stored here."""
         keys = await self._session.get_data(prompt, timeout_ms, max_keys)
-        if keys == "-1":  # Asterisk's failure answer: the prompt could not be played
+        if keys == "-1":  # Asterisk's failure answer: no such prompt (or the caller just hung up)
             raise PromptFailed(f"GET DATA could not play {prompt!r}")
         return keys or None
 
