@@ -20,6 +20,7 @@ from hotline.hours.source import HoursFile
 from hotline.http.app import create_app
 from hotline.http.messages import messages_router
 from hotline.http.reports import reports_router
+from hotline.priority import bonus_policy
 from hotline.records import wiring as records_wiring
 from hotline.records.recorder import utc_now
 from hotline.service import HotlineService
@@ -80,10 +81,22 @@ def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int,
     app = create_app(service)
     app.state.reload_settings = (ReloadSettings(dialplan_live_dir=site.dialplan_live_dir)
                                  if site.dialplan_live_dir else ReloadSettings())
-    # skills-based routing: callers on hold in Asterisk, decisions here
-    adapter = RouterAdapter(Router(default_config()), service.ami)
+    closers = []
+
+    # working hours, call records, after-hours messages, satisfaction reports
+    store = RecordStore.from_url(DatabaseSettings().resolved_url())
+    closers.append(store.close)
+    hours = HoursFile(settings.config_path.parent / "hours.yaml")
+    records_wiring.install(service, store=store, hours=hours, messages_dir=site.messages_dir, clock=clock)
+    if site.messages_dir is not None:
+        app.include_router(messages_router(store, site.messages_dir))
+    app.include_router(reports_router(store, hours))
+
+    # skills-based routing: callers on hold in Asterisk, decisions here; priority from the records
+    adapter = RouterAdapter(Router(default_config()), service.ami, bonuses=bonus_policy(store, clock))
     service.agi.routes["hold"] = hold_handler(adapter)
     desk = AgentDesk(adapter, load_roster(settings.config_path.parent / "agents.yaml"))
+
     # speech navigation (off unless config/hotline.yaml enables it and a Vosk model is set)
     hotline_config = load_config(settings.config_path)
     speech = create_speech_service(lambda: hotline_config, host=settings.speech_host, port=settings.speech_port,
@@ -95,14 +108,5 @@ def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int,
 
     service.ami.connected.connect(switch_speech)
     hotline = Hotline(service, app, adapter, desk, speech)
-
-    # working hours, call records, after-hours messages, satisfaction reports
-    database_url = DatabaseSettings().resolved_url()
-    store = RecordStore.from_url(database_url)
-    hotline._closers.append(store.close)
-    hours = HoursFile(settings.config_path.parent / "hours.yaml")
-    records_wiring.install(service, store=store, hours=hours, messages_dir=site.messages_dir, clock=clock)
-    if site.messages_dir is not None:
-        app.include_router(messages_router(store, site.messages_dir))
-    app.include_router(reports_router(store, hours))
+    hotline._closers.extend(closers)
     return hotline

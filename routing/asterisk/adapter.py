@@ -14,11 +14,11 @@ yank); the caller's and the ringing agent's channels are tracked by Uniqueid for
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
+import secrets
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 
 from panoramisk.message import Message
 
@@ -44,6 +44,19 @@ HOLD_CONTEXT = "hotline-hold"
 EventListener = Callable[[object], None]
 
 
+@dataclass(frozen=True)
+class Bonuses:
+    """Seconds of extra effective wait for a caller (the router caps their sum)."""
+
+    elderly: float = 0.0
+    repeat: float = 0.0
+
+
+# What a joining caller's priority is, from the join event (caller number, flags the dialplan
+# set); the service supplies it, so routing/ needs no database.
+BonusPolicy = Callable[[Message], Awaitable[Bonuses]]
+
+
 @dataclass
 class _Ring:
     call_id: str
@@ -54,8 +67,9 @@ class _Ring:
 
 class RouterAdapter:
     def __init__(self, router: Router, ami: AmiClient, *, clock: Callable[[], float] = time.time,
-                 tick_interval: float = 0.25) -> None:
+                 tick_interval: float = 0.25, bonuses: BonusPolicy | None = None) -> None:
         self.router = router
+        self.bonuses = bonuses
         self.ami = ami
         self.clock = clock
         self.tick_interval = tick_interval
@@ -65,7 +79,6 @@ class RouterAdapter:
         self._callers: dict[str, str] = {}  # caller Uniqueid -> call id
         self._call_channels: dict[str, str] = {}  # call id -> caller channel name
         self._rings: dict[str, _Ring] = {}  # agent channel Uniqueid (our ChannelId) -> ring
-        self._ring_ids = itertools.count(1)
         self._tasks: set[asyncio.Task[None]] = set()
         self._ticker: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()  # one router command at a time, in event order
@@ -109,6 +122,12 @@ class RouterAdapter:
         call = self._call_from(message)
         if call.id in self.router.calls:  # a caller sent back to the queue already has a place
             return
+        if self.bonuses is not None:
+            try:
+                bonus = await self.bonuses(message)
+                call = replace(call, elderly_bonus=bonus.elderly, repeat_bonus=bonus.repeat)
+            except Exception:  # a priority lookup must never keep a caller out of the queue
+                log.exception("priority bonus lookup failed for call %s", call.id)
         self._track_caller(call.id, message.get("Uniqueid", ""), call.channel)
         await self.command(lambda now: self.router.arrive(call, now))
 
@@ -172,7 +191,8 @@ class RouterAdapter:
             log.warning("router decision %s not carried out: %s", type(decision).__name__, exc)
 
     async def _ring(self, offer: Offer) -> None:
-        ring_id = f"agent-{offer.agent_id}-{next(self._ring_ids)}"
+        # unique across service restarts: Asterisk refuses a ChannelId a live channel still has
+        ring_id = f"agent-{offer.agent_id}-{secrets.token_hex(5)}"
         self._rings[ring_id] = _Ring(offer.call_id, offer.agent_id)
         caller = self._call_channels.get(offer.call_id, offer.channel)
         try:

@@ -134,3 +134,24 @@ async def test_restarting_the_service_mid_wait_loses_no_caller(sandbox, ami: Ami
     finally:
         await stack.adapter.stop()
         await second.close()
+
+
+async def test_an_elderly_caller_who_joined_later_is_answered_first(make_stack, ami: AmiClient,
+                                                                    events: EventLog) -> None:
+    from routing.asterisk.adapter import Bonuses
+
+    async def policy(message) -> Bonuses:  # the service's policy reads the records; here the flag only
+        return Bonuses(elderly=60.0 if message.get("Elderly") == "1" else 0.0)
+
+    stack: RoutingStack = await make_stack()
+    stack.adapter.bonuses = policy
+    first = await caller(ami, dialect="mandarin")
+    await events.wait("UserEvent", UserEvent="HotlineQueueJoin", Uniqueid=first.uniqueid)
+    elderly = await place_call(ami, caller_context="test-caller", context="test-queue", variables={
+        "QUEUE_DIALECT": "mandarin", "QUEUE_BUSINESS": "pension", "CALLER_HOLD": "40",
+        "HOTLINE_HOLD_INTERVAL": "600", "HOTLINE_ELDERLY": "1"})
+    await stack.wait(lambda: len(stack.of("QueueCallerJoin")) == 2)
+    await stack.login(agent("m1", "talk1", mandarin=5, pension=4))
+    connect = (await stack.wait(lambda: stack.of("AgentConnect")))[0]
+    assert connect.call_id == elderly.uniqueid
+    await bridged_with(events, elderly, "m1")

@@ -1,0 +1,42 @@
+"""Who waits a little less: the router's priority bonuses, from the hotline's own records.
+
+An elderly caller (the dialplan sets HOTLINE_ELDERLY=1 where the caller was identified as 60
+or older) and a caller who already called this business line today get extra effective wait;
+the router caps the sum (RouterConfig.max_bonus_seconds) so nobody starves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from panoramisk.message import Message
+
+from hotline.db import records_store
+from hotline.db.records_store import RecordStore
+from routing.asterisk.adapter import BonusPolicy, Bonuses
+
+ELDERLY_SECONDS = 60.0
+REPEAT_SECONDS = 30.0
+CENTRE_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def local_day(now: datetime) -> tuple[datetime, datetime]:
+    """The centre's calendar day around `now`, as an aware [start, end) pair."""
+    start = datetime.combine(now.astimezone(CENTRE_TZ).date(), time(0), CENTRE_TZ)
+    return start, start + timedelta(days=1)
+
+
+def bonus_policy(store: RecordStore, clock: Callable[[], datetime]) -> BonusPolicy:
+    async def bonuses(message: Message) -> Bonuses:
+        elderly = ELDERLY_SECONDS if message.get("Elderly") == "1" else 0.0
+        number, business = message.get("CallerIDNum", ""), message.get("Business", "")
+        if not number or number == "<unknown>":
+            return Bonuses(elderly=elderly)
+        start, end = local_day(clock())
+        earlier = await store.call(lambda s: records_store.ended_calls_between(s, number, start, end))
+        repeat = REPEAT_SECONDS if any(r.business == business for r in earlier) else 0.0
+        return Bonuses(elderly=elderly, repeat=repeat)
+
+    return bonuses
