@@ -70,6 +70,21 @@ async def sse_stream(feed: LiveFeed, request: Request, keep_alive: float) -> Asy
         feed.unsubscribe(queue)
 
 
+def close_streams_on_exit(server: Any, feed: LiveFeed) -> None:
+    """Make a uvicorn.Server end the event streams when it is told to stop: uvicorn waits for
+    open responses before it shuts down, and an event stream never ends by itself."""
+    original = server.handle_exit
+
+    def handle_exit(sig: int, frame: Any) -> None:
+        try:  # from a signal handler: hand the work to the loop rather than touch queues here
+            asyncio.get_running_loop().call_soon_threadsafe(feed.close)
+        except RuntimeError:  # no loop running in this thread
+            feed.close()
+        original(sig, frame)
+
+    server.handle_exit = handle_exit
+
+
 def events_router(adapter: RouterAdapter, feed: LiveFeed | None = None, *,
                   keep_alive: float = KEEP_ALIVE_SECONDS, access: Any = None) -> APIRouter:
     feed = feed or LiveFeed.attach(adapter)

@@ -14,12 +14,9 @@ import uvicorn
 from fastapi import FastAPI
 
 from hotline.auth import TokenStore
-from hotline.http.agents import agents_router
 from hotline.http.app import create_app
-from hotline.http.events_stream import events_router
 from hotline.http.live import LiveFeed
-from hotline.http.metrics import metrics_router
-from hotline.http.queues import queues_router
+from hotline.http.supervision import install_supervision
 from hotline.service import HotlineService
 from ivr.ami import AmiClient
 from ivr.sandbox import Sandbox
@@ -52,11 +49,7 @@ class Api:
 
 def build_app(service: HotlineService, stack: RoutingStack, store: TokenStore) -> tuple[FastAPI, LiveFeed]:
     app = create_app(service)
-    feed = LiveFeed.attach(stack.adapter)
-    app.include_router(queues_router(stack.adapter, feed))
-    app.include_router(agents_router(stack.adapter, stack.desk, feed))
-    app.include_router(metrics_router(stack.adapter, service, feed))
-    app.include_router(events_router(stack.adapter, feed, keep_alive=KEEP_ALIVE))
+    feed = install_supervision(app, service, stack.adapter, stack.desk, keep_alive=KEEP_ALIVE)
     app.state.token_store = store
     return app, feed
 

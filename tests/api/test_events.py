@@ -3,12 +3,18 @@ query for EventSource, and streams that end when the feed closes so the server c
 
 from __future__ import annotations
 
+import asyncio
 import json
+import signal
+import sys
+from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.api.conftest import Api, served
+from hotline.auth import TokenStore
+from ivr.sandbox.ports import free_tcp_port
+from tests.api.conftest import Api, bearer, served
 
 pytestmark = pytest.mark.asterisk
 
@@ -62,3 +68,28 @@ async def test_events_need_a_token_in_the_header_or_the_query(api: Api) -> None:
             assert stream.status_code == 200
         # the query token is for /events only
         assert (await http.get("/queues", params={"token": api.tokens["viewer"]})).status_code == 401
+
+
+
+async def test_a_server_told_to_stop_ends_its_open_streams_and_exits(tmp_path) -> None:
+    """A real uvicorn process with an open stream gets SIGTERM: without close_streams_on_exit it
+    would wait for the stream forever."""
+    store = TokenStore(tmp_path / "tokens.json")
+    token = store.create("viewer", name="wall")[0]
+    port = free_tcp_port()
+    server = await asyncio.create_subprocess_exec(sys.executable, str(Path(__file__).with_name("sse_server.py")),
+                                                  str(store.path), str(port), stderr=asyncio.subprocess.PIPE)
+    try:
+        await server.stderr.readuntil(b"Uvicorn running")
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            async with http.stream("GET", "/events", headers=bearer(token)) as stream:
+                lines = stream.aiter_lines()
+                assert (await read_events(lines, "hello"))[-1][0] == "hello"
+                server.send_signal(signal.SIGTERM)
+                rest = [line async for line in lines]  # ends instead of hanging
+                assert not [line for line in rest if line.startswith("data: ")]
+        assert await asyncio.wait_for(server.wait(), 10) in (0, -signal.SIGTERM)
+    finally:
+        if server.returncode is None:
+            server.kill()
+            await server.wait()

@@ -13,7 +13,6 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from hotline.http.wallboard import wallboard_router
 from tests.api.conftest import Api, served
 
 pytestmark = pytest.mark.asterisk
@@ -46,7 +45,6 @@ def fuzz(schema, base_url: str, headers: dict[str, str]) -> tuple[list[str], set
 
 
 async def test_no_server_errors_and_responses_match_the_schema(api: Api) -> None:
-    api.app.include_router(wallboard_router())
     schema = schemathesis.openapi.from_dict(api.app.openapi())
     operations = [r.ok().path for r in schema.get_all_operations()]
     assert "/queues" in operations and "/agents/{agent_id}/pause" in operations

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from hotline.http.wallboard import wallboard_router
 from ivr.ami import AmiClient
 from tests.api.conftest import Api, served
 from tests.api.test_queue_api import zhuang_caller
@@ -40,7 +39,6 @@ def background(page, selector: str):
 
 async def test_a_call_shows_within_a_second_and_the_tile_turns_when_the_agent_answers(
         api: Api, ami: AmiClient, browser) -> None:
-    api.app.include_router(wallboard_router())
     await api.http.post("/agents/z1/login", headers=api.as_("agent"))
     await api.http.post("/agents/z1/pause", json={"reason": "break"}, headers=api.as_("agent"))
     ARTIFACTS.mkdir(exist_ok=True)
@@ -76,7 +74,6 @@ async def test_a_call_shows_within_a_second_and_the_tile_turns_when_the_agent_an
 
 
 async def test_without_a_token_the_page_says_how_to_give_one(api: Api, browser) -> None:
-    api.app.include_router(wallboard_router())
     async with served(api.app, api.feed) as url:
         page = await browser.new_page()
         await page.goto(f"{url}/wallboard")
