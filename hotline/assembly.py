@@ -14,6 +14,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from hotline.db.backend import SqlBackend
 from hotline.db.records_store import RecordStore
 from hotline.db.settings import DatabaseSettings
 from hotline.hours.source import HoursFile
@@ -29,6 +30,8 @@ from ivr.ami import AmiSettings
 from ivr.ami import AmiError
 from ivr.dialplan.reload_settings import ReloadSettings
 from ivr.menu import load_config
+from ivr.selfservice.flows import FlowSettings
+from ivr.selfservice.flows import routes as selfservice_routes
 from ivr.speech.service import SpeechService, create_speech_service
 from routing import Router
 from routing.asterisk import AgentDesk, RouterAdapter, hold_handler, load_roster
@@ -92,13 +95,18 @@ def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int,
         app.include_router(messages_router(store, site.messages_dir))
     app.include_router(reports_router(store, hours))
 
+    # self-service: balance lookup, card loss report, card status (FastAGI flows)
+    hotline_config = load_config(settings.config_path)
+    backend = SqlBackend.from_settings()
+    closers.append(backend.close)
+    service.agi.routes.update(selfservice_routes(backend, FlowSettings.from_config(hotline_config)))
+
     # skills-based routing: callers on hold in Asterisk, decisions here; priority from the records
     adapter = RouterAdapter(Router(default_config()), service.ami, bonuses=bonus_policy(store, clock))
     service.agi.routes["hold"] = hold_handler(adapter)
     desk = AgentDesk(adapter, load_roster(settings.config_path.parent / "agents.yaml"))
 
     # speech navigation (off unless config/hotline.yaml enables it and a Vosk model is set)
-    hotline_config = load_config(settings.config_path)
     speech = create_speech_service(lambda: hotline_config, host=settings.speech_host, port=settings.speech_port,
                                    advertise=settings.speech_advertise)
     service.agi.routes.update(speech.routes())
