@@ -13,6 +13,7 @@ than `timeout` surfaces as `BackendUnavailable`.
 from __future__ import annotations
 
 import asyncio
+import os
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -68,6 +69,9 @@ class SqlBackend:
         self._executor = ThreadPoolExecutor(
             max_workers=workers, thread_name_prefix="selfservice-db"
         )
+        # The slow PIN hash runs here, holding no database connection, so lookups never
+        # queue behind PIN checks for a database thread. One thread a core: it is CPU work.
+        self._hashing = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="pin-hash")
 
     @classmethod
     def from_url(
@@ -88,6 +92,7 @@ class SqlBackend:
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)
+        self._hashing.shutdown(wait=True)
         self.engine.dispose()
 
     # --- SelfServiceBackend -------------------------------------------------------------
@@ -97,11 +102,10 @@ class SqlBackend:
         return await self._transaction("identify", lambda s: store.identify(s, digest, masked, now))
 
     async def verify_pin(self, person: InsuredPerson, pin: Pin, now: datetime) -> PinOutcome:
-        def check(session: Session) -> bool:
-            return pin_matches(pin.digits, store.pin_hash_of(session, person))
-
-        # Two steps: compare the slow hash without holding any lock, then record the outcome.
-        matched = await self._transaction("verify_pin", check)
+        # Three steps: read the stored hash, compare it (slow) holding no lock nor connection,
+        # then record the outcome.
+        stored = await self._transaction("verify_pin", lambda s: store.pin_hash_of(s, person))
+        matched = await self._guarded("verify_pin", self._hashing, lambda: pin_matches(pin.digits, stored))
         return await self._transaction(
             "verify_pin", lambda s: store.record_pin_check(s, person, matched, now, self._policy)
         )
@@ -133,9 +137,12 @@ class SqlBackend:
     # --- plumbing -----------------------------------------------------------------------
 
     async def _transaction(self, operation: str, work: Callable[[Session], T]) -> T:
+        return await self._guarded(operation, self._executor, lambda: self._run(work))
+
+    async def _guarded(self, operation: str, executor: ThreadPoolExecutor, work: Callable[[], T]) -> T:
         loop = asyncio.get_running_loop()
         try:
-            future = loop.run_in_executor(self._executor, self._run, work)
+            future = loop.run_in_executor(executor, work)
             return await asyncio.wait_for(future, self._timeout)
         except Exception as exc:
             # Whatever went wrong, the caller must reach an agent rather than dead air, so
