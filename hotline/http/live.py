@@ -2,6 +2,7 @@
 counts per event kind, and a fan-out to live subscribers (the /events stream).
 
     feed = LiveFeed.attach(adapter)   # once per adapter; its listener runs on every router event
+    feed.follow_ivr(ami)              # the menus' UserEvents join each call's timeline
 
 Listeners run inside the router's command path, so everything here is O(1) per event and never
 blocks: a subscriber too slow to drain its queue loses events (it is told with a `lagged` item)
@@ -11,18 +12,25 @@ rather than slowing routing down.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter, OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import fields
 from enum import Enum
 from typing import Any
 
 from hotline.http.today import TodayStats
+from ivr.ami import AmiClient
 from routing.asterisk import RouterAdapter
 from routing.events import QueueMemberStatus, RouterEvent
 from routing.model import AgentState
 
 KEPT_CALLS = 2000  # timelines of the most recent calls (live and ended)
 SUBSCRIBER_QUEUE = 1000
+# Fields of the menus' UserEvents (ivr/dialplan) kept in a timeline: none can carry caller data
+# (a menu's Key is one key press; ID numbers and PINs are read by FastAGI, never in events).
+IVR_FIELDS = ("Menu", "Key", "Dialect", "Business", "Reason", "Attempt", "Action", "Target", "Flow", "Result",
+              "AgiStatus", "Version")
 CLOSED = None  # put on a subscriber's queue when the feed closes
 
 
@@ -36,7 +44,8 @@ def event_json(event: RouterEvent) -> dict[str, Any]:
 
 
 class LiveFeed:
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
         self.today = TodayStats()
         self.counts: Counter[str] = Counter()
         self.logged_out_at: dict[str, float] = {}  # the router forgets agents who log out
@@ -49,7 +58,7 @@ class LiveFeed:
         existing = getattr(adapter, "_live_feed", None)
         if existing is not None:
             return existing
-        feed = cls()
+        feed = cls(adapter.clock)
         adapter.listeners.append(feed.record)
         adapter._live_feed = feed  # type: ignore[attr-defined]  # one feed per adapter, whoever asks
         return feed
@@ -64,11 +73,27 @@ class LiveFeed:
             self.logged_out_at[event.agent_id] = event.time
         call_id = body.get("call_id")
         if call_id is not None:
-            self.timelines.setdefault(call_id, []).append(body)
-            self.timelines.move_to_end(call_id)
-            while len(self.timelines) > KEPT_CALLS:
-                self.timelines.popitem(last=False)
+            self._add_to_timeline(call_id, body)
         self.publish(body)
+
+    def follow_ivr(self, ami: AmiClient) -> None:
+        """Add the menus' UserEvents (HotlineMenu, HotlineKey, HotlineToAgent, ...) to the timelines.
+        Not streamed: they are neither queue nor agent changes."""
+        ami.subscribe("UserEvent", self._on_user_event)
+
+    def _on_user_event(self, message: Mapping[str, str]) -> None:
+        name, call_id = message.get("UserEvent", ""), message.get("CallID")
+        if not name.startswith("Hotline") or name == "HotlineQueueJoin" or not call_id:
+            return  # (the router reports the queue join itself, masked)
+        body: dict[str, Any] = {"type": name, "time": self.clock(), "call_id": call_id}
+        body.update({f.lower(): message[f] for f in IVR_FIELDS if message.get(f)})
+        self._add_to_timeline(call_id, body)
+
+    def _add_to_timeline(self, call_id: str, body: dict[str, Any]) -> None:
+        self.timelines.setdefault(call_id, []).append(body)
+        self.timelines.move_to_end(call_id)
+        while len(self.timelines) > KEPT_CALLS:
+            self.timelines.popitem(last=False)
 
     def publish(self, body: dict[str, Any]) -> None:
         for queue in list(self._subscribers):

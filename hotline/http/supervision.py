@@ -25,6 +25,7 @@ from routing.asterisk import AgentDesk, RouterAdapter
 def install_supervision(app: FastAPI, service: HotlineService, adapter: RouterAdapter, desk: AgentDesk, *,
                         keep_alive: float = KEEP_ALIVE_SECONDS) -> LiveFeed:
     feed = LiveFeed.attach(adapter)
+    feed.follow_ivr(adapter.ami)
     app.include_router(queues_router(adapter, feed))
     app.include_router(agents_router(adapter, desk, feed))
     app.include_router(events_router(adapter, feed, keep_alive=keep_alive))

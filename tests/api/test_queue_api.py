@@ -89,3 +89,18 @@ async def test_refusals_are_404_and_409_with_clear_bodies(api: Api) -> None:
     assert twice.status_code == 409 and twice.json()["detail"]["error"] == "conflict"
     bad_reason = await api.http.post("/agents/z2/pause", json={"reason": "no_answer"}, headers=api.as_("ops"))
     assert bad_reason.status_code == 422  # only the router pauses for missed rings
+
+
+async def test_a_calls_timeline_has_its_menu_path_then_queue_and_agent(api: Api, ami: AmiClient) -> None:
+    await api.http.post("/agents/z1/login", headers=api.as_("agent"))
+    await place_call(ami, caller_context="test-caller", context="test-api-ivr", caller_id=CALLER_NUMBER,
+                     variables={"CALLER_HOLD": "40", "HOTLINE_HOLD_INTERVAL": "600"})
+    connect = (await api.stack.wait(lambda: api.stack.of("AgentConnect")))[0]
+    call = (await api.http.get(f"/calls/{connect.call_id}", headers=api.as_("viewer"))).json()
+    kinds = [e["type"] for e in call["timeline"]]
+    assert kinds[:5] == ["HotlineCallStart", "HotlineMenu", "HotlineKey", "HotlineToAgent", "QueueCallerJoin"]
+    assert "AgentConnect" in kinds[5:]
+    key = call["timeline"][2]
+    assert key["menu"] == "main" and key["key"] == "0"
+    assert call["timeline"][3]["reason"] == "key"
+    assert CALLER_NUMBER not in str(call)
