@@ -15,6 +15,7 @@ BENCHMARKS: list[str] = [
     "bench.reload",
     "bench.router",
     "bench.speech",
+    "bench.fastagi",
 ]
 
 
