@@ -2,6 +2,7 @@
 
     GET /queues               every dialect x business line: waiting now, today's figures
     GET /queues/{id}/calls    the line's callers not yet talking to an agent (id "zhuang.pension")
+    GET /calls                every caller not yet talking to an agent, all lines (the wallboard's list)
     GET /calls/{id}           one call: the router's view while it is live, and its timeline
 
 Times are Unix seconds; waits are seconds. Caller numbers are masked (last four digits).
@@ -139,6 +140,11 @@ def queues_router(adapter: RouterAdapter, feed: LiveFeed | None = None, *, acces
         if (dialect, business) not in books.config.ladders:
             raise _not_found(f"no queue {queue_id!r}; ids look like zhuang.pension")
         return [waiting_call(v) for v in books.waiting_calls(adapter.clock(), dialect=dialect, business=business)]
+
+    @router.get("/calls", response_model=list[WaitingCall],
+                summary="Every caller not yet talking to an agent, longest effective wait first")
+    async def calls(_: Any = Depends(access)) -> list[WaitingCall]:
+        return [waiting_call(v) for v in books.waiting_calls(adapter.clock())]
 
     @router.get("/calls/{call_id}", response_model=CallDetail, responses=NOT_FOUND,
                 summary="One call: the router's view while live, and what happened to it so far")

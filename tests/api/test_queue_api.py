@@ -37,6 +37,8 @@ async def test_a_waiting_call_is_listed_then_gone_once_an_agent_logged_in_throug
     calls = await api.http.get("/queues/zhuang.pension/calls", headers=api.as_("viewer"))
     assert [c["call_id"] for c in calls.json()] == [join.call_id]
     assert calls.json()[0]["caller"] == "*******2345" and CALLER_NUMBER not in calls.text
+    every_line = (await api.http.get("/calls", headers=api.as_("viewer"))).json()
+    assert [c["call_id"] for c in every_line] == [join.call_id]
 
     # agent z1 logs in with its own token: the router offers it the call, its phone answers
     login = await api.http.post("/agents/z1/login", headers=api.as_("agent"))
@@ -50,6 +52,7 @@ async def test_a_waiting_call_is_listed_then_gone_once_an_agent_logged_in_throug
     assert zhuang["today"]["answered"] == 1 and zhuang["today"]["service_level"] == 1.0
     assert zhuang["today"]["average_speed_of_answer"] == pytest.approx(connect.hold_time)
     assert (await api.http.get("/queues/zhuang.pension/calls", headers=api.as_("viewer"))).json() == []
+    assert (await api.http.get("/calls", headers=api.as_("viewer"))).json() == []
 
     seat = (await api.http.get("/agents/z1", headers=api.as_("viewer"))).json()
     assert seat["state"] == "on_call" and seat["call_id"] == join.call_id

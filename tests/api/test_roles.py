@@ -33,7 +33,7 @@ async def test_every_mutating_endpoint_checks_the_token_and_whose_agent_it_is(ap
     assert (await api.http.post("/agents/z2/login", headers=api.as_("ops"))).status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/queues", "/queues/zhuang.pension/calls", "/agents", "/agents/z1"])
+@pytest.mark.parametrize("path", ["/queues", "/queues/zhuang.pension/calls", "/calls", "/agents", "/agents/z1"])
 async def test_reads_need_a_token_of_any_role(api: Api, path: str) -> None:
     assert (await api.http.get(path)).status_code == 401
     for role in ("viewer", "agent", "ops"):

@@ -44,7 +44,8 @@ const token = params.get("token") || "";
 const lateAfter = Number(params.get("late") || 60);  // seconds: longest waits past this are highlighted
 let lang = params.get("lang") === "en" ? "en" : "zh";
 let data = { queues: [], agents: [], calls: [], readAt: Date.now() };
-let refreshTimer = null;
+let refreshTimer = null, lastRead = 0, reading = false, again = false;
+const MIN_GAP = 250;  // ms between reads: a busy router's events must not flood the API
 
 const T = () => LABELS[lang];
 function el(tag, attrs = {}, ...children) {
@@ -72,19 +73,23 @@ async function get(path) {
 
 async function refresh() {
   refreshTimer = null;
+  reading = true;
+  lastRead = Date.now();
   try {
-    const [queues, agents] = await Promise.all([get("/queues"), get("/agents")]);
-    const busy = queues.filter((q) => q.waiting > 0);
-    const calls = (await Promise.all(busy.map((q) => get(`/queues/${encodeURIComponent(q.id)}/calls`)))).flat();
+    const [queues, agents, calls] = await Promise.all([get("/queues"), get("/agents"), get("/calls")]);
     data = { queues, agents, calls, readAt: Date.now() };
     problem(null);
     render();
   } catch (err) {
     problem(err.message === "denied" ? T().denied : err.message);
+  } finally {
+    reading = false;
+    if (again) { again = false; soon(); }
   }
 }
-function soon() {  // coalesce a burst of events into one read
-  if (refreshTimer === null) refreshTimer = setTimeout(refresh, 50);
+function soon() {  // one read for a burst of events, at most one in flight, MIN_GAP apart
+  if (reading) { again = true; return; }
+  if (refreshTimer === null) refreshTimer = setTimeout(refresh, Math.max(20, lastRead + MIN_GAP - Date.now()));
 }
 function problem(text) {
   const p = document.getElementById("problem");
