@@ -23,8 +23,9 @@ from ivr.sandbox import Sandbox
 from tests.routing_asterisk.conftest import RoutingStack, agent, short_ladders
 
 # the roster the tests log in from: z1/z2 speak Zhuang, m1 Mandarin; phones answer and talk 30 s
+# (q1's talks 1 s, then hangs up)
 ROSTER = [agent("z1", "talk30", zhuang=5, pension=4), agent("z2", "talk30", zhuang=5, pension=4),
-          agent("m1", "talk30", mandarin=5, pension=4)]
+          agent("m1", "talk30", mandarin=5, pension=4), agent("q1", "talk1", zhuang=5, pension=4)]
 
 
 KEEP_ALIVE = 0.5  # seconds between keep-alive comments on /events in these tests

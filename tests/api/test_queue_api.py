@@ -76,7 +76,7 @@ async def test_agent_state_changes_through_the_api_reach_the_router(api: Api) ->
     assert out.json()["state"] == "logged_out" and out.json()["since"] is not None
     assert router.agent_view("z1") is None
     listed = {a["id"]: a["state"] for a in (await api.http.get("/agents", headers=api.as_("agent"))).json()}
-    assert listed == {"z1": "logged_out", "z2": "logged_out", "m1": "logged_out"}
+    assert listed == {"z1": "logged_out", "z2": "logged_out", "m1": "logged_out", "q1": "logged_out"}
 
 
 async def test_refusals_are_404_and_409_with_clear_bodies(api: Api) -> None:
@@ -107,3 +107,33 @@ async def test_a_calls_timeline_has_its_menu_path_then_queue_and_agent(api: Api,
     assert key["menu"] == "main" and key["key"] == "0"
     assert call["timeline"][3]["reason"] == "key"
     assert CALLER_NUMBER not in str(call)
+
+
+async def test_an_agents_handled_calls_and_handle_time_count_talk_and_wrap_up(api: Api, ami: AmiClient) -> None:
+    await api.http.post("/agents/q1/login", headers=api.as_("ops"))
+    await zhuang_caller(ami)
+    complete = (await api.stack.wait(lambda: api.stack.of("AgentComplete")))[0]
+    back = (await api.stack.wait(lambda: api.stack.of("QueueMemberStatus", agent_id="q1", previous="wrap_up")))[0]
+    wrap_start = api.stack.of("QueueMemberStatus", agent_id="q1", state="wrap_up")[0].time
+    seat = (await api.http.get("/agents/q1", headers=api.as_("viewer"))).json()
+    assert seat["state"] == "available" and seat["call_id"] is None
+    assert seat["handled_today"] == 1
+    assert seat["average_handle_time"] == pytest.approx(complete.talk_time + back.time - wrap_start)
+    assert complete.talk_time >= 1  # the phone talked 1 s
+    line_today = next(q for q in (await api.http.get("/queues", headers=api.as_("ops"))).json()
+                      if q["id"] == "zhuang.pension")["today"]
+    assert (line_today["offered"], line_today["answered"], line_today["abandoned"]) == (1, 1, 0)
+
+
+async def test_a_caller_who_hangs_up_while_waiting_counts_as_abandoned_today(api: Api, ami: AmiClient) -> None:
+    await place_call(ami, caller_context="test-caller", context="test-queue", caller_id=CALLER_NUMBER,
+                     variables={"QUEUE_DIALECT": "zhuang", "QUEUE_BUSINESS": "pension", "CALLER_HOLD": "1",
+                                "HOTLINE_HOLD_INTERVAL": "600"})
+    gone = (await api.stack.wait(lambda: api.stack.of("CallEnded")))[0]
+    assert gone.reason.value == "abandoned"
+    today = next(q for q in (await api.http.get("/queues", headers=api.as_("viewer"))).json()
+                 if q["id"] == "zhuang.pension")["today"]
+    assert (today["offered"], today["answered"], today["abandoned"], today["abandonment_rate"]) == (1, 0, 1, 1.0)
+    call = (await api.http.get(f"/calls/{gone.call_id}", headers=api.as_("viewer"))).json()
+    assert call["live"] is None and call["timeline"][-1]["type"] == "CallEnded"
+    assert call["timeline"][-1]["reason"] == "abandoned"
