@@ -9,7 +9,7 @@ const LABELS = {
     waiting_calls: "排队来电", agents: "坐席", caller: "来电号码", line: "队列", wait: "等待", step: "阶梯",
     agent: "坐席", business: "业务", waiting: "排队", longest: "最长等待", estimated: "预计等待",
     staffed: "可接/空闲", offered: "呼入", answered: "接通", abandoned: "放弃", sl: "服务水平",
-    asa: "平均应答", abandon_rate: "放弃率", toggle: "English", no_token: "缺少令牌：请在地址后加 ?token=…",
+    asa: "平均应答", abandon_rate: "放弃率", handled: "今日处理", aht: "平均处理", toggle: "English", no_token: "缺少令牌：请在地址后加 ?token=…",
     denied: "令牌无效或已撤销", none: "—",
     dialect: { mandarin: "普通话", zhuang: "壮语", cantonese: "粤语", guiliu: "桂柳话", hakka: "客家话" },
     businessLine: { pension: "养老保险", medical: "医疗保险", unemployment: "失业保险", work_injury: "工伤保险",
@@ -23,7 +23,7 @@ const LABELS = {
     waiting_calls: "Calls waiting", agents: "Agents", caller: "Caller", line: "Line", wait: "Wait", step: "Step",
     agent: "Agent", business: "Business line", waiting: "Waiting", longest: "Longest", estimated: "Est. wait",
     staffed: "Staffed/idle", offered: "Offered", answered: "Answered", abandoned: "Abandoned", sl: "SL 20s",
-    asa: "ASA", abandon_rate: "Aband.", toggle: "中文", no_token: "No token: add ?token=… to the address",
+    asa: "ASA", abandon_rate: "Aband.", handled: "Handled", aht: "AHT", toggle: "中文", no_token: "No token: add ?token=… to the address",
     denied: "The token is unknown or revoked", none: "—",
     dialect: { mandarin: "Mandarin", zhuang: "Zhuang", cantonese: "Cantonese", guiliu: "Guiliu", hakka: "Hakka" },
     businessLine: { pension: "Pension", medical: "Medical", unemployment: "Unemployment", work_injury: "Work injury",
@@ -140,7 +140,7 @@ function renderAgents() {
     if (a.since !== null && a.state !== "logged_out") detail.push(seconds(now - a.since));
     return el("div", { class: `tile state-${a.state}`, "data-agent": a.id, "data-state": a.state },
       el("div", { class: "name" }, `${a.name} (${a.id})`), el("div", { class: "detail" }, detail.join(" · ")),
-      el("div", { class: "detail" }, `${t.answered} ${a.handled_today} · ${seconds(a.average_handle_time)}`));
+      el("div", { class: "detail" }, `${t.handled} ${a.handled_today} · ${t.aht} ${seconds(a.average_handle_time)}`));
   });
   document.getElementById("agents").replaceChildren(...tiles);
   document.getElementById("legend").replaceChildren(...STATE_ORDER.map(
