@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import weakref
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import fields
@@ -34,6 +35,9 @@ IVR_FIELDS = ("Menu", "Key", "Dialect", "Business", "Reason", "Attempt", "Action
 CLOSED = None  # put on a subscriber's queue when the feed closes
 
 
+_FEEDS: weakref.WeakKeyDictionary[RouterAdapter, LiveFeed] = weakref.WeakKeyDictionary()
+
+
 def event_json(event: RouterEvent) -> dict[str, Any]:
     """An event as plain JSON: its kind, then its fields (enums as their values)."""
     body: dict[str, Any] = {"type": type(event).__name__}
@@ -52,15 +56,15 @@ class LiveFeed:
         self.timelines: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
         self._subscribers: set[asyncio.Queue[dict[str, Any] | None]] = set()
         self.closed = False
+        self._following: weakref.WeakSet[AmiClient] = weakref.WeakSet()
 
     @classmethod
     def attach(cls, adapter: RouterAdapter) -> LiveFeed:
-        existing = getattr(adapter, "_live_feed", None)
-        if existing is not None:
-            return existing
-        feed = cls(adapter.clock)
-        adapter.listeners.append(feed.record)
-        adapter._live_feed = feed  # type: ignore[attr-defined]  # one feed per adapter, whoever asks
+        """The adapter's feed: one per adapter, whichever router asks first makes it."""
+        feed = _FEEDS.get(adapter)
+        if feed is None:
+            feed = _FEEDS[adapter] = cls(adapter.clock)
+            adapter.listeners.append(feed.record)
         return feed
 
     def record(self, event: object) -> None:
@@ -79,7 +83,9 @@ class LiveFeed:
     def follow_ivr(self, ami: AmiClient) -> None:
         """Add the menus' UserEvents (HotlineMenu, HotlineKey, HotlineToAgent, ...) to the timelines.
         Not streamed: they are neither queue nor agent changes."""
-        ami.subscribe("UserEvent", self._on_user_event)
+        if ami not in self._following:
+            self._following.add(ami)
+            ami.subscribe("UserEvent", self._on_user_event)
 
     def _on_user_event(self, message: Mapping[str, str]) -> None:
         name, call_id = message.get("UserEvent", ""), message.get("CallID")
