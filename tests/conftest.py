@@ -18,6 +18,8 @@ from ivr.sandbox import Sandbox
 from ivr.sandbox.ports import free_tcp_port
 from tests.support.events import EventLog
 
+pytest_plugins = ["tests.support.databases"]
+
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_ROOT = Path.home() / ".cache/hotline12333/asterisk-root"
 _WATCHED = pytest.StashKey[list[tuple[Sandbox, int]]]()

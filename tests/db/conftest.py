@@ -1,6 +1,4 @@
-"""Real databases for the data and backend tests: a SQLite file per test, and one PostgreSQL
-database per test session on 127.0.0.1:5432 (created here, emptied between tests, dropped at
-the end)."""
+"""Backends and keys for the data tests, over the suite's real databases (tests/support/databases.py)."""
 
 from __future__ import annotations
 
@@ -13,32 +11,12 @@ from hotline.db.backend import SqlBackend
 from hotline.db.migrate import upgrade
 from hotline.db.seed import seed_demo
 
-from .support import CHEAP_PIN_COST, create_pg_database, drop_pg_database, empty_all_tables
+from .support import CHEAP_PIN_COST, create_pg_database, drop_pg_database
 
 
 @pytest.fixture(scope="session")
 def id_hash_key() -> bytes:
     return secrets.token_bytes(32)
-
-
-@pytest.fixture(scope="session")
-def pg_session_database() -> Iterator[str]:
-    url = create_pg_database()
-    upgrade(url)
-    yield url
-    drop_pg_database(url)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path) -> str:
-    """A migrated, empty database of each kind."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/hotline.db"
-        upgrade(url)
-        return url
-    url = request.getfixturevalue("pg_session_database")
-    empty_all_tables(url)
-    return url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -113,7 +113,7 @@ def seed_ratings(store, rng: random.Random) -> list[CallRecord]:
     return made
 
 
-async def test_the_quarterly_report_from_the_database_over_http_and_cli(store, records_url, tmp_path):
+async def test_the_quarterly_report_from_the_database_over_http_and_cli(store, database_url, tmp_path):
     made = seed_ratings(store, random.Random(12333))
     q4 = [r for r in made if r.started_at >= local("2026-10-01 00:00")]
     result = load_satisfaction(store, demo_hours(), Quarter(2026, 4))
@@ -138,7 +138,7 @@ async def test_the_quarterly_report_from_the_database_over_http_and_cli(store, r
         assert body["flagged_three_quarters_lowest"] == ["a4"]
         assert (await client.get("/reports/satisfaction", params={"quarter": "2026Q9"})).status_code == 422
 
-    printed = CliRunner().invoke(report, ["satisfaction", "--quarter", "2026Q4", "--url", records_url])
+    printed = CliRunner().invoke(report, ["satisfaction", "--quarter", "2026Q4", "--url", database_url])
     assert printed.exit_code == 0, printed.output
     assert "lowest three quarters running (retrain or move): a4" in printed.output
     assert f"  overall              {len(q4):>7}" in printed.output

@@ -1,0 +1,32 @@
+"""Real databases for tests, one of each kind: a SQLite file per test, and one PostgreSQL
+database per test session on 127.0.0.1:5432 (created here, emptied between tests, dropped at
+the end). Registered for the whole suite in tests/conftest.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from hotline.db.migrate import upgrade
+from tests.db.support import create_pg_database, drop_pg_database, empty_all_tables
+
+
+@pytest.fixture(scope="session")
+def pg_session_database() -> Iterator[str]:
+    url = create_pg_database()
+    upgrade(url)
+    yield url
+    drop_pg_database(url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path) -> str:
+    """A migrated, empty database of each kind."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path}/hotline.db"
+        upgrade(url)
+        return url
+    url = request.getfixturevalue("pg_session_database")
+    empty_all_tables(url)
+    return url
