@@ -21,6 +21,7 @@ from hotline.hours.source import HoursFile
 from hotline.http.app import create_app
 from hotline.http.messages import messages_router
 from hotline.http.reports import reports_router
+from hotline.http.supervision import install_supervision
 from hotline.priority import bonus_policy
 from hotline.records import wiring as records_wiring
 from hotline.records.recorder import utc_now
@@ -116,5 +117,8 @@ def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int,
 
     service.ami.connected.connect(switch_speech)
     hotline = Hotline(service, app, adapter, desk, speech)
+    # supervisors and agents: queues, agents, calls, live events, metrics, the wallboard
+    feed = install_supervision(app, service, adapter, desk)
+    closers.append(feed.close)
     hotline._closers.extend(closers)
     return hotline

@@ -13,6 +13,7 @@ from pathlib import Path
 import uvicorn
 
 from hotline.assembly import AsteriskSite, assemble
+from hotline.http.supervision import close_streams_on_exit
 from hotline.settings import PROJECT_ROOT, ServiceSettings
 from ivr.prompts.moh import MOH_CLASS, render_built_moh_conf
 from ivr.sandbox import Sandbox
@@ -76,6 +77,8 @@ async def _serve(settings: ServiceSettings, site: AsteriskSite, agi_port: int) -
         await hotline.service.wait_ready(10)
         config = uvicorn.Config(hotline.app, host=settings.http_host, port=settings.http_port,
                                 log_level="info", lifespan="off")
-        await uvicorn.Server(config).serve()  # returns on Ctrl-C / SIGTERM
+        server = uvicorn.Server(config)
+        close_streams_on_exit(server, hotline.app.state.live_feed)  # open wallboards must not hold up Ctrl-C
+        await server.serve()  # returns on Ctrl-C / SIGTERM
     finally:
         await hotline.stop()
