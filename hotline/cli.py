@@ -6,6 +6,7 @@ import logging
 
 import click
 
+from hotline.agent_cli import agent
 from hotline.auth.cli import token
 from hotline.db.cli import db
 from hotline.hours.cli import calendar
@@ -37,3 +38,4 @@ main.add_command(db)
 main.add_command(token)
 main.add_command(calendar)
 main.add_command(report)
+main.add_command(agent)
