@@ -63,5 +63,12 @@ def format_table(records: list[Record]) -> str:
     return "\n".join(lines)
 
 
+def read_results(path: Path = RESULTS_PATH) -> list[Record]:
+    if not path.exists():
+        return []
+    fields = {"name", "value", "unit", "baseline_name", "baseline_value", "conditions"}
+    return [Record(**{k: v for k, v in item.items() if k in fields}) for item in json.loads(path.read_text())]
+
+
 def write_results(records: list[Record], path: Path = RESULTS_PATH) -> None:
     path.write_text(json.dumps([r.as_json() for r in records], indent=2, ensure_ascii=False) + "\n")

@@ -116,6 +116,13 @@ class RouterQueries:
         bucket = (dialect, business, step)
         return [agent_view(self.seats[a]) for a in self.idle if bucket in self.seats[a].buckets]
 
+    def agent_counts(self: Router, dialect: str, business: str, step: int = 0) -> tuple[int, int]:
+        """(eligible, available) for a line's step, as the two lists above would count them, but
+        from the books' running counts: a wallboard asks this for every line, many times a second."""
+        bucket = (dialect, business, step)
+        available = sum(1 for a in self.idle if bucket in self.seats[a].buckets)
+        return self.eligible.get(bucket, 0), available
+
     def line_stats(self: Router, now: float) -> list[LineStats]:
         counts: dict[tuple[str, str], list] = {key: [0, 0, None] for key in self.config.ladders}
         for entry in self.calls.values():

@@ -114,14 +114,15 @@ def queues_router(adapter: RouterAdapter, feed: LiveFeed | None = None, *, acces
         out = []
         for line in books.line_stats(now):
             last = len(books.config.ladder(line.dialect, line.business).steps) - 1
+            eligible, available = books.agent_counts(line.dialect, line.business, last)
             day = feed.today.line((line.dialect, line.business), now)
             out.append(QueueSummary(
                 id=f"{line.dialect}.{line.business}", dialect=line.dialect, business=line.business,
                 waiting=line.waiting + line.offered, ringing=line.offered,
                 longest_wait=None if line.longest_wait is None else round(line.longest_wait, 3),
                 estimated_wait=None if line.estimated_wait is None else round(line.estimated_wait, 3),
-                eligible_agents=len(books.eligible_agents(line.dialect, line.business, last)),
-                available_agents=len(books.available_agents(line.dialect, line.business, last)),
+                eligible_agents=eligible,
+                available_agents=available,
                 today=TodayFigures(offered=day.offered, answered=day.answered, abandoned=day.abandoned,
                                    service_level=day.service_level,
                                    average_speed_of_answer=day.average_speed_of_answer,

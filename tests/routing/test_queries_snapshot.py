@@ -99,3 +99,15 @@ def test_restore_from_asterisk_channels_serves_the_longest_waiting_first():
     assert router.call_view("c0", 120).step == 0  # 20 s waited at the first step
     assert router.call_view("c2", 120).step >= 1  # recorded step kept, never lowered
     assert router.agent_view("z").call_id == "talk"
+
+
+def test_agent_counts_agree_with_the_lists_on_every_line_and_step():
+    r = loaded_router()
+    r.unpause("m2", 60)
+    r.logout("m2", 61)
+    r.login(agent("h", hakka=4, ss_card=3, mandarin=3), 62)
+    for (dialect, business), ladder in r.config.ladders.items():
+        for step in range(len(ladder.steps)):
+            expected = (len(r.eligible_agents(dialect, business, step)), len(r.available_agents(dialect, business, step)))
+            assert r.agent_counts(dialect, business, step) == expected, (dialect, business, step)
+    assert r.agent_counts("hakka", "ss_card") == (1, 1)
