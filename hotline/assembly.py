@@ -36,6 +36,7 @@ from ivr.selfservice.flows import routes as selfservice_routes
 from ivr.speech.service import SpeechService, create_speech_service
 from routing import Router
 from routing.asterisk import AgentDesk, RouterAdapter, hold_handler, load_roster
+from routing.asterisk.presence import PresenceFile
 from routing.guangxi import default_config
 
 log = logging.getLogger("hotline")
@@ -63,6 +64,7 @@ class Hotline:
         await self.speech.start()
         await self.service.start()
         await self.router.start()
+        await self.desk.restore()
 
     async def stop(self) -> None:
         await self.router.stop()
@@ -105,7 +107,8 @@ def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int,
     # skills-based routing: callers on hold in Asterisk, decisions here; priority from the records
     adapter = RouterAdapter(Router(default_config()), service.ami, bonuses=bonus_policy(store, clock))
     service.agi.routes["hold"] = hold_handler(adapter)
-    desk = AgentDesk(adapter, load_roster(settings.config_path.parent / "agents.yaml"))
+    presence = PresenceFile(DatabaseSettings().var_dir / "agent-presence.json")
+    desk = AgentDesk(adapter, load_roster(settings.config_path.parent / "agents.yaml"), presence)
 
     # speech navigation (off unless config/hotline.yaml enables it and a Vosk model is set)
     speech = create_speech_service(lambda: hotline_config, host=settings.speech_host, port=settings.speech_port,
