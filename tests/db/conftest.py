@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 
 import pytest
 
 from hotline.db.backend import SqlBackend
-from hotline.db.migrate import upgrade
-from hotline.db.seed import seed_demo
 
-from .support import CHEAP_PIN_COST, create_pg_database, drop_pg_database
-
-
-@pytest.fixture(scope="session")
-def id_hash_key() -> bytes:
-    return secrets.token_bytes(32)
+from .support import create_pg_database, drop_pg_database
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -28,12 +20,6 @@ def empty_database_url(request, tmp_path) -> Iterator[str]:
     url = create_pg_database()
     yield url
     drop_pg_database(url)
-
-
-@pytest.fixture
-def seeded_url(database_url, id_hash_key) -> str:
-    seed_demo(database_url, id_hash_key, pin_cost=CHEAP_PIN_COST)
-    return database_url
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@
   20 ms, so a flow's many prompts do not make each call last a minute; what is played is
   still asserted from Asterisk's TestEvents. (One integration test in this directory uses the
   shared sandbox with the full prompts, through the generated menus.)
-- `flow_db`: a migrated, demo-seeded SQLite file or PostgreSQL database (each test runs on
+- `seeded_url`: a migrated, demo-seeded SQLite file or PostgreSQL database (each test runs on
   both); `backend`: a SqlBackend on it; `flows`: the flows' routes on the FastAGI server.
 - Every test is checked afterwards: no Python log record, AMI event or Asterisk log line of
   the test holds a demo ID number or PIN.
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import re
-import secrets
 import wave
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -22,13 +21,11 @@ from pathlib import Path
 import pytest
 
 from hotline.db.backend import SqlBackend
-from hotline.db.migrate import upgrade
-from hotline.db.seed import DEMO_PERSONS, seed_demo
+from hotline.db.seed import DEMO_PERSONS
 from ivr.agi import AgiServer
 from ivr.ami import AmiClient
 from ivr.sandbox import Sandbox
 from ivr.selfservice.flows import FlowSettings, routes
-from tests.db.support import CHEAP_PIN_COST, create_pg_database, drop_pg_database, empty_all_tables
 from tests.support.events import EventLog
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -94,35 +91,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
 
 
 # --- databases ----------------------------------------------------------------------------
-@pytest.fixture(scope="session")
-def id_hash_key() -> bytes:
-    return secrets.token_bytes(32)
-
-
-@pytest.fixture(scope="session")
-def pg_flows_database() -> Iterator[str]:
-    url = create_pg_database()
-    upgrade(url)
-    yield url
-    drop_pg_database(url)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def flow_db(request: pytest.FixtureRequest, tmp_path: Path, id_hash_key: bytes) -> str:
-    """A migrated database holding the demo persons (cheap PIN hashes)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/hotline.db"
-        upgrade(url)
-    else:
-        url = request.getfixturevalue("pg_flows_database")
-        empty_all_tables(url)
-    seed_demo(url, id_hash_key, pin_cost=CHEAP_PIN_COST)
-    return url
-
-
 @pytest.fixture
-def backend(flow_db: str, id_hash_key: bytes) -> Iterator[SqlBackend]:
-    backend = SqlBackend.from_url(flow_db, id_hash_key=id_hash_key, workers=4, timeout=3.0)
+def backend(seeded_url: str, id_hash_key: bytes) -> Iterator[SqlBackend]:
+    backend = SqlBackend.from_url(seeded_url, id_hash_key=id_hash_key, workers=4, timeout=3.0)
     yield backend
     backend.close()
 

@@ -29,7 +29,7 @@ def _card(url: str, number: str) -> SocialSecurityCard:
 
 
 async def test_report_blocks_the_card_reads_the_reference_and_a_second_report_is_idempotent(
-        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer, flow_db: str) -> None:
+        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer, seeded_url: str) -> None:
     caller = await call_flow(flow_ami, flow_events, "card_loss", business="ss_card", caller_id=CALLER_ID)
     await _identified(caller, PERSON, PIN)
     await caller.on("card_loss_confirm", "1")
@@ -37,15 +37,15 @@ async def test_report_blocks_the_card_reads_the_reference_and_a_second_report_is
     assert (await caller.outcome())["Outcome"] == "card_blocked"
     await caller.hang_up()
 
-    card = _card(flow_db, CARD)
+    card = _card(seeded_url, CARD)
     assert card.status == CardStatus.TEMPORARILY_LOST
-    [report] = [r for r in rows(flow_db, CardLossReport) if r.card_id == card.id]
+    [report] = [r for r in rows(seeded_url, CardLossReport) if r.card_id == card.id]
     assert report.caller_number == CALLER_ID and report.channel == "ivr"
     heard = caller.heard()
     # The card named by its last four digits before the question, the reference after it.
     assert heard[2:7] == [*said_digits(CARD[-4:]), "card_loss_confirm"]
     assert heard[7:] == ["card_loss_done", "reference_number_intro", *said_digits(report.reference)]
-    reports = [(e.outcome, e.card, e.caller) for e in rows(flow_db, AuditEvent) if e.action == "report_card_lost"]
+    reports = [(e.outcome, e.card, e.caller) for e in rows(seeded_url, AuditEvent) if e.action == "report_card_lost"]
     assert reports == [("blocked", "*****0011", "077****1234")]
 
     again = await call_flow(flow_ami, flow_events, "card_loss", business="ss_card", caller_id=CALLER_ID)
@@ -54,24 +54,24 @@ async def test_report_blocks_the_card_reads_the_reference_and_a_second_report_is
     assert (await again.outcome())["Outcome"] == "card_already_lost"
     await again.hang_up()
     assert again.heard()[2:] == ["card_already_lost", "reference_number_intro", *said_digits(report.reference)]
-    assert len([r for r in rows(flow_db, CardLossReport) if r.card_id == card.id]) == 1
+    assert len([r for r in rows(seeded_url, CardLossReport) if r.card_id == card.id]) == 1
 
 
 async def test_cancelling_leaves_the_card_active_and_is_audited(
-        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer, flow_db: str) -> None:
+        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer, seeded_url: str) -> None:
     caller = await call_flow(flow_ami, flow_events, "card_loss", business="ss_card")
     await _identified(caller, PERSON, PIN)
     await caller.on("card_loss_confirm", "*")
     assert (await caller.result())["Result"] == "done"
     assert (await caller.outcome())["Outcome"] == "cancelled"
     await caller.hang_up()
-    assert _card(flow_db, CARD).status == CardStatus.ACTIVE
-    cancelled = [e for e in rows(flow_db, AuditEvent) if e.outcome == "cancelled_by_caller"]
+    assert _card(seeded_url, CARD).status == CardStatus.ACTIVE
+    cancelled = [e for e in rows(seeded_url, AuditEvent) if e.outcome == "cancelled_by_caller"]
     assert [(e.person, e.card) for e in cancelled] == [("4501**********1238", "*****0011")]
 
 
 async def test_a_card_lost_before_gives_its_reference_and_its_status_says_lost(
-        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer, flow_db: str) -> None:
+        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer, seeded_url: str) -> None:
     caller = await call_flow(flow_ami, flow_events, "card_loss", business="ss_card")
     await _identified(caller, LOST_PERSON, LOST_PIN)
     assert (await caller.result())["Result"] == "done"
@@ -87,8 +87,8 @@ async def test_a_card_lost_before_gives_its_reference_and_its_status_says_lost(
 
 
 async def test_no_usable_card_sends_the_caller_to_an_agent(
-        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer, flow_db: str) -> None:
-    engine = make_engine(flow_db)
+        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer, seeded_url: str) -> None:
+    engine = make_engine(seeded_url)
     with engine.begin() as connection:  # the card was replaced at a counter: cancelled
         connection.execute(update(SocialSecurityCard).where(SocialSecurityCard.card_number == CARD)
                            .values(status=CardStatus.CANCELLED))
@@ -100,4 +100,4 @@ async def test_no_usable_card_sends_the_caller_to_an_agent(
         assert (await caller.outcome())["Outcome"] == "card_not_found"
         assert caller.heard()[2:] == ["card_not_found", "transfer_agent"]
         await caller.hang_up()
-    assert _card(flow_db, CARD).status == CardStatus.CANCELLED
+    assert _card(seeded_url, CARD).status == CardStatus.CANCELLED

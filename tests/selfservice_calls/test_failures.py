@@ -7,7 +7,6 @@ PostgreSQL database dropped with its connections terminated."""
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -34,10 +33,10 @@ def _ruin_file(path: Path) -> None:
 
 
 @pytest.fixture
-def doomed_db(flow_db: str, tmp_path: Path, id_hash_key: bytes) -> Iterator[tuple[str, Callable[[], None]]]:
-    """A seeded database of its own, of the same kind as `flow_db`, and how to make it fail
+def doomed_db(seeded_url: str, tmp_path: Path, id_hash_key: bytes) -> Iterator[tuple[str, Callable[[], None]]]:
+    """A seeded database of its own, of the same kind as `seeded_url`, and how to make it fail
     for real."""
-    if flow_db.startswith("sqlite"):
+    if seeded_url.startswith("sqlite"):
         path = tmp_path / "doomed.db"
         url = f"sqlite:///{path}"
         upgrade(url)
@@ -89,14 +88,14 @@ async def test_database_down_mid_call_apologises_routes_to_an_agent_and_others_a
 @pytest.mark.postgres
 async def test_a_database_that_does_not_answer_in_time_counts_as_down(
         flow_ami: AmiClient, flow_events: EventLog, agi_server: AgiServer,
-        pg_flows_database: str, id_hash_key: bytes) -> None:
+        pg_session_database: str, id_hash_key: bytes) -> None:
     """A maintenance job holds an exclusive lock on the persons table: the look-up waits, the
     flow's own time limit (1 s here) ends the wait, and the caller is not left in silence."""
-    empty_all_tables(pg_flows_database)
-    seed_demo(pg_flows_database, id_hash_key, pin_cost=CHEAP_PIN_COST)
-    slow = SqlBackend.from_url(pg_flows_database, id_hash_key=id_hash_key, workers=2, timeout=30.0)
+    empty_all_tables(pg_session_database)
+    seed_demo(pg_session_database, id_hash_key, pin_cost=CHEAP_PIN_COST)
+    slow = SqlBackend.from_url(pg_session_database, id_hash_key=id_hash_key, workers=2, timeout=30.0)
     agi_server.routes.update(routes(slow, FlowSettings(backend_timeout=1.0)))
-    locker = create_engine(pg_flows_database)
+    locker = create_engine(pg_session_database)
     try:
         with locker.connect() as connection:
             connection.execute(text("LOCK TABLE persons IN ACCESS EXCLUSIVE MODE"))

@@ -29,7 +29,7 @@ async def test_wrong_check_digit_is_asked_again_then_the_flow_goes_on(
 
 
 async def test_three_entries_not_accepted_reach_an_agent(
-        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer, flow_db: str) -> None:
+        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer, seeded_url: str) -> None:
     caller = await call_flow(flow_ami, flow_events, "balance")
     await caller.on("enter_id_number", WRONG_CHECK + "#")  # bad check character
     await caller.on("id_number_invalid", UNKNOWN + "#")  # valid, but nobody's
@@ -38,14 +38,14 @@ async def test_three_entries_not_accepted_reach_an_agent(
     assert result["Result"] == "agent" and result["AgiStatus"] == "SUCCESS"
     assert caller.heard() == ["enter_id_number", "id_number_invalid", "id_number_invalid", "transfer_agent"]
     assert (await caller.outcome())["Outcome"] == "id_number_not_accepted"
-    audit = [(e.action, e.outcome) for e in rows(flow_db, AuditEvent)]
+    audit = [(e.action, e.outcome) for e in rows(seeded_url, AuditEvent)]
     assert ("identify", "id_number_not_accepted") in audit
     assert ("transfer_agent", "id_number_not_accepted") in audit
     await caller.hang_up()
 
 
 async def test_three_wrong_pins_lock_and_the_locked_caller_is_offered_an_agent(
-        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer, flow_db: str) -> None:
+        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer, seeded_url: str) -> None:
     caller = await call_flow(flow_ami, flow_events, "balance")
     await caller.on("enter_id_number", PERSON + "#")
     await caller.on("enter_pin", "111111#")
@@ -55,8 +55,8 @@ async def test_three_wrong_pins_lock_and_the_locked_caller_is_offered_an_agent(
     assert result["Result"] == "agent"
     assert caller.heard() == ["enter_id_number", "enter_pin", "pin_wrong", "pin_wrong", "locked", "transfer_agent"]
     assert (await caller.outcome())["Outcome"] == "locked"
-    assert len(rows(flow_db, Lockout)) == 1
-    transfers = [(e.outcome, e.person) for e in rows(flow_db, AuditEvent) if e.action == "transfer_agent"]
+    assert len(rows(seeded_url, Lockout)) == 1
+    transfers = [(e.outcome, e.person) for e in rows(seeded_url, AuditEvent) if e.action == "transfer_agent"]
     assert transfers == [("locked", "4501**********1238")]
     await caller.hang_up()
 
@@ -71,12 +71,12 @@ async def test_three_wrong_pins_lock_and_the_locked_caller_is_offered_an_agent(
 
 
 async def test_one_wrong_pin_then_the_right_one(
-        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer, flow_db: str) -> None:
+        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer, seeded_url: str) -> None:
     caller = await call_flow(flow_ami, flow_events, "card_status")
     await caller.on("enter_id_number", PERSON + "#")
     await caller.on("enter_pin", "111111#")
     await caller.on("pin_wrong", PIN + "#")
     assert (await caller.result())["Result"] == "done"
     assert caller.heard() == ["enter_id_number", "enter_pin", "pin_wrong", "card_status_active"]
-    assert rows(flow_db, PinFailure) == []  # the right PIN clears the count
+    assert rows(seeded_url, PinFailure) == []  # the right PIN clears the count
     await caller.hang_up()

@@ -4,12 +4,14 @@ the end). Registered for the whole suite in tests/conftest.py."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 
 import pytest
 
 from hotline.db.migrate import upgrade
-from tests.db.support import create_pg_database, drop_pg_database, empty_all_tables
+from hotline.db.seed import seed_demo
+from tests.db.support import CHEAP_PIN_COST, create_pg_database, drop_pg_database, empty_all_tables
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +32,15 @@ def database_url(request, tmp_path) -> str:
     url = request.getfixturevalue("pg_session_database")
     empty_all_tables(url)
     return url
+
+
+@pytest.fixture(scope="session")
+def id_hash_key() -> bytes:
+    return secrets.token_bytes(32)
+
+
+@pytest.fixture
+def seeded_url(database_url: str, id_hash_key: bytes) -> str:
+    """A database of each kind holding the demo persons (with cheap PIN hashes, for speed)."""
+    seed_demo(database_url, id_hash_key, pin_cost=CHEAP_PIN_COST)
+    return database_url
