@@ -17,12 +17,12 @@ from ivr.ami import AmiClient
 from ivr.sandbox import Sandbox
 from ivr.sandbox.ports import free_tcp_port
 from tests.support.events import EventLog
+from tests.support.sandboxes import WATCHED, watch_sandbox_log
 
 pytest_plugins = ["tests.support.databases"]
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_ROOT = Path.home() / ".cache/hotline12333/asterisk-root"
-_WATCHED = pytest.StashKey[list[tuple[Sandbox, int]]]()
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +65,7 @@ def make_sandbox(request: pytest.FixtureRequest, asterisk_root: Path, agi_port: 
         box = Sandbox(asterisk_root, agi_port=kwargs.pop("agi_port", agi_port),  # type: ignore[arg-type]
                       dialplan_dirs=_dialplan_dirs(), name="fault", **kwargs)  # type: ignore[arg-type]
         made.append(box)
-        request.node.stash.setdefault(_WATCHED, []).append((box, 0))
+        watch_sandbox_log(request.node, box)
         box.start()
         return box
 
@@ -77,8 +77,7 @@ def make_sandbox(request: pytest.FixtureRequest, asterisk_root: Path, agi_port: 
 @pytest.fixture(autouse=True)
 def _watch_sandbox_log(request: pytest.FixtureRequest) -> None:
     if "sandbox" in request.fixturenames:
-        box = request.getfixturevalue("sandbox")
-        request.node.stash.setdefault(_WATCHED, []).append((box, box.log_size()))
+        watch_sandbox_log(request.node, request.getfixturevalue("sandbox"))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -86,7 +85,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     outcome = yield
     report = outcome.get_result()
     if report.failed and report.when in ("setup", "call"):
-        for box, offset in item.stash.get(_WATCHED, []):
+        for box, offset in item.stash.get(WATCHED, []):
             report.sections.append((f"Asterisk log: {box.layout.base.name}", box.log_tail(150, since=offset)))
 
 

@@ -27,11 +27,11 @@ from ivr.ami import AmiClient
 from ivr.sandbox import Sandbox
 from ivr.selfservice.flows import FlowSettings, routes
 from tests.support.events import EventLog
+from tests.support.sandboxes import watch_sandbox_log
 
 PROJECT = Path(__file__).resolve().parents[2]
 BUILT_SOUNDS = PROJECT / "prompts" / "build" / "sounds"
 CLIP_SECONDS = 0.02  # one 20 ms frame
-_LOG_START = pytest.StashKey[int]()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -81,15 +81,6 @@ async def flow_events(flow_ami: AmiClient) -> AsyncIterator[EventLog]:
     log.close()
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
-    outcome = yield
-    report = outcome.get_result()
-    box = item.funcargs.get("flow_sandbox") if hasattr(item, "funcargs") else None
-    if report.failed and report.when == "call" and isinstance(box, Sandbox):
-        report.sections.append(("Asterisk log: flows", box.log_tail(150, since=item.stash.get(_LOG_START, 0))))
-
-
 # --- databases ----------------------------------------------------------------------------
 @pytest.fixture
 def backend(seeded_url: str, id_hash_key: bytes) -> Iterator[SqlBackend]:
@@ -130,7 +121,8 @@ def _no_caller_secrets_anywhere(request: pytest.FixtureRequest, caplog: pytest.L
     if not boxes:  # a pure test: no call, nothing to scan
         yield
         return
-    request.node.stash[_LOG_START] = starts[0]
+    if "flow_sandbox" in request.fixturenames:  # the shared sandbox is watched by tests/conftest.py
+        watch_sandbox_log(request.node, boxes[0])
     yield
     records = caplog.get_records("setup") + caplog.get_records("call")
     logs = {"python log": "\n".join(_formatter.format(r) for r in records)}
