@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from fastapi import FastAPI
+from sqlalchemy import text
 
 from hotline.db.backend import SqlBackend
 from hotline.db.records_store import RecordStore
@@ -92,6 +93,7 @@ def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int,
     # working hours, call records, after-hours messages, satisfaction reports
     store = RecordStore.from_url(DatabaseSettings().resolved_url())
     closers.append(store.close)
+    service.database_check = lambda: store.call(lambda session: session.execute(text("SELECT 1")))
     hours = HoursFile(settings.config_path.parent / "hours.yaml")
     records_wiring.install(service, store=store, hours=hours, messages_dir=site.messages_dir, clock=clock)
     if site.messages_dir is not None:

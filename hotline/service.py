@@ -6,8 +6,9 @@ them to the features (routing, self-service, ...), which register their own hand
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from ivr.agi import AgiHandler, AgiServer
 from ivr.ami import AmiClient, AmiSettings, NotConnected
 
 log = logging.getLogger("hotline")
+DATABASE_CHECK_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -25,10 +27,11 @@ class Health:
     asterisk_version: str | None
     agi_serving: bool
     agi_active_sessions: int
+    database_reachable: bool | None = None  # None: this service has no database to check
 
     @property
     def ok(self) -> bool:
-        return self.ami_connected and self.agi_serving
+        return self.ami_connected and self.agi_serving and self.database_reachable is not False
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -36,6 +39,7 @@ class Health:
             "ami": {"connected": self.ami_connected, "state": self.ami_state,
                     "reconnects": self.ami_reconnects, "asterisk_version": self.asterisk_version},
             "fastagi": {"serving": self.agi_serving, "active_sessions": self.agi_active_sessions},
+            "database": {"reachable": self.database_reachable},
         }
 
 
@@ -45,6 +49,7 @@ class HotlineService:
         self.ami = AmiClient(ami)
         self.agi = AgiServer(dict(agi_routes or {}), host=agi_host, port=agi_port, read_timeout=agi_read_timeout)
         self._asterisk_version: str | None = None
+        self.database_check: Callable[[], Awaitable[None]] | None = None  # raises when unreachable
         self.ami.connected.connect(self._on_connected)
 
     async def _on_connected(self) -> None:
@@ -69,7 +74,16 @@ class HotlineService:
         except NotConnected:
             log.warning("AMI not connected yet; carrying on and retrying in the background")
 
-    def health(self) -> Health:
+    async def health(self) -> Health:
+        reachable = None
+        if self.database_check is not None:
+            try:
+                async with asyncio.timeout(DATABASE_CHECK_SECONDS):
+                    await self.database_check()
+                reachable = True
+            except Exception as exc:  # any failure is "unreachable"; the reason goes to the log
+                log.warning("health: database unreachable (%s)", type(exc).__name__)
+                reachable = False
         return Health(
             ami_connected=self.ami.is_connected,
             ami_state=self.ami.state,
@@ -77,4 +91,5 @@ class HotlineService:
             asterisk_version=self._asterisk_version if self.ami.is_connected else None,
             agi_serving=self.agi.serving,
             agi_active_sessions=self.agi.stats.active,
+            database_reachable=reachable,
         )

@@ -17,7 +17,7 @@ def create_app(service: HotlineService) -> FastAPI:
     @app.get("/health", summary="Is the service connected to Asterisk and serving FastAGI?",
              responses={503: {"description": "degraded: AMI down or FastAGI not serving"}})
     async def health() -> JSONResponse:
-        report = service.health()
+        report = await service.health()
         return JSONResponse(report.as_json(), status_code=200 if report.ok else 503)
 
     app.include_router(ops_router)

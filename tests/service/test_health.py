@@ -29,8 +29,31 @@ async def test_health_reports_ami_and_fastagi(sandbox) -> None:
         assert body["ami"]["connected"] is True
         assert body["ami"]["asterisk_version"].startswith("Asterisk 22.")
         assert body["fastagi"] == {"serving": True, "active_sessions": 0}
+        assert body["database"] == {"reachable": None}  # this service was given no database
     finally:
         await service.stop()
+
+
+@pytest.mark.parametrize("reachable", [True, False])
+async def test_health_reports_the_database(sandbox, tmp_path, reachable: bool) -> None:
+    from sqlalchemy import text
+
+    from hotline.db.records_store import RecordStore
+
+    # a real SQLite file, or a PostgreSQL URL on a port where nothing listens
+    url = f"sqlite:///{tmp_path}/h.db" if reachable else f"postgresql://postgres@127.0.0.1:{free_tcp_port()}/x"
+    store = RecordStore.from_url(url)
+    service = HotlineService(sandbox.ami, agi_host="127.0.0.1", agi_port=0)
+    service.database_check = lambda: store.call(lambda session: session.execute(text("SELECT 1")))
+    await service.start()
+    try:
+        await service.ami.wait_connected(5)
+        response = await _get_health(service)
+        assert response.json()["database"] == {"reachable": reachable}
+        assert response.status_code == (200 if reachable else 503)
+    finally:
+        await service.stop()
+        store.close()
 
 
 async def test_health_is_degraded_without_asterisk() -> None:
