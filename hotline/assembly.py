@@ -59,7 +59,7 @@ class Hotline:
     router: RouterAdapter
     desk: AgentDesk
     speech: SpeechService
-    _closers: list = field(default_factory=list)
+    closers: list[Callable[[], None]] = field(default_factory=list)  # run last, in reverse order
 
     async def start(self) -> None:
         await self.speech.start()
@@ -76,7 +76,7 @@ class Hotline:
                 pass
         await self.service.stop()
         await self.speech.close()
-        for close in reversed(self._closers):
+        for close in reversed(self.closers):
             close()
 
 
@@ -88,7 +88,7 @@ def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int,
     app = create_app(service)
     app.state.reload_settings = (ReloadSettings(dialplan_live_dir=site.dialplan_live_dir)
                                  if site.dialplan_live_dir else ReloadSettings())
-    closers = []
+    closers: list[Callable[[], None]] = []
 
     # working hours, call records, after-hours messages, satisfaction reports
     store = RecordStore.from_url(DatabaseSettings().resolved_url())
@@ -121,9 +121,7 @@ def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int,
         await service.ami.send(speech.switch_action())
 
     service.ami.connected.connect(switch_speech)
-    hotline = Hotline(service, app, adapter, desk, speech)
     # supervisors and agents: queues, agents, calls, live events, metrics, the wallboard
     feed = install_supervision(app, service, adapter, desk)
     closers.append(feed.close)
-    hotline._closers.extend(closers)
-    return hotline
+    return Hotline(service, app, adapter, desk, speech, closers)

@@ -75,7 +75,6 @@ class RouterAdapter:
         self.tick_interval = tick_interval
         self.listeners: list[EventListener] = []  # router events, for metrics, audit and the API
         self.announcements: dict[str, list[str]] = {}  # call id -> prompts to play at next chance
-        self.callback_offers: set[str] = set()  # calls a ladder step says to offer a callback
         self._callers: dict[str, str] = {}  # caller Uniqueid -> call id
         self._call_channels: dict[str, str] = {}  # call id -> caller channel name
         self._rings: dict[str, _Ring] = {}  # agent channel Uniqueid (our ChannelId) -> ring
@@ -156,7 +155,6 @@ class RouterAdapter:
         if (call_id := self._callers.pop(uniqueid, None)) is not None:
             self._call_channels.pop(call_id, None)
             self.announcements.pop(call_id, None)
-            self.callback_offers.discard(call_id)
             await self.command(lambda now: self.router.hangup(call_id, now, Party.CALLER))
         elif (ring := self._rings.get(uniqueid)) is not None and ring.answered:
             # (An unanswered ring's channel hangs up before the Originate reports the miss:
@@ -186,7 +184,8 @@ class RouterAdapter:
                     self.announcements.setdefault(decision.call_id, []).append(decision.prompt)
                     await self._redirect_to_announcement(decision.call_id)
                 case OfferCallback():
-                    self.callback_offers.add(decision.call_id)
+                    # Virtual hold (issue 8, part 3) is not built yet: the caller keeps waiting.
+                    log.info("call %s reached a callback step; callbacks are not offered yet", decision.call_id)
         except AmiError as exc:
             log.warning("router decision %s not carried out: %s", type(decision).__name__, exc)
 
