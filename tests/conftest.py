@@ -17,7 +17,7 @@ from ivr.ami import AmiClient
 from ivr.sandbox import Sandbox
 from ivr.sandbox.ports import free_tcp_port
 from tests.support.events import EventLog
-from tests.support.sandboxes import WATCHED, watch_sandbox_log
+from tests.support.sandboxes import WATCHED, connected_client, watch_sandbox_log
 
 pytest_plugins = ["tests.support.databases"]
 
@@ -91,17 +91,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
 
 @pytest.fixture
 async def ami(sandbox: Sandbox) -> AsyncIterator[AmiClient]:
-    client = AmiClient(sandbox.ami)
-    await client.connect()
-    yield client
-    await client.close()
+    async with connected_client(sandbox) as client:
+        yield client
 
 
 @pytest.fixture
 async def events(ami: AmiClient) -> AsyncIterator[EventLog]:
-    log = EventLog(ami)
-    yield log
-    log.close()
+    with EventLog(ami) as log:
+        yield log
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from ivr.dialplan.reload_settings import ReloadSettings
 from ivr.sandbox import Sandbox
 from tests.conftest import _dialplan_dirs, _sounds_dir
 from tests.support.events import EventLog
+from tests.support.sandboxes import connected_client
 
 
 @pytest.fixture(scope="package")
@@ -24,17 +25,14 @@ def reload_box(asterisk_root: Path, agi_port: int) -> Iterator[Sandbox]:
 
 @pytest.fixture
 async def box_ami(reload_box: Sandbox) -> AsyncIterator[AmiClient]:
-    client = AmiClient(reload_box.ami)
-    await client.connect()
-    yield client
-    await client.close()
+    async with connected_client(reload_box) as client:
+        yield client
 
 
 @pytest.fixture
 async def box_events(box_ami: AmiClient) -> AsyncIterator[EventLog]:
-    log = EventLog(box_ami)
-    yield log
-    log.close()
+    with EventLog(box_ami) as log:
+        yield log
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from ivr.ami import AmiClient
 from ivr.sandbox import Sandbox
 from ivr.selfservice.flows import FlowSettings, routes
 from tests.support.events import EventLog
-from tests.support.sandboxes import watch_sandbox_log
+from tests.support.sandboxes import connected_client, watch_sandbox_log
 
 PROJECT = Path(__file__).resolve().parents[2]
 BUILT_SOUNDS = PROJECT / "prompts" / "build" / "sounds"
@@ -68,17 +68,14 @@ def flow_sandbox(asterisk_root: Path, agi_port: int, clipped_sounds: Path) -> It
 
 @pytest.fixture
 async def flow_ami(flow_sandbox: Sandbox) -> AsyncIterator[AmiClient]:
-    client = AmiClient(flow_sandbox.ami)
-    await client.connect()
-    yield client
-    await client.close()
+    async with connected_client(flow_sandbox) as client:
+        yield client
 
 
 @pytest.fixture
 async def flow_events(flow_ami: AmiClient) -> AsyncIterator[EventLog]:
-    log = EventLog(flow_ami)
-    yield log
-    log.close()
+    with EventLog(flow_ami) as log:
+        yield log
 
 
 # --- databases ----------------------------------------------------------------------------

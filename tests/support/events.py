@@ -48,3 +48,9 @@ class EventLog:
 
     def close(self) -> None:
         self._subscription.cancel()
+
+    def __enter__(self) -> EventLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
