@@ -43,8 +43,8 @@ async def test_report_blocks_the_card_reads_the_reference_and_a_second_report_is
     assert report.caller_number == CALLER_ID and report.channel == "ivr"
     heard = caller.heard()
     # The card named by its last four digits before the question, the reference after it.
-    assert heard[2:7] == [*said_digits(CARD[-4:]), "card_loss_confirm"]
-    assert heard[7:] == ["card_loss_done", "reference_number_intro", *said_digits(report.reference)]
+    assert heard[2:8] == ["card_number_intro", *said_digits(CARD[-4:]), "card_loss_confirm"]
+    assert heard[8:] == ["card_loss_done", "reference_number_intro", *said_digits(report.reference)]
     reports = [(e.outcome, e.card, e.caller) for e in rows(seeded_url, AuditEvent) if e.action == "report_card_lost"]
     assert reports == [("blocked", "*****0011", "077****1234")]
 

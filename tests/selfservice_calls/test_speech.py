@@ -64,7 +64,7 @@ def test_card_states_and_references() -> None:
     assert card_status_readout(_card(CardStatus.TEMPORARILY_LOST, "261101000014")) == (
         Prompt("card_status_lost"), Prompt("reference_number_intro"), Digits("261101000014"))
     assert card_status_readout(_card(CardStatus.LOST)) == (Prompt("card_status_lost"),)
-    assert card_named(_card(CardStatus.ACTIVE)) == (Digits("0011"),)
+    assert card_named(_card(CardStatus.ACTIVE)) == (Prompt("card_number_intro"), Digits("0011"))
     now = datetime(2026, 11, 22, tzinfo=UTC)
     assert loss_report_readout(LossReport("261122123459", now, already_reported=False))[0] == Prompt("card_loss_done")
     assert loss_report_readout(LossReport("261122123459", now, already_reported=True))[:2] == (

@@ -103,7 +103,7 @@ def card_status_readout(card: Card) -> Speech:
 def card_named(card: Card) -> Speech:
     """Which card: the last digits of its number (never the whole number)."""
     digits = "".join(c for c in card.last_digits if c.isdigit())
-    return (Digits(digits),) if digits else ()
+    return (Prompt("card_number_intro"), Digits(digits)) if digits else ()
 
 
 def already_lost(card_reference: str | None) -> Speech:
