@@ -46,6 +46,8 @@ class Prompt(BaseModel):
 
     id: str
     about: str = ""
+    # "agent": heard only by agents, who all work in Mandarin, so only `zh` is expected.
+    audience: str = Field(default="caller", pattern="^(caller|agent)$")
     texts: dict[str, PromptText]
 
     def text(self, language: str) -> PromptText:
@@ -78,8 +80,9 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
     for prompt_id, entry in (data["prompts"] or {}).items():
         entry = dict(entry or {})
         about = entry.pop("about", "")
+        audience = entry.pop("audience", "caller")
         prompts[prompt_id] = Prompt(
-            id=prompt_id, about=about, texts={lang: _prompt_text(v) for lang, v in entry.items()}
+            id=prompt_id, about=about, audience=audience, texts={lang: _prompt_text(v) for lang, v in entry.items()}
         )
     catalog = Catalog(languages=languages, prompts=prompts)
     problems = validate_catalog(catalog)

@@ -73,11 +73,14 @@ def resolve_origin(
 
 
 def resolve_targets(catalog: Catalog, recordings: dict[tuple[str, str], Recording]) -> list[Target]:
-    return [
-        Target(lang, pid, resolve_origin(catalog, recordings, lang, pid))
-        for lang in catalog.languages
-        for pid in catalog.prompts
-    ]
+    targets = []
+    for lang in catalog.languages:
+        for pid, prompt in catalog.prompts.items():
+            origin = resolve_origin(catalog, recordings, lang, pid)
+            # An agent's prompt is played in Mandarin only: other languages need no file.
+            if origin is not None or prompt.audience == "caller":
+                targets.append(Target(lang, pid, origin))
+    return targets
 
 
 def content_key(origin: Origin, settings: dict) -> str:

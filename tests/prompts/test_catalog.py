@@ -52,10 +52,17 @@ def test_saynumber_of_any_number_finds_its_files_in_the_catalog(number):
     assert set(zh_saynumber_files(number)) <= _IDS
 
 
-def test_every_chinese_language_has_its_own_text_for_every_prompt(catalog):
+def test_every_chinese_language_has_its_own_text_for_every_caller_prompt(catalog):
     for code in ("zh", "zh_yue", "zh_hak", "zh_gl"):
-        missing = [pid for pid in catalog.prompts if not catalog.synthesis_input(code, pid)]
+        missing = [pid for pid, p in catalog.prompts.items()
+                   if p.audience == "caller" and not catalog.synthesis_input(code, pid)]
         assert missing == [], code
+
+
+def test_prompts_for_agents_are_mandarin(catalog):
+    agent_prompts = {pid: p for pid, p in catalog.prompts.items() if p.audience == "agent"}
+    assert {"callback_agent_notice", "callback_no_answer"} <= set(agent_prompts)
+    assert all(catalog.synthesis_input("zh", pid) for pid in agent_prompts)
 
 
 @pytest.mark.parametrize("code", ["zh", "zh_yue", "zh_hak", "zh_gl"])
