@@ -8,11 +8,13 @@ How a shell drives it (every command returns an Outcome of decisions + events):
     router.answered(call_id, agent_id, now)  # agent leg answered and bridged
     router.ring_no_answer(call_id, agent_id, now, reason="no_answer" | "rejected" | "busy" ...)
     router.hangup(call_id, now, by=Party.CALLER | Party.AGENT)
-    router.leave(call_id, now)               # shell took a waiting caller out (callback, transfer)
+    router.leave(call_id, now)               # shell took a waiting caller out (message, transfer)
+    router.keep_place(call_id, now)          # the caller took a callback and hangs up
+    router.callback_unanswered(call_id, agent_id, now)  # agent took it, caller did not pick up
     router.tick(now)                         # every second or so: ladders, wrap-ups, retries
 
-Decisions to carry out: Offer (ring endpoint, bridge with channel), CancelOffer, Announce (prompt
-id to a waiting caller), OfferCallback. Events are for metrics and audit; caller numbers in them
+Decisions to carry out: Offer (ring endpoint, bridge with channel or, for a callback, dial the
+caller back), CancelOffer, Announce (prompt id to a waiting caller), OfferCallback. Events are for metrics and audit; caller numbers in them
 are masked. After a restart: routing.snapshot.restore(config, RouterSnapshot(...), now).
 """
 

@@ -43,6 +43,12 @@ class RouterCore:
         # Logged-in (and of those, paused) agents who may take each step's callers: for estimates.
         self.eligible: dict[BucketKey, int] = dict.fromkeys(self.requirements, 0)
         self.paused_eligible: dict[BucketKey, int] = dict.fromkeys(self.requirements, 0)
+        # A callback waits no further down its ladder than the last step asking for its dialect.
+        self.callback_top: dict[tuple[str, str], int] = {
+            (dialect, business): max((k for k, step in enumerate(ladder.steps)
+                                      if step.requirement.level(dialect) > 0), default=len(ladder.steps) - 1)
+            for (dialect, business), ladder in config.ladders.items()
+        }
         self.same_requirement: dict[Requirement, list[BucketKey]] = {}
         for bucket, requirement in self.requirements.items():
             self.same_requirement.setdefault(requirement, []).append(bucket)
@@ -87,19 +93,24 @@ class RouterCore:
         self.arrivals.record(call.dialect, call.enqueue_time)
         return entry
 
+    def _top_step(self, entry: Entry) -> int:
+        """The highest ladder step the call may reach."""
+        call = entry.call
+        return self.callback_top[(call.dialect, call.business)] if call.callback else len(entry.ladder.steps) - 1
+
     def _queue(self, entry: Entry) -> None:
         entry.state, entry.agent_id = CallState.WAITING, None
         self.queues.add(entry.bucket, entry.place)
-        steps = entry.ladder.steps
-        if entry.step + 1 < len(steps):
-            due = entry.call.enqueue_time + steps[entry.step + 1].after
+        if entry.step < self._top_step(entry):
+            due = entry.call.enqueue_time + entry.ladder.steps[entry.step + 1].after
             self.timers.schedule(due, TimerKind.RELAX, entry.id, entry.step)
 
     def _climb_ladder(self, entry: Entry, at: float, out: Collector) -> None:
         """Move up past steps whose time has come or that no logged-in agent could meet; never down."""
         steps, start, enqueued = entry.ladder.steps, entry.step, entry.call.enqueue_time
         step, reason, callback = start, "", False
-        while step + 1 < len(steps):
+        top = self._top_step(entry)
+        while step < top:
             # Same expression as the RELAX timer's due time: float rounding must not disagree.
             if enqueued + steps[step + 1].after <= at:
                 reason = "timeout"
@@ -113,6 +124,8 @@ class RouterCore:
             return
         entry.step = step
         out.events.append(QueueCallerStepChanged(at, entry.id, start, step, str(steps[step].requirement), reason))
+        if entry.call.callback:
+            return  # nobody on the line to hear an announcement or an offer
         if steps[step].announce:
             out.decisions.append(Announce(entry.id, entry.call.channel, steps[step].announce))
         if callback:
@@ -127,7 +140,7 @@ class RouterCore:
         seat.call_id = entry.id
         self._set_state(seat, AgentState.OFFERED, at, out)
         ring = self.config.ring_timeout
-        out.decisions.append(Offer(entry.id, agent.id, entry.call.channel, agent.endpoint, ring))
+        out.decisions.append(Offer(entry.id, agent.id, entry.call.channel, agent.endpoint, ring, entry.call.callback))
         out.events.append(AgentCalled(at, entry.id, agent.id, entry.step, at - entry.call.enqueue_time))
         expiry = at + ring + self.config.offer_grace_seconds
         self.timers.schedule(expiry, TimerKind.OFFER_EXPIRY, entry.id, entry.version)

@@ -9,15 +9,18 @@ from routing.events import RouterEvent
 
 @dataclass(frozen=True, slots=True)
 class Offer:
-    """Ring `endpoint` for up to `ring_timeout` s; on answer bridge it with `channel`.
+    """Ring `endpoint` for up to `ring_timeout` s; on answer bridge it with `channel`, or, for a
+    callback, dial the caller back and bridge them.
 
-    Report back with Router.answered / Router.ring_no_answer (or hangup if the caller goes)."""
+    Report back with Router.answered / Router.ring_no_answer (or hangup if the caller goes); a
+    callback the caller does not pick up with Router.callback_unanswered."""
 
     call_id: str
     agent_id: str
     channel: str
     endpoint: str
     ring_timeout: float
+    callback: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,8 @@ class Announce:
 
 @dataclass(frozen=True, slots=True)
 class OfferCallback:
+    """Offer the waiting caller a callback now (a ladder step says so); Router.keep_place if taken."""
+
     call_id: str
     channel: str
 

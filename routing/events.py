@@ -31,7 +31,25 @@ class QueueCallerStepChanged(RouterEvent):
     from_step: int
     to_step: int
     requirement: str
-    reason: str  # "timeout" (waited long enough) or "unmeetable" (no logged-in agent could meet it)
+    # "timeout" (waited long enough), "unmeetable" (no logged-in agent could meet it) or
+    # "callback" (back to the last step that asks for the caller's dialect)
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class QueueCallerCallback(RouterEvent):
+    """The caller hung up to be called back; the call keeps its place at ladder step `step`."""
+
+    call_id: str
+    step: int
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackUnanswered(RouterEvent):
+    """The agent took a callback but the caller did not pick up; the call leaves the books."""
+
+    call_id: str
+    agent_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +100,7 @@ class QueueCallerLeave(RouterEvent):
     """The caller left the queue: connected to an agent, abandoned, or taken out by the shell."""
 
     call_id: str
-    reason: str  # "connected", "abandoned" or "left"
+    reason: str  # "connected", "abandoned", "left" or "unanswered"
 
 
 @dataclass(frozen=True, slots=True)

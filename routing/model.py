@@ -35,7 +35,8 @@ class CallState(StrEnum):
 class GoneReason(StrEnum):
     ABANDONED = "abandoned"  # caller hung up before talking to an agent
     COMPLETED = "completed"  # talked to an agent, then someone hung up
-    LEFT = "left"  # taken out of the queue by the shell (callback accepted, transferred)
+    LEFT = "left"  # taken out of the queue by the shell (a message instead, a callback cancelled)
+    UNANSWERED = "unanswered"  # a callback the caller did not pick up (the shell may try again)
 
 
 class Party(StrEnum):
@@ -77,6 +78,9 @@ class Call:
     enqueue_time: float = 0.0
     elderly_bonus: float = 0.0  # seconds of extra effective wait
     repeat_bonus: float = 0.0  # seconds, for a caller already on this line today
+    # The caller hung up to be called back (virtual hold): no channel; the place in line is
+    # kept, and so is the requirement that the agent speaks the caller's dialect.
+    callback: bool = False
 
     def __post_init__(self) -> None:
         if self.dialect not in DIALECTS:

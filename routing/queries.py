@@ -147,15 +147,18 @@ class RouterQueries:
         if entry is None or entry.state is CallState.CONNECTED:
             return None
         call = entry.call
-        return self._estimate(call.dialect, call.business, entry.step, now - call.enqueue_time, entry.place)
+        return self._estimate(call.dialect, call.business, entry.step, now - call.enqueue_time, entry.place,
+                              self._top_step(entry))
 
-    def _estimate(self: Router, dialect: str, business: str, first_step: int, waited: float, place) -> float | None:
+    def _estimate(self: Router, dialect: str, business: str, first_step: int, waited: float, place,
+                  top_step: int | None = None) -> float | None:
         """Per reachable step: its working agents drain the calls queued ahead at one recent mean
         handle time each; the step's own threshold is a floor. The best step wins."""
         ladder = self.config.ladder(dialect, business)
         handle = self.handle_times.mean(business)
         best = None
-        for k in range(first_step, len(ladder.steps)):
+        last = len(ladder.steps) - 1 if top_step is None else top_step
+        for k in range(first_step, last + 1):
             bucket = (dialect, business, k)
             working = self.eligible[bucket] - self.paused_eligible[bucket]
             if working <= 0:

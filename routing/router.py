@@ -11,8 +11,13 @@ from __future__ import annotations
 
 from routing.books import RouterError
 from routing.core import RouterCore
-from routing.decisions import Outcome
-from routing.events import AgentConnect, QueueCallerJoin, QueueCallerLeave
+from routing.decisions import CancelOffer, Outcome
+from dataclasses import replace
+
+from routing.events import (
+    AgentConnect, CallbackUnanswered, CallEnded, QueueCallerCallback, QueueCallerJoin, QueueCallerLeave,
+    QueueCallerStepChanged,
+)
 from routing.model import Agent, AgentState, Call, CallState, GoneReason, Party, PauseReason
 from routing.queries import RouterQueries
 
@@ -72,6 +77,56 @@ class Router(RouterCore, RouterQueries):
             if entry.state is CallState.CONNECTED:
                 raise RouterError(f"call {call_id} is connected; hang it up instead")
             self._remove(entry, now, GoneReason.LEFT, out)
+        return out.outcome()
+
+    # ----- callbacks (virtual hold) ------------------------------------------------------
+    def keep_place(self, call_id: str, now: float) -> Outcome:
+        """The caller took a callback and hangs up: the call keeps its place in line, goes back
+        to the last ladder step that asks for its dialect if it had relaxed past it, and relaxes
+        no further. An offer ringing meanwhile is withdrawn (the agent is offered again at once
+        if the call is still the best for them)."""
+        out = self._advance(now)
+        entry = self.calls.get(call_id)
+        if entry is None:
+            raise RouterError(f"call {call_id} is not in the queue")
+        if entry.state is CallState.CONNECTED:
+            raise RouterError(f"call {call_id} is already talking to an agent")
+        if entry.call.callback:
+            return out.outcome()
+        seat = None
+        if entry.state is CallState.OFFERED:
+            seat = self.seats[entry.agent_id]
+            out.decisions.append(CancelOffer(call_id, seat.agent.id, seat.agent.endpoint))
+            seat.call_id = None
+        else:
+            self.queues.remove(entry.bucket, entry.place)
+        entry.call = replace(entry.call, callback=True)
+        top = self._top_step(entry)
+        if entry.step > top:
+            out.events.append(QueueCallerStepChanged(now, call_id, entry.step, top,
+                                                     str(entry.ladder.steps[top].requirement), "callback"))
+            entry.step = top
+        out.events.append(QueueCallerCallback(now, call_id, entry.step))
+        self._enter_waiting(entry, now, out)
+        if seat is not None:
+            self._end_wrap_up(seat, now, out)
+        return out.outcome()
+
+    def callback_unanswered(self, call_id: str, agent_id: str, now: float) -> Outcome:
+        """The agent took a callback but the caller did not pick up: the agent goes back to work
+        (no wrap-up) and the call leaves the books; the shell decides whether to try again."""
+        out = self._advance(now)
+        entry = self.calls.get(call_id)
+        if (entry is None or not entry.call.callback or entry.state is not CallState.CONNECTED
+                or entry.agent_id != agent_id):
+            return out.outcome()  # stale
+        seat = self.seats[agent_id]
+        del self.calls[call_id]
+        seat.call_id = None
+        out.events.append(CallbackUnanswered(now, call_id, agent_id))
+        out.events.append(QueueCallerLeave(now, call_id, GoneReason.UNANSWERED.value))
+        out.events.append(CallEnded(now, call_id, GoneReason.UNANSWERED, now - entry.call.enqueue_time))
+        self._end_wrap_up(seat, now, out)
         return out.outcome()
 
     # ----- agents ------------------------------------------------------------------------

@@ -79,7 +79,7 @@ def restore(config: RouterConfig, snapshot: RouterSnapshot, now: float) -> tuple
     for snap in sorted(snapshot.calls, key=lambda c: (c.call.enqueue_time, c.call.id)):
         call = snap.call
         entry = router._book(call)
-        entry.step = min(max(snap.step, 0), len(entry.ladder.steps) - 1)
+        entry.step = min(max(snap.step, 0), router._top_step(entry))
         if snap.state is CallState.CONNECTED:
             seat = router.seats.get(snap.agent_id or "")
             if seat is None or seat.agent.id not in on_call or seat.call_id is not None:

@@ -27,7 +27,7 @@ from routing.events import (
     QueueMemberStatus,
     RouterEvent,
 )
-from routing.model import AgentState
+from routing.model import AgentState, GoneReason
 
 CENTRE_TIME = ZoneInfo("Asia/Shanghai")
 SERVICE_LEVEL_SECONDS = 20.0
@@ -97,8 +97,9 @@ class TodayStats:
         match event:
             case QueueCallerJoin():
                 line = (event.dialect, event.business)
-                self._call_lines[event.call_id] = line
-                self._line(line).offered += 1
+                if event.call_id not in self._call_lines:  # (a callback tried again was offered once)
+                    self._call_lines[event.call_id] = line
+                    self._line(line).offered += 1
             case AgentConnect():
                 if (line := self._call_lines.get(event.call_id)) is not None:
                     day = self._line(line)
@@ -117,7 +118,7 @@ class TodayStats:
                 elif event.previous is AgentState.WRAP_UP and event.agent_id in self._wrap_up_since:
                     wrap_up = event.time - self._wrap_up_since.pop(event.agent_id)
                     self.agents.setdefault(event.agent_id, AgentDay()).total_handle_time += max(0.0, wrap_up)
-            case CallEnded():
+            case CallEnded() if event.reason is not GoneReason.UNANSWERED:  # (it may be tried again)
                 self._call_lines.pop(event.call_id, None)
 
     def _line(self, line: Line) -> LineDay:

@@ -26,7 +26,7 @@ line_agents = st.builds(
 fast = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 OPS = ("arrive", "arrive", "arrive", "answer", "answer", "rona", "hangup", "hangup", "leave",
-       "login", "logout", "pause", "unpause", "tick")
+       "login", "logout", "pause", "unpause", "tick", "callback", "unanswered")
 
 
 class Books:
@@ -44,7 +44,10 @@ class Books:
             if isinstance(ev, CallEnded):
                 self.ended[call_id] = 1
             if isinstance(ev, QueueCallerStepChanged):
-                assert ev.to_step > ev.from_step
+                # down only once, when a caller takes a callback
+                assert ev.to_step > ev.from_step or ev.reason == "callback"
+                if ev.reason == "callback":
+                    self.step[call_id] = ev.to_step
         assert RAW_NUMBER not in repr(outcome)
 
 
@@ -71,6 +74,8 @@ def check_books(r: Router, books: Books) -> None:
         else:
             assert holders.get(call_id) == entry.agent_id
         assert entry.step >= books.step.get(call_id, 0), "a caller moved back down its ladder"
+        if entry.call.callback:
+            assert entry.step <= r.callback_top[(entry.call.dialect, entry.call.business)]
         books.step[call_id] = entry.step
     assert r.queues.total == waiting
     assert books.arrived == set(r.calls) | set(books.ended)
@@ -112,6 +117,15 @@ def test_random_histories_keep_the_books_consistent(profiles_, ops):
             call_id = calls[pick % len(calls)]
             if r.calls[call_id].state is not CallState.CONNECTED:
                 outcome = r.leave(call_id, now)
+        elif op == "callback" and calls:
+            call_id = calls[pick % len(calls)]
+            if r.calls[call_id].state is not CallState.CONNECTED:
+                outcome = r.keep_place(call_id, now)
+        elif op == "unanswered" and calls:
+            call_id = calls[pick % len(calls)]
+            agent_id = r.calls[call_id].agent_id
+            if agent_id is not None:
+                outcome = r.callback_unanswered(call_id, agent_id, now)
         elif op == "login" and logged_out:
             agent_id = logged_out[pick % len(logged_out)]
             outcome = r.login(agent(agent_id, **profiles_[int(agent_id[1:])]), now)
