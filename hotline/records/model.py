@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from routing.events import AgentComplete, AgentConnect, QueueCallerAbandon
+
 
 class Outcome(StrEnum):
     ANSWERED = "answered"  # an agent took the call
@@ -22,6 +24,7 @@ class Outcome(StrEnum):
     MESSAGE = "message"  # closed line, the caller left a message
     CLOSED = "closed"  # closed line, no message
     ABANDONED = "abandoned"  # asked for an agent, hung up before one answered
+    CALLBACK = "callback"  # asked for an agent, took a callback (the task has its outcome)
     IVR = "ivr"  # left in the menus
 
 
@@ -49,7 +52,7 @@ class CallRecord:
     queue_wait_s: float | None = None  # router
     agent: str = ""
     talk_s: float | None = None  # router
-    callback_task_id: int | None = None  # the callback task this call was, if any
+    callback_task_id: int | None = None  # the callback task this call became or was
     rating: int | None = None  # survey key 1-5 (5 = very satisfied)
     survey_offered: bool = False
     ended_in: str = ""  # the menu the caller was in when the call ended
@@ -63,6 +66,8 @@ class CallRecord:
             return Outcome.ANSWERED
         if self.message_file:
             return Outcome.MESSAGE
+        if self.callback_task_id is not None:
+            return Outcome.CALLBACK
         if self.to_agent and self.line_open is False:
             return Outcome.CLOSED
         if self.to_agent:
@@ -124,6 +129,23 @@ def _survey(r: CallRecord, e: Event, at: datetime) -> CallRecord:
                    rating=int(rating) if rating in {"1", "2", "3", "4", "5"} else r.rating)
 
 
+def _callback(r: CallRecord, e: Event, at: datetime) -> CallRecord:
+    task = e.get("Task", "")
+    return replace(r, callback_task_id=int(task)) if task.isdigit() else r
+
+
+def _agent_connect(r: CallRecord, e: Event, at: datetime) -> CallRecord:
+    return replace(r, agent=e.get("Agent") or r.agent, queue_wait_s=float(e.get("Wait", 0)))
+
+
+def _agent_complete(r: CallRecord, e: Event, at: datetime) -> CallRecord:
+    return replace(r, talk_s=float(e.get("Talk", 0)))
+
+
+def _abandon(r: CallRecord, e: Event, at: datetime) -> CallRecord:
+    return replace(r, queue_wait_s=float(e.get("Wait", 0)))
+
+
 def _call_end(r: CallRecord, e: Event, at: datetime) -> CallRecord:
     return replace(r, ended_in=e.get("Menu", r.ended_in))
 
@@ -143,9 +165,28 @@ FOLDS: dict[str, Fold] = {
     "HotlineHours": _hours,
     "HotlineMessage": _message,
     "HotlineSurvey": _survey,
+    "HotlineCallback": _callback,
     "HotlineCallEnd": _call_end,
     "Hangup": _hangup,
+    # the router's events (router_fields)
+    "RouterAgentConnect": _agent_connect,
+    "RouterAgentComplete": _agent_complete,
+    "RouterCallerAbandon": _abandon,
 }
+ROUTER_EVENTS = frozenset({"RouterAgentConnect", "RouterAgentComplete", "RouterCallerAbandon"})
+
+
+def router_fields(event: object) -> Event | None:
+    """A router event (routing.events) as the fields the fold reads, or None if it adds nothing."""
+    match event:
+        case AgentConnect():
+            return {"UserEvent": "RouterAgentConnect", "CallID": event.call_id, "Agent": event.agent_id,
+                    "Wait": f"{event.hold_time:.3f}"}
+        case AgentComplete():
+            return {"UserEvent": "RouterAgentComplete", "CallID": event.call_id, "Talk": f"{event.talk_time:.3f}"}
+        case QueueCallerAbandon():
+            return {"UserEvent": "RouterCallerAbandon", "CallID": event.call_id, "Wait": f"{event.wait:.3f}"}
+    return None
 
 
 def event_name(event: Event) -> str:

@@ -2,6 +2,7 @@
 
     recorder = CallRecorder(store, hours=lambda: hours_config, messages_dir=spool / "monitor/messages")
     recorder.attach(service.ami)       # UserEvent (Hotline*) and Hangup
+    adapter.listeners.append(recorder.on_router_event)   # queue wait, agent, talk time
 
 A record is saved at its milestones (start, agent route, hours, survey) and at hang-up; a call seen for the
 first time after a service restart is continued from its saved row. On hang-up, a caller who
@@ -27,7 +28,7 @@ from hotline.db.records_store import RecordStore
 from hotline.hours.schedule import HoursConfig
 from hotline.records.callbacks import CallbackReason, CallbackTask, automatic_callback
 from hotline.records.messages import Message, safe_file_name, wav_seconds
-from hotline.records.model import CallRecord, event_name, fold
+from hotline.records.model import ROUTER_EVENTS, CallRecord, event_name, fold, router_fields
 from ivr.ami import AmiClient
 from ivr.ami.client import Subscription
 
@@ -58,9 +59,18 @@ class CallRecorder:
         self._lock = asyncio.Lock()
         self._finished: deque[str] = deque(maxlen=1000)  # recent call ids, for waiters
         self._changed = asyncio.Condition()
+        self._pending: set[asyncio.Future[None]] = set()
 
     def attach(self, ami: AmiClient) -> list[Subscription]:
         return [ami.subscribe("UserEvent", self.on_event), ami.subscribe("Hangup", self.on_event)]
+
+    def on_router_event(self, event: object) -> None:
+        """A router event listener: the router's part of the record, folded in event order."""
+        fields = router_fields(event)
+        if fields is not None:
+            task = asyncio.ensure_future(self.on_event(fields))
+            self._pending.add(task)
+            task.add_done_callback(self._pending.discard)
 
     async def on_event(self, event: Mapping[str, Any]) -> None:
         try:
@@ -81,6 +91,9 @@ class CallRecorder:
             call_id = self._call_of_channel.pop(uniqueid, None)
             if call_id is None:
                 return  # not a hotline channel (a caller's other half, an agent's phone)
+        elif name in ROUTER_EVENTS:
+            await self._fold_router_event(str(event["CallID"]), event)
+            return
         elif name.startswith("Hotline") and event.get("CallID"):
             call_id = str(event["CallID"])
             if uniqueid:
@@ -105,6 +118,18 @@ class CallRecorder:
             async with self._changed:
                 self._finished.append(call_id)
                 self._changed.notify_all()
+
+    async def _fold_router_event(self, call_id: str, event: Mapping[str, Any]) -> None:
+        """Saved at once: the router's events may come after the caller's hang-up was recorded."""
+        record = self.live.get(call_id)
+        if record is None:
+            record = await self.store.call(lambda s: db.load_record(s, call_id))
+            if record is None:
+                return  # not a call the hotline's menus started (a bare test queue call)
+        record = fold(record, {k: str(v) for k, v in event.items()}, self.clock())
+        if call_id in self.live:
+            self.live[call_id] = record
+        await self.store.call(lambda s: db.save_record(s, record))
 
     def _forget_stale(self, now: datetime) -> None:
         stale = {call_id for call_id, r in self.live.items() if now - r.started_at > FORGET_AFTER}
