@@ -64,6 +64,7 @@ class CallbackTaskRow(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     last_attempt_at: Mapped[datetime | None]
     outcome: Mapped[str] = mapped_column(String(64), default="")
+    queued_at: Mapped[datetime | None]  # virtual hold: the caller's place in line
     call_id: Mapped[str] = mapped_column(String(64), default="")
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
 

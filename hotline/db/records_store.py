@@ -13,7 +13,7 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
@@ -63,17 +63,46 @@ def ended_calls_between(session: Session, caller_number: str, start: datetime, e
 def _to_task(row: CallbackTaskRow) -> CallbackTask:
     return CallbackTask(row.caller_number, row.dialect, row.business, CallbackReason(row.reason), row.due_at,
                         row.created_at, CallbackStatus(row.status), row.attempts, row.call_id, row.message_id,
-                        row.id)
+                        row.id, row.queued_at, row.outcome, row.last_attempt_at)
 
 
 def add_task(session: Session, task: CallbackTask) -> int:
     row = CallbackTaskRow(caller_number=task.caller_number, dialect=task.dialect, business=task.business,
                           reason=task.reason.value, status=task.status.value, due_at=task.due_at,
                           created_at=task.created_at, attempts=task.attempts, call_id=task.call_id,
-                          message_id=task.message_id, outcome="")
+                          message_id=task.message_id, outcome=task.outcome, queued_at=task.queued_at,
+                          last_attempt_at=task.last_attempt_at)
     session.add(row)
     session.flush()
     return row.id
+
+
+def get_task(session: Session, task_id: int) -> CallbackTask | None:
+    row = session.get(CallbackTaskRow, task_id)
+    return _to_task(row) if row is not None else None
+
+
+def update_task(session: Session, task: CallbackTask) -> None:
+    """Write back what an attempt changes: status, attempts, outcome, when it is next due."""
+    row = session.get(CallbackTaskRow, task.id)
+    if row is None:
+        raise KeyError(f"callback task {task.id}")
+    row.status, row.attempts, row.outcome = task.status.value, task.attempts, task.outcome
+    row.due_at, row.last_attempt_at = task.due_at, task.last_attempt_at
+
+
+def due_tasks(session: Session, now: datetime) -> list[CallbackTask]:
+    query = (select(CallbackTaskRow)
+             .where(CallbackTaskRow.status == CallbackStatus.PENDING.value, CallbackTaskRow.due_at <= now)
+             .order_by(CallbackTaskRow.due_at, CallbackTaskRow.id))
+    return [_to_task(row) for row in session.scalars(query)]
+
+
+def next_due(session: Session, after: datetime) -> datetime | None:
+    """When the earliest pending task not yet due at `after` falls due."""
+    return session.scalar(select(func.min(CallbackTaskRow.due_at))
+                          .where(CallbackTaskRow.status == CallbackStatus.PENDING.value,
+                                 CallbackTaskRow.due_at > after))
 
 
 def pending_tasks(session: Session, caller_number: str | None = None) -> list[CallbackTask]:

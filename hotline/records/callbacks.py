@@ -1,9 +1,9 @@
 """Callback tasks and the rule that makes them (pure).
 
 A task is a promise to call a number back: for a message left after hours, for a caller who
-failed to reach an agent twice in one day (主动回拨), and (router, later) for a caller who took
-the virtual-hold offer. The router's callback runner works through pending tasks by `due_at`,
-counting `attempts`; the outcome closes the task.
+failed to reach an agent twice in one day (主动回拨), and for a caller who took the
+virtual-hold offer. hotline.callbacks.service puts pending tasks in line with the router when
+they fall due, counting `attempts`; the outcome closes the task.
 """
 
 from __future__ import annotations
@@ -44,6 +44,9 @@ class CallbackTask:
     call_id: str = ""  # the call that caused it
     message_id: int | None = None
     id: int | None = None
+    queued_at: datetime | None = None  # virtual hold: when the caller joined the queue (their place)
+    outcome: str = ""  # the last attempt's result: answered, noanswer, busy, ...
+    last_attempt_at: datetime | None = None
 
 
 def automatic_callback(record: CallRecord, calls_today: Sequence[CallRecord],
