@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
@@ -39,8 +39,21 @@ from ivr.selfservice.reference import new_reference as make_reference
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+P = ParamSpec("P")
 DEFAULT_WORKERS = 8
 DEFAULT_POLICY = LockoutPolicy()
+
+# The transactions whose commit need not wait for PostgreSQL to flush its log: the reads,
+# whose only write is their own audit row (who looked up what). The lead's policy (issue #5):
+# a database crash may lose the last fraction of a second of these rows, never corrupt
+# anything, and no caller waits on a flush to hear a balance. Whatever changes what a caller
+# can do next (failed-PIN counts, lockouts, card status and loss reports, with their audit
+# rows) and the flows' own audit events are not listed, so they commit durably: anything
+# added to the store later does too unless it is put here. No-op on SQLite.
+RELAXED_COMMIT: frozenset[Callable[..., object]] = frozenset(
+    {store.identify, store.pin_hash_of, store.balances, store.current_card}
+)
+_RELAX = "SET LOCAL synchronous_commit TO off"  # this transaction only
 
 
 def utc_now() -> datetime:
@@ -61,6 +74,7 @@ class SqlBackend:
     ) -> None:
         self.engine = engine
         self._sessions = session_factory(engine)
+        self._can_relax = engine.dialect.name == "postgresql"
         self._key = id_hash_key
         self._policy = policy
         self._timeout = timeout
@@ -99,45 +113,53 @@ class SqlBackend:
 
     async def identify(self, id_number: IdNumber) -> InsuredPerson | None:
         digest, masked, now = id_digest(self._key, id_number.value), id_number.masked, self._clock()
-        return await self._transaction("identify", lambda s: store.identify(s, digest, masked, now))
+        return await self._transaction("identify", store.identify, digest, masked, now)
 
     async def verify_pin(self, person: InsuredPerson, pin: Pin, now: datetime) -> PinOutcome:
         # Three steps: read the stored hash, compare it (slow) holding no lock nor connection,
         # then record the outcome.
-        stored = await self._transaction("verify_pin", lambda s: store.pin_hash_of(s, person))
+        stored = await self._transaction("verify_pin", store.pin_hash_of, person)
         matched = await self._guarded("verify_pin", self._hashing, lambda: pin_matches(pin.digits, stored))
         return await self._transaction(
-            "verify_pin", lambda s: store.record_pin_check(s, person, matched, now, self._policy)
+            "verify_pin", store.record_pin_check, person, matched, now, self._policy
         )
 
     async def get_balances(self, person: InsuredPerson) -> Balances:
-        now = self._clock()
-        return await self._transaction("get_balances", lambda s: store.balances(s, person, now))
+        return await self._transaction("get_balances", store.balances, person, self._clock())
 
     async def get_card(self, person: InsuredPerson) -> Card | None:
-        now = self._clock()
-        return await self._transaction("get_card", lambda s: store.current_card(s, person, now))
+        return await self._transaction("get_card", store.current_card, person, self._clock())
 
     async def report_card_lost(
         self, card: Card, caller_number: str, channel: str, now: datetime
     ) -> LossReport:
         report = await self._transaction(
             "report_card_lost",
-            lambda s: store.report_card_lost(
-                s, card, caller_number, channel, now, self._new_reference
-            ),
+            store.report_card_lost,
+            card,
+            caller_number,
+            channel,
+            now,
+            self._new_reference,
         )
         if report is None:
             raise CardNotReportable("this card cannot be reported lost by phone")
         return report
 
     async def audit(self, entry: AuditEntry) -> None:
-        await self._transaction("audit", lambda s: store.append_audit(s, entry))
+        await self._transaction("audit", store.append_audit, entry)
 
     # --- plumbing -----------------------------------------------------------------------
 
-    async def _transaction(self, operation: str, work: Callable[[Session], T]) -> T:
-        return await self._guarded(operation, self._executor, lambda: self._run(work))
+    async def _transaction(
+        self,
+        operation: str,
+        step: Callable[Concatenate[Session, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """One store step in a transaction of its own, on a database thread."""
+        return await self._guarded(operation, self._executor, lambda: self._run(step, *args, **kwargs))
 
     async def _guarded(self, operation: str, executor: ThreadPoolExecutor, work: Callable[[], T]) -> T:
         loop = asyncio.get_running_loop()
@@ -158,6 +180,8 @@ class SqlBackend:
             )
             raise BackendUnavailable(f"{operation} failed ({type(exc).__name__})") from exc
 
-    def _run(self, work: Callable[[Session], T]) -> T:
+    def _run(self, step: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         with self._sessions.begin() as session:
-            return work(session)
+            if self._can_relax and step in RELAXED_COMMIT:
+                session.connection().exec_driver_sql(_RELAX)
+            return step(session, *args, **kwargs)
