@@ -22,7 +22,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from hotline.db import store
@@ -91,7 +91,9 @@ class SqlBackend:
     def from_url(
         cls, url: str | URL, *, id_hash_key: bytes, workers: int = DEFAULT_WORKERS, **options
     ) -> SqlBackend:  # type: ignore[no-untyped-def]
-        return cls(make_engine(url, pool_size=workers), id_hash_key, workers=workers, **options)
+        # No pre-ping: _run tries a transaction again when its connection was already gone.
+        engine = make_engine(url, pool_size=workers, pre_ping=False)
+        return cls(engine, id_hash_key, workers=workers, **options)
 
     @classmethod
     def from_settings(cls, settings: DatabaseSettings | None = None, **options) -> SqlBackend:  # type: ignore[no-untyped-def]
@@ -181,6 +183,21 @@ class SqlBackend:
             raise BackendUnavailable(f"{operation} failed ({type(exc).__name__})") from exc
 
     def _run(self, step: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return self._attempt(step, *args, **kwargs)
+        except DBAPIError as exc:
+            # The connection was gone (a restarted database, a server that cut it) and the
+            # failure came before COMMIT: the server kept nothing of this transaction, and the
+            # pool has since dropped every connection as old as this one, so once more, on a
+            # fresh one. This is what the pool's pre-ping bought, without a round trip on every
+            # checkout. A COMMIT that got no answer is never repeated: whether it took effect
+            # is unknown (SQLAlchemy reports no statement for it).
+            if not (exc.connection_invalidated and exc.statement is not None):
+                raise
+            log.info("self-service backend: connection lost before commit, trying once more")
+            return self._attempt(step, *args, **kwargs)
+
+    def _attempt(self, step: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         with self._sessions.begin() as session:
             if self._can_relax and step in RELAXED_COMMIT:
                 session.connection().exec_driver_sql(_RELAX)

@@ -22,7 +22,9 @@ def normalise_url(url: str | URL) -> URL:
     return parsed
 
 
-def make_engine(url: str | URL, *, pool_size: int = 8) -> Engine:
+def make_engine(url: str | URL, *, pool_size: int = 8, pre_ping: bool = True) -> Engine:
+    """`pre_ping=False` for a caller that retries a transaction whose connection turns out
+    dead (SqlBackend does): the ping costs a round trip on every checkout."""
     parsed = normalise_url(url)
     # Bound parameters never go into logs or exception text (caller numbers, digests).
     options: dict[str, Any] = {"hide_parameters": True}
@@ -37,7 +39,7 @@ def make_engine(url: str | URL, *, pool_size: int = 8) -> Engine:
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_timeout=POOL_TIMEOUT_S,
-        pool_pre_ping=True,  # a restarted database costs one reconnect, not one failed call
+        pool_pre_ping=pre_ping,  # a restarted database costs one reconnect, not one failed call
         connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
         **options,
     )
