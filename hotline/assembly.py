@@ -15,6 +15,8 @@ from pathlib import Path
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from hotline.callbacks.policy import load_policy
+from hotline.callbacks.service import VirtualHold
 from hotline.db.backend import SqlBackend
 from hotline.db.records_store import RecordStore
 from hotline.db.settings import DatabaseSettings
@@ -59,6 +61,7 @@ class Hotline:
     router: RouterAdapter
     desk: AgentDesk
     speech: SpeechService
+    callbacks: VirtualHold
     closers: list[Callable[[], None]] = field(default_factory=list)  # run last, in reverse order
 
     async def start(self) -> None:
@@ -66,8 +69,10 @@ class Hotline:
         await self.service.start()
         await self.router.start()
         await self.desk.restore()
+        await self.callbacks.start()  # after resync: a caller still on hold is not a callback
 
     async def stop(self) -> None:
+        await self.callbacks.stop()
         await self.router.stop()
         if self.service.ami.is_connected:
             try:  # menus stop calling the speech step once we are gone
@@ -95,7 +100,7 @@ def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int,
     closers.append(store.close)
     service.database_check = lambda: store.call(lambda session: session.execute(text("SELECT 1")))
     hours = HoursFile(settings.config_path.parent / "hours.yaml")
-    records_wiring.install(service, store=store, hours=hours, messages_dir=site.messages_dir, clock=clock)
+    recorder = records_wiring.install(service, store=store, hours=hours, messages_dir=site.messages_dir, clock=clock)
     if site.messages_dir is not None:
         app.include_router(messages_router(store, site.messages_dir))
     app.include_router(reports_router(store, hours))
@@ -108,7 +113,20 @@ def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int,
 
     # skills-based routing: callers on hold in Asterisk, decisions here; priority from the records
     adapter = RouterAdapter(Router(default_config()), service.ami, bonuses=bonus_policy(store, clock))
-    service.agi.routes["hold"] = hold_handler(adapter)
+    adapter.listeners.append(recorder.on_router_event)
+
+    # callbacks: the virtual-hold offer on hold, and calling back every due task
+    policy = load_policy(settings.config_path.parent / "callbacks.yaml")
+    languages = {dialect: d.language for dialect, d in hotline_config.dialects.items()}
+    virtual_hold = VirtualHold(adapter, store, policy, hours, languages=languages, clock=clock)
+    virtual_hold.attach(service.ami)
+    service.agi.routes["hold"] = hold_handler(adapter, after=virtual_hold.at_hold)
+
+    async def set_max_hold() -> None:  # the dialplan's own limit when it cannot ask the service
+        await service.ami.send({"Action": "Setvar", "Variable": "HOTLINE_MAX_HOLD_S",
+                                "Value": str(round(policy.max_hold_s))})
+
+    service.ami.connected.connect(set_max_hold)
     presence = PresenceFile(DatabaseSettings().var_dir / "agent-presence.json")
     desk = AgentDesk(adapter, load_roster(settings.config_path.parent / "agents.yaml"), presence)
 
@@ -124,4 +142,4 @@ def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int,
     # supervisors and agents: queues, agents, calls, live events, metrics, the wallboard
     feed = install_supervision(app, service, adapter, desk)
     closers.append(feed.close)
-    return Hotline(service, app, adapter, desk, speech, closers)
+    return Hotline(service, app, adapter, desk, speech, virtual_hold, closers)

@@ -7,6 +7,11 @@ agent with the caller only once the agent has answered. We chose Originate over 
 because the caller never leaves the music until someone is really there: a ring with no
 answer (RONA) is invisible to the caller, who keeps their place.
 
+A callback (virtual hold: the caller hung up and keeps their place) has no caller channel:
+its Offer rings the agent into hotline-callback-agent, which dials the caller back once the
+agent has answered (dialplans/hotline-callback.conf). Whoever keeps the callback tasks
+(hotline.callbacks) tells the adapter how to reach the caller, through `callbacks`.
+
 Identity: a call is its HOTLINE_CALL_ID (set by the menus, kept across Bridge's channel
 yank); the caller's and the ringing agent's channels are tracked by Uniqueid for hang-ups.
 """
@@ -17,8 +22,9 @@ import asyncio
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from panoramisk.message import Message
 
@@ -34,14 +40,22 @@ from routing import (
     Outcome,
     Party,
     Router,
+    RouterError,
 )
 from routing.asterisk.resync import LiveCall, read_live_calls
 
 log = logging.getLogger("routing.asterisk")
 
 AGENT_CONTEXT = "hotline-agent-answer"
+CALLBACK_AGENT_CONTEXT = "hotline-callback-agent"
 HOLD_CONTEXT = "hotline-hold"
 EventListener = Callable[[object], None]
+
+
+class CallbackDirectory(Protocol):
+    def dial_variables(self, call_id: str) -> Mapping[str, str] | None:
+        """Channel variables for hotline-callback-agent (how to dial the caller back), or
+        None if there is no longer anyone to call."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +77,8 @@ class _Ring:
     agent_id: str
     channel: str | None = None  # the agent's channel name, once Asterisk has made it
     answered: bool = False
+    callback: bool = False  # the agent's channel dials the caller back once answered
+    caller_reached: bool = False  # (callback) the caller picked up
 
 
 class RouterAdapter:
@@ -78,6 +94,9 @@ class RouterAdapter:
         self._callers: dict[str, str] = {}  # caller Uniqueid -> call id
         self._call_channels: dict[str, str] = {}  # call id -> caller channel name
         self._rings: dict[str, _Ring] = {}  # agent channel Uniqueid (our ChannelId) -> ring
+        self.callbacks: CallbackDirectory | None = None
+        self.callback_steps: set[str] = set()  # waiting calls a ladder step says to offer a callback
+        self._reserved: dict[str, bool] = {}  # call id -> the caller hung up while it was reserved
         self._tasks: set[asyncio.Task[None]] = set()
         self._ticker: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()  # one router command at a time, in event order
@@ -116,7 +135,11 @@ class RouterAdapter:
 
     # what Asterisk tells us ------------------------------------------------------------
     async def _on_user_event(self, message: Message) -> None:
-        if message.get("UserEvent") != "HotlineQueueJoin":
+        name = message.get("UserEvent")
+        if name == "HotlineCallbackConnected":
+            self._caller_reached(message)
+            return
+        if name != "HotlineQueueJoin":
             return
         call = self._call_from(message)
         if call.id in self.router.calls:  # a caller sent back to the queue already has a place
@@ -145,6 +168,14 @@ class RouterAdapter:
         self._callers[uniqueid] = call_id
         self._call_channels[call_id] = channel
 
+    def _caller_reached(self, message: Message) -> None:
+        """A callback's caller picked up: their hang-up now ends the call like any caller's."""
+        call_id = message.get("CallID", "")
+        for ring in self._rings.values():
+            if ring.call_id == call_id and ring.callback:
+                ring.caller_reached = True
+                self._track_caller(call_id, message.get("Uniqueid", ""), message.get("Channel", ""))
+
     def _on_new_channel(self, message: Message) -> None:
         ring = self._rings.get(message.get("Uniqueid", ""))
         if ring is not None:
@@ -155,12 +186,19 @@ class RouterAdapter:
         if (call_id := self._callers.pop(uniqueid, None)) is not None:
             self._call_channels.pop(call_id, None)
             self.announcements.pop(call_id, None)
+            self.callback_steps.discard(call_id)
+            if call_id in self._reserved:  # becoming a callback: keep_place or release decides
+                self._reserved[call_id] = True
+                return
             await self.command(lambda now: self.router.hangup(call_id, now, Party.CALLER))
         elif (ring := self._rings.get(uniqueid)) is not None and ring.answered:
             # (An unanswered ring's channel hangs up before the Originate reports the miss:
             # that report, not this hang-up, tells the router.)
             del self._rings[uniqueid]
-            await self.command(lambda now: self.router.hangup(ring.call_id, now, Party.AGENT))
+            if ring.callback and not ring.caller_reached:
+                await self.command(lambda now: self.router.callback_unanswered(ring.call_id, ring.agent_id, now))
+            else:
+                await self.command(lambda now: self.router.hangup(ring.call_id, now, Party.AGENT))
 
     # what the router decides -----------------------------------------------------------
     def _carry_out(self, outcome: Outcome) -> None:
@@ -184,24 +222,36 @@ class RouterAdapter:
                     self.announcements.setdefault(decision.call_id, []).append(decision.prompt)
                     await self._redirect_to_announcement(decision.call_id)
                 case OfferCallback():
-                    # Virtual hold (issue 8, part 3) is not built yet: the caller keeps waiting.
-                    log.info("call %s reached a callback step; callbacks are not offered yet", decision.call_id)
+                    self.callback_steps.add(decision.call_id)
+                    await self._redirect_to_hold(decision.call_id, "offer")
         except AmiError as exc:
             log.warning("router decision %s not carried out: %s", type(decision).__name__, exc)
 
     async def _ring(self, offer: Offer) -> None:
         # unique across service restarts: Asterisk refuses a ChannelId a live channel still has
         ring_id = f"agent-{offer.agent_id}-{secrets.token_hex(5)}"
-        self._rings[ring_id] = _Ring(offer.call_id, offer.agent_id)
-        caller = self._call_channels.get(offer.call_id, offer.channel)
+        self._rings[ring_id] = _Ring(offer.call_id, offer.agent_id, callback=offer.callback)
+        variables = {"HOTLINE_CALL_ID": offer.call_id, "HOTLINE_AGENT": offer.agent_id}
         try:
-            # the survey after the call rates this agent
-            await self.ami.send({"Action": "Setvar", "Channel": caller, "Variable": "HOTLINE_AGENT",
-                                 "Value": offer.agent_id})
+            if offer.callback:
+                context = CALLBACK_AGENT_CONTEXT
+                dial = self.callbacks.dial_variables(offer.call_id) if self.callbacks else None
+                if dial is None:  # the task is gone (cancelled): nobody to call back
+                    self._rings.pop(ring_id, None)
+                    await self.command(lambda now: self.router.leave(offer.call_id, now))
+                    return
+                variables.update(dial)
+            else:
+                context = AGENT_CONTEXT
+                caller = self._call_channels.get(offer.call_id, offer.channel)
+                variables["HOTLINE_CALLER_CHANNEL"] = caller
+                # the survey after the call rates this agent
+                await self.ami.send({"Action": "Setvar", "Channel": caller, "Variable": "HOTLINE_AGENT",
+                                     "Value": offer.agent_id})
             replies = await self.ami.send_all({
                 "Action": "Originate",
                 "Channel": offer.endpoint,
-                "Context": AGENT_CONTEXT,
+                "Context": context,
                 "Exten": "s",
                 "Priority": "1",
                 "Async": "true",
@@ -210,8 +260,7 @@ class RouterAdapter:
                 "Timeout": str(int(offer.ring_timeout * 1000)),
                 "CallerID": f'"12333" <{self.router.calls[offer.call_id].call.masked_number}>'
                 if offer.call_id in self.router.calls else "12333",
-                "Variable": [f"HOTLINE_CALLER_CHANNEL={caller}", f"HOTLINE_CALL_ID={offer.call_id}",
-                             f"HOTLINE_AGENT={offer.agent_id}"],
+                "Variable": [f"{name}={value}" for name, value in variables.items()],
             }, timeout=offer.ring_timeout + 5)
             answered = replies[-1].get("Response") == "Success"
         except AmiError as exc:
@@ -230,6 +279,10 @@ class RouterAdapter:
                 await self.ami.send({"Action": "Hangup", "Channel": ring.channel}, check=False)
 
     async def _redirect_to_announcement(self, call_id: str) -> None:
+        await self._redirect_to_hold(call_id, "announce")
+
+    async def _redirect_to_hold(self, call_id: str, exten: str) -> None:
+        """Send a waiting caller to hear something at once (hotline-hold `announce`, `offer`)."""
         channel = self._call_channels.get(call_id)
         if channel is None:
             return
@@ -237,10 +290,43 @@ class RouterAdapter:
         if entry is None or entry.state is not CallState.WAITING:
             return  # ringing or bridged: the next hold cycle plays it if still waiting
         await self.ami.send({"Action": "Redirect", "Channel": channel, "Context": HOLD_CONTEXT,
-                             "Exten": "announce", "Priority": "1"}, check=False)
+                             "Exten": exten, "Priority": "1"}, check=False)
 
     def take_announcements(self, call_id: str) -> list[str]:
         return self.announcements.pop(call_id, [])
+
+    # the shell's own moves for a waiting caller -----------------------------------------
+    def reserve(self, call_id: str) -> None:
+        """The caller has just confirmed a callback: until keep_place or release, their hang-up
+        is held back (callers often hang up the moment they have pressed the key)."""
+        self._reserved.setdefault(call_id, False)
+
+    async def keep_place(self, call_id: str) -> bool:
+        """The caller took a callback: their line's hang-up is no longer an abandon. False if
+        the call can no longer become one (an agent has just answered it, or it is gone)."""
+        try:
+            await self.command(lambda now: self.router.keep_place(call_id, now))
+        except RouterError as exc:
+            log.info("call %s cannot become a callback: %s", call_id, exc)
+            await self.release(call_id)
+            return False
+        self._reserved.pop(call_id, None)
+        self.callback_steps.discard(call_id)
+        self.announcements.pop(call_id, None)
+        for uniqueid in [u for u, c in self._callers.items() if c == call_id]:
+            del self._callers[uniqueid]  # the line that accepted may hang up any time now
+        self._call_channels.pop(call_id, None)
+        return True
+
+    async def release(self, call_id: str) -> None:
+        """A reserved call stays an ordinary one (the callback could not be recorded)."""
+        if self._reserved.pop(call_id, False):  # its hang-up came meanwhile
+            await self.command(lambda now: self.router.hangup(call_id, now, Party.CALLER))
+
+    async def leave(self, call_id: str) -> None:
+        """The caller leaves the queue but not the call (to leave a message)."""
+        self.callback_steps.discard(call_id)
+        await self.command(lambda now: self.router.leave(call_id, now))
 
     # after a reconnect or a service restart ---------------------------------------------
     async def resync(self) -> None:

@@ -1,12 +1,15 @@
 """What a waiting caller hears between stretches of music: the FastAGI script `hold`.
 
-AGI(${HOTLINE_AGI}/hold,<call id>[,announce]): pending announcements from the router (e.g.
-that a Mandarin-speaking agent will answer), then position and estimated wait, in the
-caller's language. `announce` plays only the announcements (the router redirected the
-caller to hear one at once).
+AGI(${HOTLINE_AGI}/hold,<call id>[,announce|offer]): pending announcements from the router
+(e.g. that a Mandarin-speaking agent will answer), then position and estimated wait, in the
+caller's language, then whatever the `after` hook adds (the callback offer, hotline.callbacks).
+`announce` plays only the announcements (the router redirected the caller to hear one at
+once); `offer`, the announcements and the hook, told that a ladder step asks for the offer.
 """
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from ivr.agi import AgiHandler, AgiSession
 from ivr.selfservice.flows.speech import Number, Prompt, Utterance
@@ -27,12 +30,19 @@ def hold_speech(adapter: RouterAdapter, call_id: str, *, announce_only: bool) ->
     return speech
 
 
-def hold_handler(adapter: RouterAdapter) -> AgiHandler:
+# (session, call id, whether a ladder step asked for a callback offer)
+HoldHook = Callable[[AgiSession, str, bool], Awaitable[None]]
+
+
+def hold_handler(adapter: RouterAdapter, after: HoldHook | None = None) -> AgiHandler:
     async def hold(session: AgiSession) -> None:
         args = session.args
         call_id = args[0] if args else ""
-        speech = hold_speech(adapter, call_id, announce_only=len(args) > 1 and args[1] == "announce")
+        mode = args[1] if len(args) > 1 else ""
+        speech = hold_speech(adapter, call_id, announce_only=mode in ("announce", "offer"))
         if speech:
             await Voice(session, session.env.get("language", "zh")).say(*speech)
+        if after is not None and mode != "announce":
+            await after(session, call_id, mode == "offer")
 
     return hold

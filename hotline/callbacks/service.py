@@ -1,0 +1,274 @@
+"""VirtualHold: callback tasks in line with the router, and each call back's outcome (the shell).
+
+    virtual_hold = VirtualHold(adapter, store, policy, hours, languages={"zhuang": "za", ...})
+    virtual_hold.attach(ami)              # HotlineCallbackConnected / HotlineCallbackAttempt
+    hold_handler(adapter, after=virtual_hold.at_hold)
+    await virtual_hold.start()            # puts due tasks in line, now and whenever one falls due
+
+On hold, `at_hold` makes the offer (hotline.callbacks.offer) when the policy says so; a caller
+who takes it becomes a callback task and keeps their place in the router's queue
+(RouterAdapter.keep_place). When the router offers the call to an agent and the agent answers,
+the dialplan dials the caller back; its events close the attempt here: answered (done), or not
+(tried again after `retry_delay_s`, with its original place, until `max_attempts`).
+
+Tasks of every reason (virtual hold, after-hours message, failed twice) are called back the
+same way once due, while the caller's line is staffed. A virtual-hold task is in line under
+its original call id, so the callback conversation completes that call's record; other tasks
+are in line as `callback-<task id>`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Mapping
+from contextlib import suppress
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from hotline.callbacks.offer import take_callback_number
+from hotline.callbacks.policy import CallbackPolicy, HoldChoice, after_attempt, hold_choice
+from hotline.db import records_store as db
+from hotline.db.records_store import RecordStore
+from hotline.hours.schedule import HoursConfig
+from hotline.records.callbacks import CallbackReason, CallbackStatus, CallbackTask
+from hotline.records.recorder import utc_now
+from ivr.agi import AgiSession
+from ivr.ami import AmiClient
+from ivr.selfservice.flows.speech import Prompt
+from ivr.selfservice.flows.voice import Voice
+from routing import Call, CallState, GoneReason
+from routing.events import CallEnded
+from routing.asterisk.adapter import RouterAdapter
+
+log = logging.getLogger(__name__)
+
+IDLE_RECHECK_S = 30.0  # tasks other components add (messages, failed twice) are seen this soon
+# An unanswered attempt leaves the router before its outcome (a dialplan event) is stored; the
+# task waits for that outcome this long at most, so a lost event cannot hold it up for good.
+RESULT_WAIT_S = 30.0
+
+
+def router_call_id(task: CallbackTask) -> str:
+    if task.reason is CallbackReason.VIRTUAL_HOLD and task.call_id:
+        return task.call_id
+    return f"callback-{task.id}"
+
+
+class VirtualHold:
+    def __init__(self, adapter: RouterAdapter, store: RecordStore, policy: CallbackPolicy,
+                 hours: Callable[[], HoursConfig], *, languages: Mapping[str, str],
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        self.adapter = adapter
+        self.store = store
+        self.policy = policy
+        self.hours = hours
+        self.languages = languages
+        self.clock = clock
+        self._live: dict[str, CallbackTask] = {}  # router call id -> its task, while in line
+        self._offered: set[str] = set()  # calls offered a callback already
+        # An unanswered attempt is reported twice, in no set order: the router's CallbackUnanswered
+        # (the call leaves the books) and the dialplan's HotlineCallbackAttempt (the outcome).
+        self._unreported: dict[str, float] = {}  # call id -> when it left the books, outcome to come
+        self._early_outcomes: set[str] = set()  # outcome stored, the router's report to come
+        self._wake = asyncio.Event()
+        self._changed = asyncio.Condition()
+        self._runner: asyncio.Task[None] | None = None
+
+    def attach(self, ami: AmiClient) -> None:
+        ami.subscribe("UserEvent", self._on_user_event)
+        self.adapter.callbacks = self
+        self.adapter.listeners.append(self._on_router_event)
+
+    def _on_router_event(self, event: object) -> None:
+        if isinstance(event, CallEnded):
+            self._offered.discard(event.call_id)
+            if event.reason is GoneReason.UNANSWERED:
+                if event.call_id in self._early_outcomes:
+                    self._early_outcomes.discard(event.call_id)
+                    self._wake.set()
+                else:
+                    self._unreported[event.call_id] = time.monotonic()
+            else:
+                self._live.pop(event.call_id, None)
+
+    async def start(self) -> None:
+        self._runner = asyncio.create_task(self._run(), name="callback-runner")
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            self._runner.cancel()
+            await asyncio.gather(self._runner, return_exceptions=True)
+
+    # on hold --------------------------------------------------------------------------
+    async def at_hold(self, session: AgiSession, call_id: str, step_says_offer: bool) -> None:
+        """After a hold announcement: the offer, when the policy says so (hold AGI hook)."""
+        entry = self.adapter.router.calls.get(call_id)
+        if entry is None or entry.state is CallState.CONNECTED or entry.call.callback:
+            return
+        now = self.adapter.clock()
+        choice = hold_choice(
+            self.policy, waited_s=now - entry.call.enqueue_time,
+            estimated_wait_s=self.adapter.router.estimated_wait_for(call_id, now),
+            step_says_offer=step_says_offer or call_id in self.adapter.callback_steps,
+            offered_before=call_id in self._offered)
+        if choice is HoldChoice.NOTHING:
+            return
+        voice = Voice(session, session.env.get("language", "zh"))
+        if choice is HoldChoice.LAST_OFFER:
+            await voice.say(Prompt("hold_too_long"))
+        if choice in (HoldChoice.OFFER, HoldChoice.LAST_OFFER):
+            self._offered.add(call_id)
+            number = await take_callback_number(voice, self.policy, session.env.get("callerid", ""))
+            task = await self.accept(call_id, number) if number else None
+            if task is not None:
+                await session.set_variable("HOTLINE_CALLBACK_TASK", str(task.id))
+                await session.set_variable("HOTLINE_HOLD_NEXT", "callback")
+                await voice.say(Prompt("callback_accepted"))
+                return
+            if number:  # taken, but it could not be recorded: say so, and the caller waits on
+                await voice.say(Prompt("service_unavailable"))
+        if choice in (HoldChoice.LAST_OFFER, HoldChoice.MESSAGE):
+            await self.adapter.leave(call_id)
+            await session.set_variable("HOTLINE_HOLD_NEXT", "message")
+
+    async def accept(self, call_id: str, number: str) -> CallbackTask | None:
+        """The caller confirmed `number`: a task, and the call keeps its place as a callback.
+        None if that could not be done (the database failed, or an agent just answered)."""
+        self.adapter.reserve(call_id)  # first: the caller may hang up right after the key
+        entry = self.adapter.router.calls.get(call_id)
+        if entry is None:
+            await self.adapter.release(call_id)
+            return None
+        now = self.clock()
+        call = entry.call
+        task = CallbackTask(number, call.dialect, call.business, CallbackReason.VIRTUAL_HOLD, now, now,
+                            call_id=call_id, queued_at=datetime.fromtimestamp(call.enqueue_time, UTC))
+        try:
+            task = replace(task, id=await self.store.call(lambda s: db.add_task(s, task)))
+        except Exception:
+            log.exception("call %s: the callback task could not be stored", call_id)
+            await self.adapter.release(call_id)
+            return None
+        self._live[call_id] = task
+        if not await self.adapter.keep_place(call_id):
+            del self._live[call_id]
+            await self._save(replace(task, status=CallbackStatus.CANCELLED, outcome="connected"))
+            return None
+        log.info("call %s keeps its place as callback task %s", call_id, task.id)
+        return task
+
+    # what the agent's channel needs (the adapter asks when it rings an agent) ------------
+    def dial_variables(self, call_id: str) -> Mapping[str, str] | None:
+        task = self._live.get(call_id)
+        if task is None or task.id is None:
+            return None
+        return {
+            "HOTLINE_CALLBACK_DIAL": self.policy.dial_string(task.caller_number),
+            "HOTLINE_CALLBACK_RING": str(round(self.policy.ring_s)),
+            "HOTLINE_CALLBACK_LANGUAGE": self.languages.get(task.dialect, "zh"),
+            "HOTLINE_CALLBACK_TASK": str(task.id),
+        }
+
+    # each attempt's outcome (the dialplan's events) --------------------------------------
+    async def _on_user_event(self, message: Mapping[str, Any]) -> None:
+        name = message.get("UserEvent")
+        if name not in ("HotlineCallbackConnected", "HotlineCallbackAttempt"):
+            return
+        call_id = str(message.get("CallID", ""))
+        task = self._live.get(call_id)
+        if task is None or str(task.id) != message.get("Task"):
+            return
+        if name == "HotlineCallbackConnected":
+            result = "ANSWER"
+        elif message.get("Reached") == "1":
+            return  # the end of a call back that reached the caller: closed when it connected
+        else:
+            result = str(message.get("Status") or "")
+        if self._unreported.pop(call_id, None) is None:
+            self._early_outcomes.add(call_id)
+        task = after_attempt(self.policy, task, result, self.clock())
+        if task.status is CallbackStatus.PENDING:
+            self._live[call_id] = task
+        else:
+            del self._live[call_id]
+        try:
+            await self._save(task)
+        finally:
+            log.info("callback task %s: attempt %d %s (%s)", task.id, task.attempts, task.outcome, task.status.value)
+            self._wake.set()
+
+    async def _save(self, task: CallbackTask) -> None:
+        await self.store.call(lambda s: db.update_task(s, task))
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_task(self, task_id: int, condition: Callable[[CallbackTask], bool],
+                        timeout: float = 30.0) -> CallbackTask:
+        """Until the stored task meets `condition` (tests and tools wait on this, not a clock)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                async with self._changed:
+                    task = await self.store.call(lambda s: db.get_task(s, task_id))
+                    if task is not None and condition(task):
+                        return task
+                    await self._changed.wait()
+
+    # putting due tasks in line ---------------------------------------------------------
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()  # before reading: a wake-up meanwhile is not lost
+            try:
+                wait = await self._admit_due()
+            except Exception:
+                log.exception("callback runner: could not read the callback tasks")
+                wait = IDLE_RECHECK_S
+            with suppress(TimeoutError):
+                async with asyncio.timeout(wait):
+                    await self._wake.wait()
+
+    async def _admit_due(self) -> float:
+        """Put due tasks in line; seconds until the next one falls due (or a recheck)."""
+        now = self.clock()
+        tasks = await self.store.call(lambda s: db.due_tasks(s, now))
+        for task in tasks:
+            call_id = router_call_id(task)
+            if call_id in self.adapter.router.calls or self._awaiting_outcome(call_id):
+                continue  # in line, being called back now, or its last attempt not yet stored
+            known = self._live.get(call_id)
+            if known is not None and (known.attempts != task.attempts or known.due_at > now):
+                continue  # an attempt's outcome came in while the tasks were being read
+            hours = self.hours()
+            try:
+                if not hours.status(now, task.dialect).open:
+                    await self._save(replace(task, due_at=hours.next_open(now, task.dialect).astimezone(UTC)))
+                    continue
+            except (KeyError, ValueError):
+                pass  # a line without hours: call back now
+            await self._admit(call_id, task)
+        upcoming = await self.store.call(lambda s: db.next_due(s, after=now))
+        if upcoming is None:
+            return IDLE_RECHECK_S
+        return min(IDLE_RECHECK_S, max(0.05, (upcoming - now).total_seconds()))
+
+    def _awaiting_outcome(self, call_id: str) -> bool:
+        ended = self._unreported.get(call_id)
+        if ended is not None and time.monotonic() - ended > RESULT_WAIT_S:
+            log.warning("call %s: no outcome reported for its last callback attempt", call_id)
+            del self._unreported[call_id]
+            return False
+        return ended is not None
+
+    async def _admit(self, call_id: str, task: CallbackTask) -> None:
+        queued = task.queued_at or task.due_at
+        try:
+            call = Call(id=call_id, channel="", dialect=task.dialect, business=task.business,
+                        caller_number=task.caller_number, enqueue_time=queued.timestamp(), callback=True)
+        except ValueError:  # a line the router does not serve: a person must look at it
+            await self._save(replace(task, status=CallbackStatus.FAILED, outcome="unroutable"))
+            return
+        self._live[call_id] = task
+        await self.adapter.command(lambda now: self.adapter.router.arrive(call, now, restored=True))
+        log.info("callback task %s in line (attempt %d)", task.id, task.attempts + 1)
