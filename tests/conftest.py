@@ -19,7 +19,7 @@ from ivr.sandbox.ports import free_tcp_port
 from tests.support.events import EventLog
 from tests.support.sandboxes import WATCHED, connected_client, watch_sandbox_log
 
-pytest_plugins = ["tests.support.databases"]
+pytest_plugins = ["tests.support.databases", "tests.support.clipped"]
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_ROOT = Path.home() / ".cache/hotline12333/asterisk-root"
@@ -76,8 +76,9 @@ def make_sandbox(request: pytest.FixtureRequest, asterisk_root: Path, agi_port: 
 
 @pytest.fixture(autouse=True)
 def _watch_sandbox_log(request: pytest.FixtureRequest) -> None:
-    if "sandbox" in request.fixturenames:
-        watch_sandbox_log(request.node, request.getfixturevalue("sandbox"))
+    for name in ("sandbox", "clipped_sandbox"):
+        if name in request.fixturenames:
+            watch_sandbox_log(request.node, request.getfixturevalue(name))
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from hotline.db.migrate import upgrade
 from hotline.db.records_store import RecordStore
 from tests.hours.support import demo_hours
 
@@ -15,15 +14,6 @@ from tests.hours.support import demo_hours
 @pytest.fixture
 def store(database_url) -> Iterator[RecordStore]:
     store = RecordStore.from_url(database_url)
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def sqlite_store(tmp_path) -> Iterator[RecordStore]:
-    url = f"sqlite:///{tmp_path}/records.db"
-    upgrade(url)
-    store = RecordStore.from_url(url)
     yield store
     store.close()
 

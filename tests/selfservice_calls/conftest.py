@@ -1,9 +1,8 @@
 """The self-service flows on a real Asterisk with real databases.
 
-- `flow_sandbox`: a sandbox of its own whose prompts are the built ones cut to their first
-  20 ms, so a flow's many prompts do not make each call last a minute; what is played is
-  still asserted from Asterisk's TestEvents. (One integration test in this directory uses the
-  shared sandbox with the full prompts, through the generated menus.)
+- `clipped_sandbox` (tests/support/clipped.py): prompts cut to their first 20 ms, so a flow's
+  many prompts do not make each call last a minute. (One integration test in this directory
+  uses the shared sandbox with the full prompts, through the generated menus.)
 - `seeded_url`: a migrated, demo-seeded SQLite file or PostgreSQL database (each test runs on
   both); `backend`: a SqlBackend on it; `flows`: the flows' routes on the FastAGI server.
 - Every test is checked afterwards: no Python log record, AMI event or Asterisk log line of
@@ -14,8 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-import wave
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,59 +21,16 @@ import pytest
 from hotline.db.backend import SqlBackend
 from hotline.db.seed import DEMO_PERSONS
 from ivr.agi import AgiServer
-from ivr.ami import AmiClient
-from ivr.sandbox import Sandbox
 from ivr.selfservice.flows import FlowSettings, routes
-from tests.support.events import EventLog
-from tests.support.sandboxes import connected_client, watch_sandbox_log
 
-PROJECT = Path(__file__).resolve().parents[2]
-BUILT_SOUNDS = PROJECT / "prompts" / "build" / "sounds"
-CLIP_SECONDS = 0.02  # one 20 ms frame
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:
         uses = set(getattr(item, "fixturenames", ()))
-        if Path(item.path).is_relative_to(here) and uses & {"flow_sandbox", "sandbox"}:
+        if Path(item.path).is_relative_to(here) and uses & {"clipped_sandbox", "sandbox"}:
             item.add_marker(pytest.mark.asterisk)
-
-
-# --- Asterisk -----------------------------------------------------------------------------
-@pytest.fixture(scope="session")
-def clipped_sounds(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not BUILT_SOUNDS.is_dir():
-        pytest.fail("no built prompts: run `ivrctl prompts build` (make test does it)")
-    out = tmp_path_factory.mktemp("sounds")
-    for source in BUILT_SOUNDS.rglob("*.wav"):
-        target = out / source.relative_to(BUILT_SOUNDS)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with wave.open(str(source)) as src, wave.open(str(target), "wb") as dst:
-            dst.setparams(src.getparams())
-            dst.writeframes(src.readframes(int(src.getframerate() * CLIP_SECONDS)))
-    return out
-
-
-@pytest.fixture(scope="session")
-def flow_sandbox(asterisk_root: Path, agi_port: int, clipped_sounds: Path) -> Iterator[Sandbox]:
-    box = Sandbox(asterisk_root, agi_port=agi_port, sounds_dir=clipped_sounds, name="flows",
-                  dialplan_dirs=[PROJECT / "dialplans", PROJECT / "tests" / "dialplans"])
-    box.start()
-    yield box
-    box.remove()
-
-
-@pytest.fixture
-async def flow_ami(flow_sandbox: Sandbox) -> AsyncIterator[AmiClient]:
-    async with connected_client(flow_sandbox) as client:
-        yield client
-
-
-@pytest.fixture
-async def flow_events(flow_ami: AmiClient) -> AsyncIterator[EventLog]:
-    with EventLog(flow_ami) as log:
-        yield log
 
 
 # --- databases ----------------------------------------------------------------------------
@@ -112,14 +67,12 @@ def leaks(text: str) -> list[str]:
 @pytest.fixture(autouse=True)
 def _no_caller_secrets_anywhere(request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     caplog.set_level("DEBUG")
-    boxes = [request.getfixturevalue(name) for name in ("flow_sandbox", "sandbox") if name in request.fixturenames]
-    event_logs = [request.getfixturevalue(name) for name in ("flow_events", "events") if name in request.fixturenames]
+    boxes = [request.getfixturevalue(name) for name in ("clipped_sandbox", "sandbox") if name in request.fixturenames]
+    event_logs = [request.getfixturevalue(name) for name in ("clipped_events", "events") if name in request.fixturenames]
     starts = [box.log_size() for box in boxes]
     if not boxes:  # a pure test: no call, nothing to scan
         yield
         return
-    if "flow_sandbox" in request.fixturenames:  # the shared sandbox is watched by tests/conftest.py
-        watch_sandbox_log(request.node, boxes[0])
     yield
     records = caplog.get_records("setup") + caplog.get_records("call")
     logs = {"python log": "\n".join(_formatter.format(r) for r in records)}

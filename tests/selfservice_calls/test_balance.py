@@ -20,8 +20,8 @@ X_PERSON_READOUT = flat([
 
 
 async def test_balance_read_in_chinese_then_back_to_the_menu(
-        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer) -> None:
-    caller = await call_flow(flow_ami, flow_events, "balance")
+        clipped_ami: AmiClient, clipped_events: EventLog, flows: AgiServer) -> None:
+    caller = await call_flow(clipped_ami, clipped_events, "balance")
     await caller.on("enter_id_number", X_PERSON + "#")
     await caller.on("enter_pin", X_PIN + "#")
     await caller.on("balance_options", "*")
@@ -37,14 +37,14 @@ async def test_balance_read_in_chinese_then_back_to_the_menu(
 
 
 async def test_nothing_the_caller_keyed_is_left_on_the_channel(
-        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer) -> None:
-    caller = await call_flow(flow_ami, flow_events, "balance")
+        clipped_ami: AmiClient, clipped_events: EventLog, flows: AgiServer) -> None:
+    caller = await call_flow(clipped_ami, clipped_events, "balance")
     await caller.on("enter_id_number", X_PERSON + "#")
     await caller.on("enter_pin", X_PIN + "#")
     await caller.on("balance_options", "*")
     await caller.result()
     # The channel is still up (the test context waits): ask Asterisk for all its variables.
-    status = await flow_ami.send_list({"Action": "Status", "Channel": caller.ivr_channel, "AllVariables": "true"})
+    status = await clipped_ami.send_list({"Action": "Status", "Channel": caller.ivr_channel, "AllVariables": "true"})
     [channel] = status.events
     variables = channel.get("Variable", [])
     variables = variables if isinstance(variables, list) else [variables]
@@ -56,10 +56,10 @@ async def test_nothing_the_caller_keyed_is_left_on_the_channel(
 
 
 async def test_on_the_zhuang_line_numbers_follow_the_chinese_pattern_in_zhuang_recordings(
-        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer) -> None:
+        clipped_ami: AmiClient, clipped_events: EventLog, flows: AgiServer) -> None:
     """SayNumber on a `za` channel would read English; the flow plays the Chinese pattern's
     files itself, which Zhuang recordings provide (falling back to Mandarin until recorded)."""
-    caller = await call_flow(flow_ami, flow_events, "balance", language="za")
+    caller = await call_flow(clipped_ami, clipped_events, "balance", language="za")
     await caller.on("enter_id_number", X_PERSON + "#")
     await caller.on("enter_pin", X_PIN + "#")
     await caller.on("balance_options", "*")

@@ -29,8 +29,8 @@ def _card(url: str, number: str) -> SocialSecurityCard:
 
 
 async def test_report_blocks_the_card_reads_the_reference_and_a_second_report_is_idempotent(
-        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer, seeded_url: str) -> None:
-    caller = await call_flow(flow_ami, flow_events, "card_loss", business="ss_card", caller_id=CALLER_ID)
+        clipped_ami: AmiClient, clipped_events: EventLog, flows: AgiServer, seeded_url: str) -> None:
+    caller = await call_flow(clipped_ami, clipped_events, "card_loss", business="ss_card", caller_id=CALLER_ID)
     await _identified(caller, PERSON, PIN)
     await caller.on("card_loss_confirm", "1")
     assert (await caller.result())["Result"] == "done"
@@ -48,7 +48,7 @@ async def test_report_blocks_the_card_reads_the_reference_and_a_second_report_is
     reports = [(e.outcome, e.card, e.caller) for e in rows(seeded_url, AuditEvent) if e.action == "report_card_lost"]
     assert reports == [("blocked", "*****0011", "077****1234")]
 
-    again = await call_flow(flow_ami, flow_events, "card_loss", business="ss_card", caller_id=CALLER_ID)
+    again = await call_flow(clipped_ami, clipped_events, "card_loss", business="ss_card", caller_id=CALLER_ID)
     await _identified(again, PERSON, PIN)
     assert (await again.result())["Result"] == "done"
     assert (await again.outcome())["Outcome"] == "card_already_lost"
@@ -58,8 +58,8 @@ async def test_report_blocks_the_card_reads_the_reference_and_a_second_report_is
 
 
 async def test_cancelling_leaves_the_card_active_and_is_audited(
-        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer, seeded_url: str) -> None:
-    caller = await call_flow(flow_ami, flow_events, "card_loss", business="ss_card")
+        clipped_ami: AmiClient, clipped_events: EventLog, flows: AgiServer, seeded_url: str) -> None:
+    caller = await call_flow(clipped_ami, clipped_events, "card_loss", business="ss_card")
     await _identified(caller, PERSON, PIN)
     await caller.on("card_loss_confirm", "*")
     assert (await caller.result())["Result"] == "done"
@@ -71,14 +71,14 @@ async def test_cancelling_leaves_the_card_active_and_is_audited(
 
 
 async def test_a_card_lost_before_gives_its_reference_and_its_status_says_lost(
-        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer, seeded_url: str) -> None:
-    caller = await call_flow(flow_ami, flow_events, "card_loss", business="ss_card")
+        clipped_ami: AmiClient, clipped_events: EventLog, flows: AgiServer, seeded_url: str) -> None:
+    caller = await call_flow(clipped_ami, clipped_events, "card_loss", business="ss_card")
     await _identified(caller, LOST_PERSON, LOST_PIN)
     assert (await caller.result())["Result"] == "done"
     await caller.hang_up()
     assert caller.heard()[2:] == ["card_already_lost", "reference_number_intro", *said_digits(LOST_REFERENCE)]
 
-    status = await call_flow(flow_ami, flow_events, "card_status", business="ss_card")
+    status = await call_flow(clipped_ami, clipped_events, "card_status", business="ss_card")
     await _identified(status, LOST_PERSON, LOST_PIN)
     assert (await status.result())["Result"] == "done"
     assert (await status.outcome())["Outcome"] == "card_lost"
@@ -87,14 +87,14 @@ async def test_a_card_lost_before_gives_its_reference_and_its_status_says_lost(
 
 
 async def test_no_usable_card_sends_the_caller_to_an_agent(
-        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer, seeded_url: str) -> None:
+        clipped_ami: AmiClient, clipped_events: EventLog, flows: AgiServer, seeded_url: str) -> None:
     engine = make_engine(seeded_url)
     with engine.begin() as connection:  # the card was replaced at a counter: cancelled
         connection.execute(update(SocialSecurityCard).where(SocialSecurityCard.card_number == CARD)
                            .values(status=CardStatus.CANCELLED))
     engine.dispose()
     for flow in ("card_status", "card_loss"):
-        caller = await call_flow(flow_ami, flow_events, flow, business="ss_card")
+        caller = await call_flow(clipped_ami, clipped_events, flow, business="ss_card")
         await _identified(caller, PERSON, PIN)
         assert (await caller.result())["Result"] == "agent"
         assert (await caller.outcome())["Outcome"] == "card_not_found"

@@ -51,7 +51,7 @@ def doomed_db(seeded_url: str, tmp_path: Path, id_hash_key: bytes) -> Iterator[t
 
 
 async def test_database_down_mid_call_apologises_routes_to_an_agent_and_others_are_served(
-        flow_ami: AmiClient, flow_events: EventLog, agi_server: AgiServer, backend: SqlBackend,
+        clipped_ami: AmiClient, clipped_events: EventLog, agi_server: AgiServer, backend: SqlBackend,
         doomed_db: tuple[str, Callable[[], None]], id_hash_key: bytes) -> None:
     url, fail = doomed_db
     doomed = SqlBackend.from_url(url, id_hash_key=id_hash_key, workers=2, timeout=3.0)
@@ -60,11 +60,11 @@ async def test_database_down_mid_call_apologises_routes_to_an_agent_and_others_a
         agi_server.routes.update(routes(backend, FlowSettings(scripts={"card_status": "healthy_status"})))
 
         # Another caller is half-way through a flow on a healthy database all along.
-        other = await call_flow(flow_ami, flow_events, "healthy_status", business="ss_card")
+        other = await call_flow(clipped_ami, clipped_events, "healthy_status", business="ss_card")
         await other.on("enter_id_number", OTHER + "#")
         await other.hears("enter_pin")
 
-        caller = await call_flow(flow_ami, flow_events, "balance", business="medical")
+        caller = await call_flow(clipped_ami, clipped_events, "balance", business="medical")
         await caller.on("enter_id_number", PERSON + "#")
         await caller.hears("enter_pin")
         fail()
@@ -87,7 +87,7 @@ async def test_database_down_mid_call_apologises_routes_to_an_agent_and_others_a
 
 @pytest.mark.postgres
 async def test_a_database_that_does_not_answer_in_time_counts_as_down(
-        flow_ami: AmiClient, flow_events: EventLog, agi_server: AgiServer,
+        clipped_ami: AmiClient, clipped_events: EventLog, agi_server: AgiServer,
         pg_session_database: str, id_hash_key: bytes) -> None:
     """A maintenance job holds an exclusive lock on the persons table: the look-up waits, the
     flow's own time limit (1 s here) ends the wait, and the caller is not left in silence."""
@@ -99,7 +99,7 @@ async def test_a_database_that_does_not_answer_in_time_counts_as_down(
     try:
         with locker.connect() as connection:
             connection.execute(text("LOCK TABLE persons IN ACCESS EXCLUSIVE MODE"))
-            caller = await call_flow(flow_ami, flow_events, "card_status", business="ss_card")
+            caller = await call_flow(clipped_ami, clipped_events, "card_status", business="ss_card")
             await caller.on("enter_id_number", PERSON + "#")
             result = await caller.result()
             assert result["Result"] == "agent"

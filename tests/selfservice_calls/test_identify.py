@@ -16,8 +16,8 @@ UNKNOWN = "110101199003074573"  # a valid number nobody in the demo data holds
 
 
 async def test_wrong_check_digit_is_asked_again_then_the_flow_goes_on(
-        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer) -> None:
-    caller = await call_flow(flow_ami, flow_events, "card_status")
+        clipped_ami: AmiClient, clipped_events: EventLog, flows: AgiServer) -> None:
+    caller = await call_flow(clipped_ami, clipped_events, "card_status")
     await caller.on("enter_id_number", WRONG_CHECK + "#")
     await caller.on("id_number_invalid", PERSON + "#")
     await caller.on("enter_pin", PIN + "#")
@@ -29,8 +29,8 @@ async def test_wrong_check_digit_is_asked_again_then_the_flow_goes_on(
 
 
 async def test_three_entries_not_accepted_reach_an_agent(
-        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer, seeded_url: str) -> None:
-    caller = await call_flow(flow_ami, flow_events, "balance")
+        clipped_ami: AmiClient, clipped_events: EventLog, flows: AgiServer, seeded_url: str) -> None:
+    caller = await call_flow(clipped_ami, clipped_events, "balance")
     await caller.on("enter_id_number", WRONG_CHECK + "#")  # bad check character
     await caller.on("id_number_invalid", UNKNOWN + "#")  # valid, but nobody's
     await caller.on("id_number_invalid", PERSON[:10] + "#", nth=2)  # too short
@@ -45,8 +45,8 @@ async def test_three_entries_not_accepted_reach_an_agent(
 
 
 async def test_three_wrong_pins_lock_and_the_locked_caller_is_offered_an_agent(
-        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer, seeded_url: str) -> None:
-    caller = await call_flow(flow_ami, flow_events, "balance")
+        clipped_ami: AmiClient, clipped_events: EventLog, flows: AgiServer, seeded_url: str) -> None:
+    caller = await call_flow(clipped_ami, clipped_events, "balance")
     await caller.on("enter_id_number", PERSON + "#")
     await caller.on("enter_pin", "111111#")
     await caller.on("pin_wrong", "222222#")
@@ -61,7 +61,7 @@ async def test_three_wrong_pins_lock_and_the_locked_caller_is_offered_an_agent(
     await caller.hang_up()
 
     # Calling back with the right PIN: still locked, told so, and sent to a person.
-    again = await call_flow(flow_ami, flow_events, "card_status")
+    again = await call_flow(clipped_ami, clipped_events, "card_status")
     await again.on("enter_id_number", PERSON + "#")
     await again.on("enter_pin", PIN + "#")
     assert (await again.result())["Result"] == "agent"
@@ -71,8 +71,8 @@ async def test_three_wrong_pins_lock_and_the_locked_caller_is_offered_an_agent(
 
 
 async def test_one_wrong_pin_then_the_right_one(
-        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer, seeded_url: str) -> None:
-    caller = await call_flow(flow_ami, flow_events, "card_status")
+        clipped_ami: AmiClient, clipped_events: EventLog, flows: AgiServer, seeded_url: str) -> None:
+    caller = await call_flow(clipped_ami, clipped_events, "card_status")
     await caller.on("enter_id_number", PERSON + "#")
     await caller.on("enter_pin", "111111#")
     await caller.on("pin_wrong", PIN + "#")

@@ -39,11 +39,11 @@ def _self_service(events: EventLog, caller: Caller) -> list[str]:
 
 
 async def test_balance_from_the_pension_menu_returns_to_that_menu(
-        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer) -> None:
-    caller = await _enter(flow_ami, flow_events, ("menu_language", "1"), ("menu_main", "1"), ("menu_pension", "1"))
+        clipped_ami: AmiClient, clipped_events: EventLog, flows: AgiServer) -> None:
+    caller = await _enter(clipped_ami, clipped_events, ("menu_language", "1"), ("menu_main", "1"), ("menu_pension", "1"))
     await caller.on("balance_options", "*")
     await caller.hears("menu_pension", nth=2)  # `done`: back to the menu the caller came from
-    assert _self_service(flow_events, caller) == ["done"]
+    assert _self_service(clipped_events, caller) == ["done"]
     start = caller.heard().index("balance_intro")
     assert caller.heard()[start:] == flat([
         "balance_intro",
@@ -56,12 +56,12 @@ async def test_balance_from_the_pension_menu_returns_to_that_menu(
 
 
 async def test_asking_for_an_agent_after_the_balance_queues_for_that_business_line(
-        flow_ami: AmiClient, flow_events: EventLog, flows: AgiServer) -> None:
-    caller = await _enter(flow_ami, flow_events, ("menu_language", "1"), ("menu_main", "2"), ("menu_medical", "1"))
+        clipped_ami: AmiClient, clipped_events: EventLog, flows: AgiServer) -> None:
+    caller = await _enter(clipped_ami, clipped_events, ("menu_language", "1"), ("menu_main", "2"), ("menu_medical", "1"))
     await caller.on("balance_options", "0")
-    to_agent = await flow_events.wait("UserEvent", UserEvent="HotlineToAgent", Uniqueid=caller.call.uniqueid)
+    to_agent = await clipped_events.wait("UserEvent", UserEvent="HotlineToAgent", Uniqueid=caller.call.uniqueid)
     assert (to_agent["Business"], to_agent["Reason"]) == ("medical", "flow-agent")
-    assert _self_service(flow_events, caller) == ["agent"]
+    assert _self_service(clipped_events, caller) == ["agent"]
     assert caller.heard()[caller.heard().index("balance_intro") + 1] == "balance_medical"  # medical first
     await caller.hang_up()
 

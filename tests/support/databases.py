@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from hotline.db.migrate import upgrade
+from hotline.db.records_store import RecordStore
 from hotline.db.seed import seed_demo
 from tests.db.support import CHEAP_PIN_COST, create_pg_database, drop_pg_database, empty_all_tables
 
@@ -32,6 +33,16 @@ def database_url(request, tmp_path) -> str:
     url = request.getfixturevalue("pg_session_database")
     empty_all_tables(url)
     return url
+
+
+@pytest.fixture
+def sqlite_store(tmp_path) -> Iterator[RecordStore]:
+    """A record store on a migrated SQLite file of the test's own."""
+    url = f"sqlite:///{tmp_path}/records.db"
+    upgrade(url)
+    store = RecordStore.from_url(url)
+    yield store
+    store.close()
 
 
 @pytest.fixture(scope="session")
