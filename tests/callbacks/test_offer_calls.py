@@ -1,0 +1,78 @@
+"""The callback offer's conversation, and what happens at the longest hold, on the sandbox."""
+
+from __future__ import annotations
+
+import pytest
+
+from hotline.db import records_store as db
+from ivr.ami import AmiClient
+from ivr.sandbox.calls import place_call
+from tests.callbacks.conftest import CallbackStack
+from tests.selfservice_calls.caller import Caller, said_digits
+from tests.support.events import EventLog
+
+pytestmark = pytest.mark.asterisk
+
+
+async def queued(ami: AmiClient, events: EventLog, caller_id: str | None, **variables: str) -> Caller:
+    call = await place_call(ami, caller_context="test-caller", context="test-queue", caller_id=caller_id,
+                            variables={"QUEUE_DIALECT": "mandarin", "QUEUE_BUSINESS": "pension",
+                                       "CALLER_HOLD": "60", "HOTLINE_HOLD_INTERVAL": "600", **variables})
+    await events.wait("UserEvent", UserEvent="HotlineQueueJoin", Uniqueid=call.uniqueid)
+    return Caller(ami, events, call)
+
+
+async def test_a_caller_without_a_usable_number_keys_one_and_may_correct_it(
+        make_callback_stack, clipped_ami: AmiClient, clipped_events: EventLog) -> None:
+    stack: CallbackStack = await make_callback_stack()
+    caller = await queued(clipped_ami, clipped_events, caller_id='"" <anonymous>')
+    await caller.on("callback_offer", "1")
+    await caller.on("callback_enter_number", "12345#")  # too short
+    await caller.hears("callback_number_invalid")
+    await caller.on("callback_enter_number", "13900001234#", nth=2)
+    await caller.on("callback_number_confirm", "2")  # another number after all
+    await caller.on("callback_enter_number", "07715551234#", nth=3)
+    await caller.on("callback_number_confirm", "1", nth=2)
+    accepted = await clipped_events.wait("UserEvent", 15, UserEvent="HotlineCallback", Uniqueid=caller.call.uniqueid)
+    heard = caller.heard()
+    assert heard[heard.index("callback_number_is"):heard.index("callback_number_confirm") + 1] == [
+        "callback_number_is", *said_digits("13900001234"), "callback_number_confirm"]
+    assert heard[-len("07715551234") - 3:] == [
+        "callback_number_is", *said_digits("07715551234"), "callback_number_confirm", "callback_accepted"]
+    task = await stack.store.call(lambda s: db.get_task(s, int(accepted["Task"])))
+    assert task.caller_number == "07715551234"
+    # the number never reached a log line or an event in full
+    everything = "\n".join(str(dict(e)) for e in clipped_events.matching("UserEvent"))
+    assert "07715551234" not in everything
+
+
+async def test_at_the_longest_hold_a_caller_who_declines_the_last_offer_leaves_a_message(
+        make_callback_stack, clipped_ami: AmiClient, clipped_events: EventLog) -> None:
+    stack: CallbackStack = await make_callback_stack(max_hold_s=0.5)
+    caller = await queued(clipped_ami, clipped_events, caller_id="13900001234", HOTLINE_HOLD_INTERVAL="1")
+    call_id = clipped_events.matching("UserEvent", UserEvent="HotlineQueueJoin", Uniqueid=caller.call.uniqueid)[0]["CallID"]
+    await caller.hears("hold_too_long")
+    heard = caller.heard()
+    last_offer = heard[:heard.index("hold_too_long")].count("callback_offer") + 1
+    await caller.on("callback_offer", "2", nth=last_offer)
+    await clipped_events.wait("UserEvent", 15, UserEvent="HotlineMessageStart", Uniqueid=caller.call.uniqueid)
+    heard = caller.heard()
+    assert heard[heard.index("hold_too_long"):][:3] == ["hold_too_long", "callback_offer", "leave_message"]
+    # out of the queue (not abandoned), and nobody will ring for it
+    assert call_id not in stack.router.calls
+    assert [e.reason for e in stack.of("QueueCallerLeave", call_id=call_id)] == ["left"]
+    assert not stack.of("QueueCallerAbandon", call_id=call_id)
+
+
+async def test_with_the_service_down_the_dialplan_itself_ends_the_hold_with_a_message(
+        clipped_ami: AmiClient, clipped_events: EventLog) -> None:
+    # no FastAGI server and no router: only Asterisk and its dialplan
+    caller = await queued(clipped_ami, clipped_events, caller_id="13900001234",
+                          HOTLINE_HOLD_INTERVAL="1", HOTLINE_MAX_HOLD_S="2")
+    start = await clipped_events.wait("UserEvent", 15, UserEvent="HotlineMessageStart", Uniqueid=caller.call.uniqueid)
+    join = clipped_events.matching("UserEvent", UserEvent="HotlineQueueJoin", Uniqueid=caller.call.uniqueid)[0]
+    assert caller.heard()[:2] == ["hold_too_long", "leave_message"]
+    assert start["CallID"] == join["CallID"]
+    await caller.hang_up()
+    message = await clipped_events.wait("UserEvent", UserEvent="HotlineMessage", Uniqueid=caller.call.uniqueid)
+    assert (message["Dialect"], message["Business"]) == ("mandarin", "pension")
