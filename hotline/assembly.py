@@ -22,6 +22,7 @@ from hotline.db.records_store import RecordStore
 from hotline.db.settings import DatabaseSettings
 from hotline.hours.source import HoursFile
 from hotline.http.app import create_app
+from hotline.http.callbacks import callbacks_router
 from hotline.http.messages import messages_router
 from hotline.http.reports import reports_router
 from hotline.http.supervision import install_supervision
@@ -104,6 +105,7 @@ def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int,
     if site.messages_dir is not None:
         app.include_router(messages_router(store, site.messages_dir))
     app.include_router(reports_router(store, hours))
+    app.include_router(callbacks_router(store))
 
     # self-service: balance lookup, card loss report, card status (FastAGI flows)
     hotline_config = load_config(settings.config_path)

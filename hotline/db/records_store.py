@@ -112,8 +112,16 @@ def pending_tasks(session: Session, caller_number: str | None = None) -> list[Ca
     return [_to_task(row) for row in session.scalars(query.order_by(CallbackTaskRow.due_at, CallbackTaskRow.id))]
 
 
-def all_tasks(session: Session) -> list[CallbackTask]:
-    return [_to_task(row) for row in session.scalars(select(CallbackTaskRow).order_by(CallbackTaskRow.id))]
+def all_tasks(session: Session, status: CallbackStatus | None = None, limit: int | None = None) -> list[CallbackTask]:
+    """Newest first when limited (the API), else every task in creation order."""
+    query = select(CallbackTaskRow)
+    if status is not None:
+        query = query.where(CallbackTaskRow.status == status.value)
+    if limit is not None:
+        query = query.order_by(CallbackTaskRow.id.desc()).limit(limit)
+    else:
+        query = query.order_by(CallbackTaskRow.id)
+    return [_to_task(row) for row in session.scalars(query)]
 
 
 def add_message(session: Session, message: Message) -> int | None:
