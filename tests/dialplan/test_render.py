@@ -16,7 +16,7 @@ from tests.menu.samples import SMALL, edit, write_config
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "config" / "hotline.yaml"
 GENERATED_DIR = REPO / "dialplans" / "generated"
-HAND_WRITTEN = [REPO / "dialplans" / "hotline-agent.conf", REPO / "dialplans" / "hotline-hours.conf"]
+HAND_WRITTEN = sorted((REPO / "dialplans").glob("*.conf"))
 
 
 @pytest.fixture(params=["small", "demo"])
