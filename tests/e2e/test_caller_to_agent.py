@@ -85,6 +85,9 @@ async def test_caller_reaches_an_agent_and_rates_them(sandbox, agi_port, ami: Am
                         or record.ended_at is None:
                     await asyncio.sleep(0.05)
             assert record.rating == 5 and record.agent == "2001"
+            # the router's part: the wait in the queue, and the 2 s the agent talked
+            assert record.queue_wait_s is not None and 0 <= record.queue_wait_s < 10
+            assert record.talk_s is not None and 1.5 <= record.talk_s < 10
         finally:
             store.close()
         assert hotline.router.router.calls == {}
