@@ -30,6 +30,7 @@ class CallView:
     wait: float
     effective_wait: float
     agent_id: str | None
+    callback: bool = False  # the caller hung up to be called back (virtual hold)
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def call_view(entry: Entry, now: float) -> CallView:
     return CallView(
         call.id, call.channel, call.dialect, call.business, call.masked_number, entry.state, entry.step,
         str(entry.current.requirement), call.enqueue_time, now - call.enqueue_time, now - entry.place[0],
-        entry.agent_id,
+        entry.agent_id, call.callback,
     )
 
 

@@ -57,7 +57,7 @@ class WaitingCall(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "call_id": "1732250000.42", "dialect": "zhuang", "business": "pension", "caller": "*******5678",
         "state": "waiting", "step": 1, "requirement": "mandarin>=3", "enqueue_time": 1732250000.0,
-        "wait": 31.5, "effective_wait": 31.5, "agent_id": None}]})
+        "wait": 31.5, "effective_wait": 31.5, "agent_id": None, "callback": False}]})
 
     call_id: str
     dialect: str
@@ -70,6 +70,7 @@ class WaitingCall(BaseModel):
     wait: float
     effective_wait: float
     agent_id: str | None
+    callback: bool = Field(False, description="the caller hung up to be called back and keeps this place")
 
 
 class TimelineEvent(BaseModel):
@@ -97,7 +98,8 @@ def waiting_call(view: CallView) -> WaitingCall:
     return WaitingCall(call_id=view.call_id, dialect=view.dialect, business=view.business, caller=view.caller,
                        state=view.state.value, step=view.step, requirement=view.requirement,
                        enqueue_time=view.enqueue_time, wait=round(view.wait, 3),
-                       effective_wait=round(view.effective_wait, 3), agent_id=view.agent_id)
+                       effective_wait=round(view.effective_wait, 3), agent_id=view.agent_id,
+                       callback=view.callback)
 
 
 def _not_found(message: str) -> HTTPException:

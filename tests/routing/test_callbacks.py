@@ -25,6 +25,7 @@ def test_a_callback_keeps_its_place_ahead_of_later_callers():
     out = r.keep_place("c", 25)
     assert events_of(out, QueueCallerCallback)[0].call_id == "c"
     assert r.calls["c"].call.callback and r.position("c") == 1 and r.position("later") == 2
+    assert r.call_view("c", 26).callback and not r.call_view("later", 26).callback
     # the Zhuang agent comes free after wrap-up: the callback is offered first, marked as one
     r.hangup("busy", 30, Party.AGENT)
     out = r.tick(30 + 45)
