@@ -121,7 +121,11 @@ class VirtualHold:
             await voice.say(Prompt("hold_too_long"))
         if choice in (HoldChoice.OFFER, HoldChoice.LAST_OFFER):
             self._offered.add(call_id)
-            number = await take_callback_number(voice, self.policy, session.env.get("callerid", ""))
+            self.adapter.in_conversation.add(call_id)
+            try:
+                number = await take_callback_number(voice, self.policy, session.env.get("callerid", ""))
+            finally:
+                self.adapter.in_conversation.discard(call_id)
             task = await self.accept(call_id, number) if number else None
             if task is not None:
                 await session.set_variable("HOTLINE_CALLBACK_TASK", str(task.id))
@@ -130,6 +134,8 @@ class VirtualHold:
                 return
             if number:  # taken, but it could not be recorded: say so, and the caller waits on
                 await voice.say(Prompt("service_unavailable"))
+            if pending := self.adapter.take_announcements(call_id):  # held back during the offer
+                await voice.say(*(Prompt(p) for p in pending))
         if choice in (HoldChoice.LAST_OFFER, HoldChoice.MESSAGE):
             await self.adapter.leave(call_id)
             await session.set_variable("HOTLINE_HOLD_NEXT", "message")

@@ -97,6 +97,9 @@ class RouterAdapter:
         self.callbacks: CallbackDirectory | None = None
         self.callback_steps: set[str] = set()  # waiting calls a ladder step says to offer a callback
         self._reserved: dict[str, bool] = {}  # call id -> the caller hung up while it was reserved
+        # Callers in a conversation on hold (the callback offer): a Redirect would cut it off, so
+        # what the router wants them to hear waits for the next hold announcement.
+        self.in_conversation: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._ticker: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()  # one router command at a time, in event order
@@ -208,7 +211,12 @@ class RouterAdapter:
                     listener(event)
                 except Exception:
                     log.exception("router event listener failed")
+        offering = {d.call_id for d in outcome.decisions if isinstance(d, OfferCallback)}
         for decision in outcome.decisions:
+            if isinstance(decision, Announce) and decision.call_id in offering:
+                # one Redirect, not two racing: the offer plays pending announcements first
+                self.announcements.setdefault(decision.call_id, []).append(decision.prompt)
+                continue
             self._spawn(self._decide(decision))
 
     async def _decide(self, decision: Decision) -> None:
@@ -284,7 +292,7 @@ class RouterAdapter:
     async def _redirect_to_hold(self, call_id: str, exten: str) -> None:
         """Send a waiting caller to hear something at once (hotline-hold `announce`, `offer`)."""
         channel = self._call_channels.get(call_id)
-        if channel is None:
+        if channel is None or call_id in self.in_conversation:
             return
         entry = self.router.calls.get(call_id)
         if entry is None or entry.state is not CallState.WAITING:

@@ -24,11 +24,17 @@ OFFER_AFTER = 1.0  # seconds on hold before the ladder asks for the callback off
 OPEN_MOMENT = datetime(2026, 11, 18, 10, 0, tzinfo=SHANGHAI)
 
 
+NOTICE_AFTER = 2.0  # a Zhuang caller hears the Mandarin-agent notice (after their offer)
+
+
 def ladders() -> RouterConfig:
     mandarin = Ladder((LadderStep(0, Requirement.of(mandarin=3)),
                        LadderStep(OFFER_AFTER, Requirement.of(mandarin=2), offer_callback=True)))
-    return RouterConfig(ladders={("mandarin", "pension"): mandarin}, ring_timeout=3, default_wrap_up_seconds=0.2,
-                        retry_seconds=0.3, scarce_horizon_seconds=0)
+    zhuang = Ladder((LadderStep(0, Requirement.of(zhuang=3)),
+                     LadderStep(OFFER_AFTER, Requirement.of(zhuang=2), offer_callback=True),
+                     LadderStep(NOTICE_AFTER, Requirement.of(mandarin=3), announce="mandarin_agent_notice")))
+    return RouterConfig(ladders={("mandarin", "pension"): mandarin, ("zhuang", "pension"): zhuang}, ring_timeout=3,
+                        default_wrap_up_seconds=0.2, retry_seconds=0.3, scarce_horizon_seconds=0)
 
 
 def policy(**overrides: object) -> CallbackPolicy:

@@ -7,16 +7,19 @@ import pytest
 from hotline.db import records_store as db
 from ivr.ami import AmiClient
 from ivr.sandbox.calls import place_call
+from routing import PauseReason
 from tests.callbacks.conftest import CallbackStack
+from tests.routing_asterisk.conftest import agent
 from tests.selfservice_calls.caller import Caller, said_digits
 from tests.support.events import EventLog
 
 pytestmark = pytest.mark.asterisk
 
 
-async def queued(ami: AmiClient, events: EventLog, caller_id: str | None, **variables: str) -> Caller:
+async def queued(ami: AmiClient, events: EventLog, caller_id: str | None, dialect: str = "mandarin",
+                 **variables: str) -> Caller:
     call = await place_call(ami, caller_context="test-caller", context="test-queue", caller_id=caller_id,
-                            variables={"QUEUE_DIALECT": "mandarin", "QUEUE_BUSINESS": "pension",
+                            variables={"QUEUE_DIALECT": dialect, "QUEUE_BUSINESS": "pension",
                                        "CALLER_HOLD": "60", "HOTLINE_HOLD_INTERVAL": "600", **variables})
     await events.wait("UserEvent", UserEvent="HotlineQueueJoin", Uniqueid=call.uniqueid)
     return Caller(ami, events, call)
@@ -76,3 +79,31 @@ async def test_with_the_service_down_the_dialplan_itself_ends_the_hold_with_a_me
     await caller.hang_up()
     message = await clipped_events.wait("UserEvent", UserEvent="HotlineMessage", Uniqueid=caller.call.uniqueid)
     assert (message["Dialect"], message["Business"]) == ("mandarin", "pension")
+
+
+async def test_an_announcement_due_during_the_offer_waits_for_its_end_instead_of_cutting_it_off(
+        make_callback_stack, clipped_ami: AmiClient, clipped_events: EventLog) -> None:
+    stack: CallbackStack = await make_callback_stack()
+    # a Zhuang speaker on a break: the Zhuang steps can be met, so the ladder climbs by time
+    zhuang = agent("z1", "talk5", zhuang=5)
+    stack.desk.roster[zhuang.id] = zhuang
+    await stack.desk.login(zhuang.id, paused=PauseReason.BREAK)
+    caller = await queued(clipped_ami, clipped_events, caller_id="13900001234", dialect="zhuang")
+    await caller.hears("callback_offer")
+    # the ladder reaches the Mandarin step (with its notice) while the caller is being asked
+    await stack.wait(lambda: stack.of("QueueCallerStepChanged", to_step=2))
+    await caller.press("1")  # the offer was not cut off: the key still answers it
+    await caller.on("callback_number_confirm", "1")
+    await caller.hears("callback_accepted")
+    # the notice was held back, and a caller who will be called back has no use for it
+    assert "mandarin_agent_notice" not in caller.heard()
+
+
+async def test_a_caller_who_reaches_the_offer_and_a_notice_at_once_hears_the_notice_then_the_offer(
+        make_callback_stack, clipped_ami: AmiClient, clipped_events: EventLog) -> None:
+    await make_callback_stack()
+    # nobody logged in: every Zhuang step is skipped at once, up to the Mandarin one
+    caller = await queued(clipped_ami, clipped_events, caller_id="13900001234", dialect="zhuang")
+    await caller.hears("callback_offer")
+    heard = caller.heard()
+    assert heard[:2] == ["mandarin_agent_notice", "callback_offer"]
