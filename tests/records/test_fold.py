@@ -6,7 +6,9 @@ from dataclasses import replace
 from datetime import timedelta
 
 from hotline.records.callbacks import CallbackReason, CallbackTask, automatic_callback
-from hotline.records.model import CallRecord, Outcome, fold
+from hotline.records.model import CallRecord, Outcome, fold, router_fields
+from routing.events import AgentComplete, AgentConnect, QueueCallerAbandon
+from routing.model import Party
 from tests.hours.support import ORDINARY_MONDAY_MORNING as T0
 
 CALL = {"CallID": "c1", "Uniqueid": "u1", "CallerIDNum": "13800138000"}
@@ -93,3 +95,24 @@ def test_answered_calls_and_withheld_numbers_never_make_tasks():
 def test_a_pending_message_task_stands_for_the_automatic_one():
     message_task = CallbackTask("139", "mandarin", "pension", CallbackReason.MESSAGE, T0, T0, message_id=1)
     assert automatic_callback(failed("c2"), [failed("c1"), failed("c2")], [message_task], T0, T0) is None
+
+
+def test_the_routers_events_give_the_queue_wait_agent_and_talk_time():
+
+    record = replay(user("HotlineToAgent", Dialect="mandarin", Business="pension"),
+                    router_fields(AgentConnect(5.0, "c1", "a7", 42.5, 3.0)),
+                    router_fields(AgentComplete(9.0, "c1", "a7", 42.5, 120.25, Party.AGENT)))
+    assert (record.agent, record.queue_wait_s, record.talk_s) == ("a7", 42.5, 120.25)
+    abandoned = replay(user("HotlineToAgent"), router_fields(QueueCallerAbandon(1.0, "c1", "mandarin", "pension", 0, 61.0)))
+    assert abandoned.queue_wait_s == 61.0 and abandoned.outcome is Outcome.ABANDONED
+    assert router_fields(object()) is None
+
+
+def test_a_caller_who_took_a_callback_is_not_a_failure_and_the_call_back_completes_the_record():
+    kept = replay(user("HotlineToAgent", Dialect="mandarin", Business="pension"), user("HotlineCallback", Task="12"),
+                  {"Event": "Hangup", **CALL, "Cause": "16"})
+    assert kept.callback_task_id == 12 and kept.outcome is Outcome.CALLBACK and not kept.failed_to_reach_agent
+    later = fold(kept, router_fields(AgentConnect(5.0, "c1", "a7", 300.0, 4.0)), T0)
+    later = fold(later, user("HotlineSurvey", Agent="a7", Rating="4"), T0)
+    later = fold(later, router_fields(AgentComplete(9.0, "c1", "a7", 300.0, 60.0, Party.AGENT)), T0)
+    assert later.outcome is Outcome.ANSWERED and later.rating == 4 and later.talk_s == 60.0
