@@ -348,8 +348,9 @@ class RouterAdapter:
             return
         live_ids = {c.call_id for c in live}
         for gone in [cid for cid in list(self.router.calls) if cid not in live_ids]:
-            if self.router.calls[gone].state is CallState.CONNECTED:
-                continue  # bridged calls are not on hold; their hang-ups still reach us
+            entry = self.router.calls[gone]
+            if entry.state is CallState.CONNECTED or entry.call.callback:
+                continue  # bridged calls and callbacks are not on hold; their hang-ups still reach us
             await self.command(lambda now, cid=gone: self.router.hangup(cid, now, Party.CALLER))
         for item in live:
             self._track_caller(item.call_id, item.uniqueid, item.channel)

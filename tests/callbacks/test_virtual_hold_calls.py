@@ -91,6 +91,8 @@ async def test_a_callback_nobody_answers_is_tried_again_then_marked_failed(
     stack.hold._wake.set()
     await stack.wait(lambda: "kept-place-1" in stack.router.calls)
     assert stack.router.calls["kept-place-1"].call.enqueue_time == pytest.approx(queued.timestamp())
+    await stack.adapter.resync()  # (as after an AMI reconnect) a callback is on no channel, and stays
+    assert "kept-place-1" in stack.router.calls
 
     await stack.login(agent("m1", "talk30", mandarin=5, pension=4))
     failed = await stack.hold.wait_task(task_id, lambda t: t.status is CallbackStatus.FAILED, timeout=60)
