@@ -198,9 +198,17 @@ class Sandbox:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def freeze(self) -> None:
-        """SIGSTOP: Asterisk keeps its sockets open and answers nothing (a stalled PBX)."""
+    def freeze(self, timeout: float = 5.0) -> None:
+        """SIGSTOP: Asterisk keeps its sockets open and answers nothing (a stalled PBX).
+
+        Returns once every Asterisk thread is stopped: the signal is asynchronous, and a thread
+        running on the other core could otherwise answer one more request."""
         os.kill(self.pid, signal.SIGSTOP)
+        deadline = time.monotonic() + timeout
+        while not _all_threads_stopped(self.pid):
+            if time.monotonic() > deadline:
+                raise SandboxError(f"Asterisk {self.pid} did not stop within {timeout} s of SIGSTOP")
+            time.sleep(0.001)  # the kernel offers no event for "stopped"; this takes microseconds
 
     def thaw(self) -> None:
         os.kill(self.pid, signal.SIGCONT)
@@ -255,3 +263,13 @@ class Sandbox:
 
     def __exit__(self, *exc: object) -> None:
         self.remove()
+
+
+def _all_threads_stopped(pid: int) -> bool:
+    """Every thread of `pid` in state T (stopped), from /proc."""
+    try:
+        states = [(task / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                  for task in Path(f"/proc/{pid}/task").iterdir()]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return bool(states) and all(state in ("T", "t") for state in states)
