@@ -223,6 +223,10 @@ class VirtualHold:
                     await self._changed.wait()
 
     # putting due tasks in line ---------------------------------------------------------
+    def wake(self) -> None:
+        """Look at the tasks now (a task was added elsewhere) rather than at the next recheck."""
+        self._wake.set()
+
     async def _run(self) -> None:
         while True:
             self._wake.clear()  # before reading: a wake-up meanwhile is not lost
@@ -239,6 +243,7 @@ class VirtualHold:
         """Put due tasks in line; seconds until the next one falls due (or a recheck)."""
         now = self.clock()
         tasks = await self.store.call(lambda s: db.due_tasks(s, now))
+        hours = self.hours()  # (stats the hours files: once a pass, not once a task)
         for task in tasks:
             call_id = router_call_id(task)
             if call_id in self.adapter.router.calls or self._awaiting_outcome(call_id):
@@ -246,7 +251,6 @@ class VirtualHold:
             known = self._live.get(call_id)
             if known is not None and (known.attempts != task.attempts or known.due_at > now):
                 continue  # an attempt's outcome came in while the tasks were being read
-            hours = self.hours()
             try:
                 if not hours.status(now, task.dialect).open:
                     await self._save(replace(task, due_at=hours.next_open(now, task.dialect).astimezone(UTC)))

@@ -88,7 +88,7 @@ async def test_a_callback_nobody_answers_is_tried_again_then_marked_failed(
     task = CallbackTask(NEVER_ANSWERS, "mandarin", "pension", CallbackReason.VIRTUAL_HOLD, now, now,
                         call_id="kept-place-1", queued_at=queued)
     task_id = await stack.store.call(lambda s: db.add_task(s, task))
-    stack.hold._wake.set()
+    stack.hold.wake()  # as the service does after storing a task
     await stack.wait(lambda: "kept-place-1" in stack.router.calls)
     assert stack.router.calls["kept-place-1"].call.enqueue_time == pytest.approx(queued.timestamp())
     await stack.adapter.resync()  # (as after an AMI reconnect) a callback is on no channel, and stays
