@@ -86,6 +86,12 @@ class Hotline:
             close()
 
 
+def database_urls(db: DatabaseSettings) -> list[str]:
+    """Every database assemble opens: the record store's, then the self-service backend's
+    (SqlBackend.from_settings reads the same setting). `ivrctl run` checks their schemas first."""
+    return [db.resolved_url(), db.resolved_url()]
+
+
 def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int,
              clock: Callable[[], datetime] = utc_now) -> Hotline:
     """`clock` is the wall clock working hours and call records are judged by."""
@@ -97,7 +103,7 @@ def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int,
     closers: list[Callable[[], None]] = []
 
     # working hours, call records, after-hours messages, satisfaction reports
-    store = RecordStore.from_url(DatabaseSettings().resolved_url())
+    store = RecordStore.from_url(database_urls(DatabaseSettings())[0])
     closers.append(store.close)
     service.database_check = lambda: store.call(lambda session: session.execute(text("SELECT 1")))
     hours = HoursFile(settings.config_path.parent / "hours.yaml")

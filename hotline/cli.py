@@ -26,10 +26,14 @@ def main(verbose: bool) -> None:
 @main.command("run")
 def run_command() -> None:
     """Run the hotline in the foreground (sandbox Asterisk unless HOTLINE_ASTERISK_MODE=external)."""
+    from hotline.db.settings import ConfigurationError
     from hotline.run import run
     from hotline.settings import ServiceSettings
 
-    run(ServiceSettings())
+    try:
+        run(ServiceSettings())
+    except ConfigurationError as exc:  # the operator's to fix: one line, not a traceback
+        raise click.ClickException(str(exc)) from None
 
 
 main.add_command(prompts)

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import uvicorn
 
-from hotline.assembly import AsteriskSite, assemble
+from hotline.assembly import AsteriskSite, assemble, database_urls
+from hotline.db.schema_check import require_head_schema
+from hotline.db.settings import DatabaseSettings
 from hotline.http.supervision import close_streams_on_exit
 from hotline.settings import PROJECT_ROOT, ServiceSettings
 from ivr.prompts.moh import MOH_CLASS, render_built_moh_conf
@@ -23,6 +25,8 @@ log = logging.getLogger("hotline")
 
 
 def run(settings: ServiceSettings) -> None:
+    """Raises ConfigurationError, before anything starts, on a database not at the head schema."""
+    require_head_schema(database_urls(DatabaseSettings()))
     agi_port = settings.agi_port or free_tcp_port()
     sandbox: Sandbox | None = None
     if settings.asterisk_mode == "sandbox":

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from hotline.db.migrate import upgrade
 from ivr.sandbox.ports import free_tcp_port
 
 pytestmark = pytest.mark.asterisk
@@ -23,6 +24,7 @@ def _asterisk_of(run_pid: int) -> list[str]:
 
 def test_run_serves_health_and_ctrl_c_stops_everything(asterisk_root: Path, tmp_path: Path) -> None:
     port = free_tcp_port()
+    upgrade(f"sqlite:///{tmp_path}/hotline.db")  # as `make run` does first: run refuses an old schema
     env = {**os.environ, "HOTLINE_HTTP_PORT": str(port), "HOTLINE_AGI_PORT": "0",
            "HOTLINE_ASTERISK_ROOT": str(asterisk_root), "HOTLINE_VAR_DIR": str(tmp_path)}
     proc = subprocess.Popen([str(IVRCTL), "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
