@@ -3,8 +3,18 @@ hears both accounts and the last contribution month in Chinese, then chooses."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from hotline.db.backend import SqlBackend
+from hotline.db.seed import seed_demo
 from ivr.agi import AgiServer
 from ivr.ami import AmiClient
+from ivr.selfservice.flows import FlowSettings, routes
+from tests.db.support import CHEAP_PIN_COST, empty_all_tables
 from tests.selfservice_calls.caller import call_flow, flat, said_digits, said_number
 from tests.support.events import EventLog
 
@@ -68,3 +78,49 @@ async def test_on_the_zhuang_line_numbers_follow_the_chinese_pattern_in_zhuang_r
     assert heard[heard.index("balance_intro"):] == X_PERSON_READOUT + ["balance_options"]
     assert caller.numbers() == []  # no SayNumber: its English rules never run on this line
     await caller.hang_up()
+
+
+@pytest.mark.postgres
+async def test_the_balances_are_looked_up_while_the_intro_plays(
+        ami: AmiClient, events: EventLog, agi_server: AgiServer, pg_session_database: str,
+        id_hash_key: bytes) -> None:
+    """The look-up starts with balance_intro, not after it, so however slow the backend the
+    caller waits no longer than the intro for the readout. Shown on the full-length prompts:
+    the accounts table is locked, the look-up is seen waiting for the lock, and at that moment
+    Asterisk has not yet finished playing the intro."""
+    empty_all_tables(pg_session_database)
+    seed_demo(pg_session_database, id_hash_key, pin_cost=CHEAP_PIN_COST)
+    backend = SqlBackend.from_url(pg_session_database, id_hash_key=id_hash_key, workers=2, timeout=30.0)
+    agi_server.routes.update(routes(backend, FlowSettings()))
+    locker, watcher = create_engine(pg_session_database), create_engine(pg_session_database)
+    try:
+        with locker.connect() as lock:
+            lock.execute(text("LOCK TABLE insurance_accounts IN ACCESS EXCLUSIVE MODE"))
+            caller = await call_flow(ami, events, "balance")
+            await caller.on("enter_id_number", X_PERSON + "#")
+            await caller.on("enter_pin", X_PIN + "#")
+            await caller.hears("balance_intro")
+            await _until(lambda: _waiting_for_a_lock(watcher, "insurance_accounts"))
+            intro_ended = events.matching("AGIExecEnd", Channel=caller.ivr_channel)
+            assert not [e for e in intro_ended if "balance_intro" in e.get("Command", "")]
+            lock.rollback()
+        await caller.hears("balance_pension")
+        await caller.hang_up()
+    finally:
+        locker.dispose()
+        watcher.dispose()
+        backend.close()
+
+
+def _waiting_for_a_lock(engine: Engine, table: str) -> bool:
+    with engine.connect() as connection:
+        return bool(connection.scalar(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE :q"
+        ), {"q": f"%FROM {table}%"}))
+
+
+async def _until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """PostgreSQL tells nobody when a query starts waiting: look until it does."""
+    async with asyncio.timeout(timeout):
+        while not await asyncio.to_thread(condition):
+            await asyncio.sleep(0.01)

@@ -16,9 +16,8 @@ async def balance(call: FlowCall) -> Ending:
     person = await identify(call)
     if isinstance(person, Ending):
         return person
-    # Said before the look-up, so the caller hears an answer to the PIN at once.
-    await call.voice.say(INTRO)
-    balances = await call.ask_backend(call.backend.get_balances(person))
+    # The intro answers the PIN at once; the look-up runs while it plays.
+    balances = await call.ask_backend_while_saying(call.backend.get_balances(person), INTRO)
     readout = balance_readout(balances, call.business)
     if not readout:  # no personal account on record: a person can look into it
         return Ending("agent", "no_accounts")

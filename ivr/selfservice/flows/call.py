@@ -21,7 +21,7 @@ from ivr.dialplan import names
 from ivr.selfservice.audit import audit_entry
 from ivr.selfservice.backend import BackendUnavailable, SelfServiceBackend
 from ivr.selfservice.flows.settings import FlowSettings
-from ivr.selfservice.flows.speech import Prompt
+from ivr.selfservice.flows.speech import Prompt, Utterance
 from ivr.selfservice.flows.voice import Voice
 from ivr.selfservice.records import Card, InsuredPerson
 
@@ -66,6 +66,21 @@ class FlowCall:
         except TimeoutError:
             raise BackendUnavailable(f"no answer within {self.settings.backend_timeout} s") from None
 
+    async def ask_backend_while_saying(self, operation: Awaitable[T], *speech: Utterance) -> T:
+        """A backend call started as `speech` begins, so the caller hears no pause after it
+        for a backend that answers while it plays (a province's own system may take seconds;
+        ours takes milliseconds, but under load those are the slowest of a call's waits).
+        Whatever ends the speech early (a hang-up, a prompt that cannot be played) drops the
+        backend's answer: work already sent to the backend still completes there."""
+        answer = asyncio.ensure_future(self.ask_backend(operation))
+        try:
+            await self.voice.say(*speech)
+        except BaseException:
+            answer.cancel()
+            answer.add_done_callback(_consume)
+            raise
+        return await answer
+
     async def audit(self, action: str, outcome: str, *, person: InsuredPerson | None = None,
                     card: Card | None = None, detail: str | None = None) -> None:
         """One of the flow's own events in the audit trail (masked identifiers only)."""
@@ -77,6 +92,13 @@ class FlowCall:
 
 
 FlowBody = Callable[[FlowCall], Awaitable[Ending]]
+
+
+def _consume(answer: asyncio.Future[object]) -> None:
+    """Retrieve a dropped answer's failure, which nobody is left to hear of (else asyncio
+    logs it as never retrieved when the task is collected)."""
+    if not answer.cancelled():
+        answer.exception()
 
 
 def flow_handler(flow: str, body: FlowBody, backend: SelfServiceBackend, settings: FlowSettings) -> AgiHandler:
