@@ -21,6 +21,7 @@ from hotline.service import HotlineService
 from ivr.ami import AmiClient
 from ivr.sandbox import Sandbox
 from tests.routing_asterisk.conftest import RoutingStack, agent, short_ladders
+from tests.support.stacks import hang_up_test_calls
 
 # the roster the tests log in from: z1/z2 speak Zhuang, m1 Mandarin; phones answer and talk 30 s
 # (q1's talks 1 s, then hangs up)
@@ -84,8 +85,7 @@ async def api(ami: AmiClient, service: HotlineService, tmp_path) -> AsyncIterato
         yield Api(stack, app, feed, http, service, tokens)
     feed.close()
     await stack.adapter.stop()
-    # the next test's router resyncs from Asterisk: leave it no caller of ours
-    await ami.send({"Action": "Hangup", "Channel": "/^Local\\/[^@]+@test-(caller|agents)-/"}, check=False)
+    await hang_up_test_calls(ami, ("caller", "agents"))
 
 
 @asynccontextmanager

@@ -18,6 +18,7 @@ from routing import Ladder, LadderStep, Requirement, RouterConfig
 from routing.asterisk import hold_handler
 from tests.hours.support import SHANGHAI, demo_hours
 from tests.routing_asterisk.conftest import RoutingStack
+from tests.support.stacks import started_stacks
 
 OFFER_AFTER = 1.0  # seconds on hold before the ladder asks for the callback offer
 # A Wednesday morning: both lines staffed (the tests' clock runs on from here).
@@ -61,23 +62,20 @@ class CallbackStack(RoutingStack):
         self.hold.attach(ami)
         agi.routes["hold"] = hold_handler(self.adapter, after=self.hold.at_hold)
 
+    async def start(self) -> None:
+        await super().start()
+        await self.hold.start()
+
+    async def stop(self) -> None:
+        await self.hold.stop()
+        await super().stop()
+
 
 @pytest.fixture
 async def make_callback_stack(clipped_ami: AmiClient, agi_server: AgiServer,
                               sqlite_store: RecordStore) -> AsyncIterator:
-    ami = clipped_ami
-    stacks: list[CallbackStack] = []
+    def build(**policy_overrides: object) -> CallbackStack:
+        return CallbackStack(clipped_ami, agi_server, sqlite_store, **policy_overrides)
 
-    async def make(**policy_overrides: object) -> CallbackStack:
-        stack = CallbackStack(ami, agi_server, sqlite_store, **policy_overrides)
-        await stack.adapter.start()
-        await stack.hold.start()
-        stacks.append(stack)
-        return stack
-
-    yield make
-    for stack in stacks:
-        await stack.hold.stop()
-        await stack.adapter.stop()
-    await ami.send({"Action": "Hangup", "Channel": "/^Local\\/[^@]+@test-(caller|agents|callback-phones)-/"},
-                   check=False)
+    async with started_stacks(clipped_ami, build, hang_up=("caller", "agents", "callback-phones")) as make:
+        yield make

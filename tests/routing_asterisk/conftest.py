@@ -12,6 +12,7 @@ from ivr.agi import AgiServer
 from ivr.ami import AmiClient
 from routing import Agent, Ladder, LadderStep, Requirement, Router, RouterConfig
 from routing.asterisk import AgentDesk, RouterAdapter, hold_handler
+from tests.support.stacks import started_stacks
 
 MANDARIN_AFTER = 2.0  # seconds before a Zhuang pension caller may go to a Mandarin agent
 
@@ -45,6 +46,12 @@ class RoutingStack:
         self.roster: dict[str, Agent] = {}
         self.desk = AgentDesk(self.adapter, self.roster)
 
+    async def start(self) -> None:
+        await self.adapter.start()
+
+    async def stop(self) -> None:
+        await self.adapter.stop()
+
     async def login(self, *agents: Agent) -> None:
         for a in agents:
             self.roster[a.id] = a
@@ -70,16 +77,8 @@ class RoutingStack:
 
 @pytest.fixture
 async def make_stack(ami: AmiClient, agi_server: AgiServer) -> AsyncIterator:
-    stacks: list[RoutingStack] = []
+    def build(**overrides: object) -> RoutingStack:
+        return RoutingStack(ami, agi_server, short_ladders(**overrides))
 
-    async def make(**overrides: object) -> RoutingStack:
-        stack = RoutingStack(ami, agi_server, short_ladders(**overrides))
-        await stack.adapter.start()
-        stacks.append(stack)
-        return stack
-
-    yield make
-    for stack in stacks:
-        await stack.adapter.stop()
-    # the next test's router resyncs from Asterisk: leave it no caller of ours
-    await ami.send({"Action": "Hangup", "Channel": "/^Local\\/[^@]+@test-(caller|agents)-/"}, check=False)
+    async with started_stacks(ami, build, hang_up=("caller", "agents")) as make:
+        yield make
