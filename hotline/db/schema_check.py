@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from sqlalchemy.engine import URL, make_url
 
-from hotline.db.migrate import current_revision, head_revision
+from hotline.db.migrate import current_revision, head_revision, known_revisions
 from hotline.db.settings import ConfigurationError
 
 
@@ -19,10 +19,16 @@ class SchemaNotCurrent(ConfigurationError):
     pass
 
 
-def schema_problem(database: str, current: str | None, head: str | None) -> str | None:
-    """Why `database` (as shown to the operator) may not be served, or None when it may."""
+def schema_problem(database: str, current: str | None, head: str | None,
+                   known: frozenset[str] = frozenset()) -> str | None:
+    """Why `database` (as shown to the operator) may not be served, or None when it may.
+    `known`: every revision this version has; a database past them was migrated by a newer
+    hotline, and upgrading cannot help."""
     if current == head:
         return None
+    if current is not None and known and current not in known:
+        return (f"database {database} is at schema revision {current}, which this version of the"
+                f" hotline does not know (head {head}): run the hotline version that migrated it")
     found = f"is at schema revision {current}" if current else "has no schema (empty)"
     return f"database {database} {found}, not the head {head}: run `ivrctl db upgrade`"
 
@@ -34,8 +40,8 @@ def masked(url: str | URL) -> str:
 
 def require_head_schema(urls: Iterable[str]) -> None:
     """Raise SchemaNotCurrent for the first database not at head (a shared URL checked once)."""
-    head = head_revision()
+    head, known = head_revision(), known_revisions()
     for url in dict.fromkeys(urls):
-        problem = schema_problem(masked(url), current_revision(url), head)
+        problem = schema_problem(masked(url), current_revision(url), head, known)
         if problem is not None:
             raise SchemaNotCurrent(problem)

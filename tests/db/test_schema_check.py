@@ -1,8 +1,9 @@
 """The start-up schema check, on real SQLite files and PostgreSQL databases."""
 
 import pytest
+from sqlalchemy import create_engine, text
 
-from hotline.db.migrate import head_revision, upgrade
+from hotline.db.migrate import head_revision, known_revisions, upgrade
 from hotline.db.schema_check import SchemaNotCurrent, masked, require_head_schema, schema_problem
 
 from .support import create_pg_database, drop_pg_database
@@ -23,6 +24,18 @@ def test_an_old_revision_names_the_database_both_revisions_and_the_fix():
 def test_an_empty_database_is_said_to_have_no_schema():
     assert schema_problem("db", None, "0003_callback_place") == (
         "database db has no schema (empty), not the head 0003_callback_place: run `ivrctl db upgrade`")
+
+
+def test_a_revision_newer_than_this_version_is_not_told_to_upgrade():
+    known = frozenset({OLD, "0003_callback_place"})
+    assert schema_problem("db", "0009_later", "0003_callback_place", known) == (
+        "database db is at schema revision 0009_later, which this version of the hotline does not"
+        " know (head 0003_callback_place): run the hotline version that migrated it")
+    assert schema_problem("db", OLD, "0003_callback_place", known).endswith("run `ivrctl db upgrade`")
+
+
+def test_the_known_revisions_run_from_the_first_to_the_head():
+    assert {OLD, head_revision()} <= known_revisions()
 
 
 def test_masked_hides_the_password_only():
@@ -65,3 +78,14 @@ def test_the_refusal_never_shows_the_password():
         assert "s3cret" not in str(refused.value) and "postgres:***@" in str(refused.value)
     finally:
         drop_pg_database(url)
+
+
+def test_a_database_migrated_by_a_newer_hotline_is_refused_without_the_upgrade_advice(empty_database_url):
+    upgrade(empty_database_url)
+    engine = create_engine(empty_database_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0009_later'"))
+    engine.dispose()
+    with pytest.raises(SchemaNotCurrent, match="does not know") as refused:
+        require_head_schema([empty_database_url])
+    assert "ivrctl db upgrade" not in str(refused.value)
