@@ -22,6 +22,7 @@ command, i.e. what the server takes to react, with the database work in it:
   Playback at once, so nothing hides the look-up: its own latency, database work and all;
 - baseline, the bare FastAGI round trip: the same 200 sessions at the same pace against a
   handler that sends GET VARIABLE after each answer and does nothing else.
+The share of CPU time the hypervisor took meanwhile (steal) is reported with the figures.
 Knobs (environment, for diagnosis; the defaults are what `make bench` reports): BENCH_PACE,
 BENCH_SESSIONS, BENCH_PIN_COST (scrypt N), BENCH_WORKERS (SqlBackend threads) and
 BENCH_ASYNC_COMMIT=1 (the database commits without waiting for its WAL flush).
@@ -50,7 +51,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import create_engine, text
 
-from bench.results import Record, percentile
+from bench.results import Record, cpu_ticks, percentile, steal_percent
 from hotline.db.credentials import SCRYPT_N
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
@@ -228,9 +229,11 @@ def run() -> list[Record]:
         server.start()
         if not ready.wait(30):
             raise RuntimeError("the FastAGI server did not start")
+        ticks = cpu_ticks()
         bare, _ = asyncio.run(_load(port, "bare", people, BASELINE_SECONDS))
         flows, elapsed = asyncio.run(_load(port, "balance", people, LOAD_SECONDS))
         unhidden, _ = asyncio.run(_load(port, "balance", people, LOAD_SECONDS, intro=False))
+        steal = steal_percent(ticks, cpu_ticks())
     finally:
         stop.set()
         if server is not None:
@@ -240,15 +243,15 @@ def run() -> list[Record]:
         admin.dispose()
     flows.gaps["lookup_without_intro"] = unhidden.gaps["lookup_without_intro"]
     flows.failures += unhidden.failures
-    return _records(bare, flows, elapsed)
+    return _records(bare, flows, elapsed, steal)
 
 
-def _records(bare: Samples, flows: Samples, elapsed: float) -> list[Record]:
+def _records(bare: Samples, flows: Samples, elapsed: float, steal: float) -> list[Record]:
     conditions = {
         "sessions": SESSIONS, "database": "postgresql", "pace_of_real_caller": PACE,
         "calls_per_second": round(flows.calls / elapsed, 1), "calls": flows.calls,
         "failed_calls": flows.failures + bare.failures, "pin_hash": f"scrypt N={PIN_COST}" + (" (production)" if PIN_COST == SCRYPT_N else ""),
-        "backend_workers": WORKERS,
+        "backend_workers": WORKERS, "cpu_steal_percent": steal,
         "samples": {label: len(gaps) for label, gaps in flows.gaps.items()},
     }
     base = bare.gaps["bare"]

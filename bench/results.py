@@ -72,3 +72,17 @@ def read_results(path: Path = RESULTS_PATH) -> list[Record]:
 
 def write_results(records: list[Record], path: Path = RESULTS_PATH) -> None:
     path.write_text(json.dumps([r.as_json() for r in records], indent=2, ensure_ascii=False) + "\n")
+
+
+def cpu_ticks() -> list[int]:
+    """The machine's CPU time so far by kind (/proc/stat's first line), for steal_percent."""
+    with open("/proc/stat") as stat:
+        return [int(ticks) for ticks in stat.readline().split()[1:]]
+
+
+def steal_percent(before: list[int], after: list[int]) -> float:
+    """The share of the machine's time its hypervisor gave to others between two readings.
+    On a virtual machine the slowest latencies follow it: a run with more than a few percent
+    measured the neighbours as much as the code."""
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    return round(100 * spent[7] / max(1, sum(spent)), 1)  # steal is the 8th column
