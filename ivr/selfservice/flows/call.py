@@ -68,10 +68,10 @@ class FlowCall:
 
     async def ask_backend_while_saying(self, operation: Awaitable[T], *speech: Utterance) -> T:
         """A backend call started as `speech` begins, so the caller hears no pause after it
-        for a backend that answers while it plays (a province's own system may take seconds;
-        ours takes milliseconds, but under load those are the slowest of a call's waits).
-        Whatever ends the speech early (a hang-up, a prompt that cannot be played) drops the
-        backend's answer: work already sent to the backend still completes there."""
+        for a backend that answers while it plays (a province's own system may take a second
+        or more). If the speech fails (a prompt that cannot be played, Asterisk gone) the
+        backend's answer is dropped; work already sent to the backend still completes there.
+        The backend's time limit runs from its start, not from the end of the speech."""
         answer = asyncio.ensure_future(self.ask_backend(operation))
         try:
             await self.voice.say(*speech)
