@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal, get_args
 
-Role = Literal["viewer", "agent", "ops"]
+Role = Literal["viewer", "agent", "ops", "supervisor"]  # supervisor: also listens to recordings
 ROLES: tuple[str, ...] = get_args(Role)
 TOKEN_PREFIX = "h12333_"  # lets secret scanners and people recognise a leaked token
 

@@ -46,3 +46,11 @@ def test_cli_prints_the_token_once_and_lists_without_it(tmp_path):
     assert "Wei" in listed.stdout and "a1001" in listed.stdout and secret not in listed.stdout
     refused = CliRunner(env=env).invoke(token, ["create", "--role", "agent"])
     assert refused.exit_code == 1 and "needs the agent id" in refused.stderr
+
+
+def test_cli_makes_a_supervisor_token(tmp_path):
+    env = {"HOTLINE_TOKENS_FILE": str(tmp_path / "tokens.json")}
+    made = CliRunner(env=env).invoke(token, ["create", "--role", "supervisor", "--name", "Lan"])
+    assert made.exit_code == 0, made.output
+    principal = TokenStore(tmp_path / "tokens.json").authenticate(made.stdout.strip())
+    assert (principal.name, principal.role, principal.agent_id) == ("Lan", "supervisor", None)
