@@ -19,7 +19,7 @@ from routing.events import (
 from routing.indexes import BucketKey, IdleAgents, WaitingQueues
 from routing.ladder import RouterConfig
 from routing.model import Agent, AgentState, Call, CallState, GoneReason, Party, PauseReason
-from routing.skills import DIALECTS, Requirement
+from routing.skills import Requirement
 from routing.stats import ArrivalRates, HandleTimes
 
 
@@ -29,7 +29,7 @@ class RouterCore:
         self.seats: dict[str, Seat] = {}
         self.calls: dict[str, Entry] = {}
         self.queues = WaitingQueues()
-        self.idle = IdleAgents()
+        self.idle = IdleAgents(config.dialects, config.business_lines)
         self.timers = Timers()
         self.arrivals = ArrivalRates(config.arrival_window_seconds)
         self.handle_times = HandleTimes(config.handle_time_samples, config.default_handle_seconds)
@@ -86,6 +86,8 @@ class RouterCore:
             self._queue(entry)
 
     def _book(self, call: Call) -> Entry:
+        if (call.dialect, call.business) not in self.config.ladders:
+            raise RouterError(f"no ladder configured for {call.dialect}/{call.business}")
         ladder = self.config.ladder(call.dialect, call.business)
         place = (call.enqueue_time - call.bonus(self.config.max_bonus_seconds), call.enqueue_time,
                  next(self._seq), call.id)
@@ -236,7 +238,7 @@ class RouterCore:
         )
         for bucket in buckets:
             self.eligible[bucket] += 1
-        speaks = tuple(d for d in DIALECTS if proficiencies.get(d, 0) >= self.config.scarce_min_level)
+        speaks = tuple(d for d in self.config.dialects if proficiencies.get(d, 0) >= self.config.scarce_min_level)
         seat = Seat(agent, AgentState.LOGGED_OUT, now, next(self._seq), buckets, meets, speaks)
         self.seats[agent.id] = seat
         return seat

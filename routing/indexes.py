@@ -11,7 +11,7 @@ import bisect
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 
-from routing.skills import BUSINESS_LINES, DIALECTS, MAX_LEVEL, SKILLS
+from routing.skills import MAX_LEVEL
 
 BucketKey = tuple[str, str, int]  # (dialect, business, ladder step index)
 PlaceKey = tuple[float, float, int, str]  # (enqueue - bonus, enqueue, seq, call id)
@@ -61,14 +61,15 @@ class IdleAgents:
     - per (dialect, level, business line, level) cell, so the best-matching agents for a caller
       of that dialect and line are found by visiting cells from the highest levels down."""
 
-    def __init__(self) -> None:
+    def __init__(self, dialects: tuple[str, ...], business_lines: tuple[str, ...]) -> None:
+        self.dialects, self.business_lines = dialects, business_lines
         self._everyone: dict[str, None] = {}
         self._by_level: dict[str, list[dict[str, None]]] = {
-            skill: [{} for _ in range(MAX_LEVEL + 1)] for skill in SKILLS
+            skill: [{} for _ in range(MAX_LEVEL + 1)] for skill in dialects + business_lines
         }
         self._cells: dict[tuple[str, int, str, int], dict[str, None]] = {
             (d, dl, b, bl): {}
-            for d in DIALECTS for dl in range(MAX_LEVEL + 1) for b in BUSINESS_LINES for bl in range(MAX_LEVEL + 1)
+            for d in dialects for dl in range(MAX_LEVEL + 1) for b in business_lines for bl in range(MAX_LEVEL + 1)
         }
 
     def __contains__(self, agent_id: str) -> bool:
@@ -83,22 +84,24 @@ class IdleAgents:
     def add(self, agent_id: str, proficiencies: Mapping[str, int]) -> None:
         self._everyone[agent_id] = None
         for skill, level in proficiencies.items():
-            self._by_level[skill][level][agent_id] = None
+            if skill in self._by_level:  # a skill no line asks for (yet) is not indexed
+                self._by_level[skill][level][agent_id] = None
         for cell in self._cells_of(proficiencies):
             cell[agent_id] = None
 
     def remove(self, agent_id: str, proficiencies: Mapping[str, int]) -> None:
         del self._everyone[agent_id]
         for skill, level in proficiencies.items():
-            del self._by_level[skill][level][agent_id]
+            if skill in self._by_level:
+                del self._by_level[skill][level][agent_id]
         for cell in self._cells_of(proficiencies):
             del cell[agent_id]
 
     def _cells_of(self, proficiencies: Mapping[str, int]) -> Iterator[dict[str, None]]:
         get, cells = proficiencies.get, self._cells
-        for dialect in DIALECTS:
+        for dialect in self.dialects:
             dialect_level = get(dialect, 0)
-            for business in BUSINESS_LINES:
+            for business in self.business_lines:
                 yield cells[(dialect, dialect_level, business, get(business, 0))]
 
     def count_at_least(self, skill: str, level: int) -> int:

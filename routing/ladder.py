@@ -11,7 +11,7 @@ from typing import Any
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from routing.skills import BUSINESS_LINES, DIALECTS, Requirement
+from routing.skills import Requirement
 
 LadderKey = tuple[str, str]  # (dialect, business line)
 
@@ -50,6 +50,9 @@ class Ladder:
 
 @dataclass(frozen=True)
 class RouterConfig:
+    """The routing policy as values. The vocabulary (`dialects`, `business_lines`) is what the
+    configuration defines; left empty, it is read off the ladders' keys in their order."""
+
     ladders: Mapping[LadderKey, Ladder]
     wrap_up_seconds: Mapping[str, float] = field(default_factory=dict)  # per business line
     default_wrap_up_seconds: float = 30.0
@@ -64,11 +67,23 @@ class RouterConfig:
     arrival_window_seconds: float = 600.0  # window for per-dialect arrival rates
     handle_time_samples: int = 50  # recent completions per business line for wait estimates
     default_handle_seconds: float = 240.0  # until a business line has completions
+    dialects: tuple[str, ...] = ()
+    business_lines: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        for dialect, business in self.ladders:
-            if dialect not in DIALECTS or business not in BUSINESS_LINES:
+        if not self.dialects:
+            object.__setattr__(self, "dialects", tuple(dict.fromkeys(d for d, _ in self.ladders)))
+        if not self.business_lines:
+            object.__setattr__(self, "business_lines", tuple(dict.fromkeys(b for _, b in self.ladders)))
+        object.__setattr__(self, "dialects", tuple(self.dialects))
+        object.__setattr__(self, "business_lines", tuple(self.business_lines))
+        skills = set(self.dialects) | set(self.business_lines)
+        for (dialect, business), ladder in self.ladders.items():
+            if dialect not in self.dialects or business not in self.business_lines:
                 raise ValueError(f"ladder for unknown line {(dialect, business)!r}")
+            for step in ladder.steps:
+                if unknown := step.requirement.skills - skills:
+                    raise ValueError(f"ladder {dialect}/{business} asks for unknown skill {min(unknown)!r}")
         object.__setattr__(self, "ladders", MappingProxyType(dict(self.ladders)))
         object.__setattr__(self, "wrap_up_seconds", MappingProxyType(dict(self.wrap_up_seconds)))
         if self.max_consecutive_misses < 1:
@@ -77,18 +92,20 @@ class RouterConfig:
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> RouterConfig:
         """From config data: `ladders` maps "dialect/business" (business may be "*" for every
-        line; an exact key wins) to a step list; every other key is a field of RouterConfig."""
+        line of `business_lines`; an exact key wins) to a step list; every other key is a field
+        of RouterConfig."""
         ladders: dict[LadderKey, Ladder] = {}
         exact = {}
+        lines = tuple(data.get("business_lines", ()))
         for key, steps in data.get("ladders", {}).items():
             dialect, _, business = key.partition("/")
             if business == "*":
-                ladders.update({(dialect, b): Ladder.from_data(steps) for b in BUSINESS_LINES})
+                ladders.update({(dialect, b): Ladder.from_data(steps) for b in lines})
             else:
                 exact[(dialect, business)] = Ladder.from_data(steps)
         ladders.update(exact)
-        settings = {k: v for k, v in data.items() if k != "ladders"}
-        return cls(ladders=ladders, **settings)
+        settings = {k: v for k, v in data.items() if k not in ("ladders", "dialects", "business_lines")}
+        return cls(ladders=ladders, dialects=tuple(data.get("dialects", ())), business_lines=lines, **settings)
 
     def ladder(self, dialect: str, business: str) -> Ladder:
         try:

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from routing.books import Entry, Seat
 from routing.indexes import BucketKey, IdleAgents, PlaceKey, WaitingQueues
 from routing.ladder import Ladder, RouterConfig
-from routing.skills import DIALECTS, MAX_LEVEL
+from routing.skills import MAX_LEVEL
 from routing.stats import ArrivalRates
 
 
@@ -29,7 +29,7 @@ def scarce_dialects(
 ) -> frozenset[str]:
     """Dialects with at most `scarce_idle_speakers` idle speakers and a caller waiting or due."""
     scarce = []
-    for dialect in DIALECTS:
+    for dialect in config.dialects:
         if idle.count_at_least(dialect, config.scarce_min_level) > config.scarce_idle_speakers:
             continue
         if queues.per_dialect[dialect] > 0:

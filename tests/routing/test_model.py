@@ -1,6 +1,6 @@
 import pytest
 
-from routing import Agent, Call, Ladder, LadderStep, Requirement, mask_number
+from routing import Agent, Call, Ladder, LadderStep, Requirement, Router, RouterConfig, RouterError, mask_number
 from routing.guangxi import default_ladders, MANDARIN_NOTICE
 from routing.skills import BUSINESS_LINES, DIALECTS
 from tests.routing.world import call
@@ -21,7 +21,7 @@ def test_requirement_is_a_conjunction_of_minimums():
     assert Requirement().met_by({})
 
 
-@pytest.mark.parametrize("text", ["zhuang>=0", "zhuang>=6", "klingon>=2", "zhuang=4"])
+@pytest.mark.parametrize("text", ["zhuang>=0", "zhuang>=6", "zhuang=4"])
 def test_bad_requirements_are_refused(text):
     with pytest.raises(ValueError):
         Requirement.parse(text)
@@ -43,10 +43,20 @@ def test_caller_number_is_masked_and_kept_out_of_repr():
     assert mask_number("110") == "***"
 
 
-def test_bonus_is_capped_and_calls_validate_their_line():
+def test_the_vocabulary_is_the_configuration_s():
+    """Which dialects, lines and skills exist is configuration: the router refuses what its
+    config does not define, and a config's ladders may only ask for skills it defines."""
+    one = Ladder((LadderStep(0, Requirement.parse("zhuang>=2")),))
+    config = RouterConfig(ladders={("zhuang", "pension"): one})
+    assert config.dialects == ("zhuang",) and config.business_lines == ("pension",)
+    with pytest.raises(ValueError, match="klingon"):
+        RouterConfig(ladders={("zhuang", "pension"): Ladder((LadderStep(0, Requirement.parse("klingon>=2")),))})
+    with pytest.raises(RouterError, match="no ladder"):
+        Router(config).arrive(Call("c", "ch", "klingon", "pension", "1"), 0)
+
+
+def test_bonus_is_capped():
     assert call("c", elderly=100, repeat=100).bonus(cap=120) == 120
-    with pytest.raises(ValueError):
-        Call("c", "ch", "klingon", "pension", "1")
     with pytest.raises(ValueError):
         Call("c", "ch", "zhuang", "pension", "1", elderly_bonus=-1)
 
@@ -77,6 +87,8 @@ def test_config_loads_from_plain_data_with_wildcard_lines():
 
     data = yaml.safe_load("""
         ring_timeout: 15
+        dialects: [mandarin, zhuang]
+        business_lines: [pension, medical, ss_card]
         wrap_up_seconds: {pension: 40}
         ladders:
           zhuang/*:
