@@ -15,7 +15,8 @@ def _store() -> TokenStore:
 
 @click.group("token")
 def token() -> None:
-    """API bearer tokens: viewer (read), agent (its own state), ops (reloads, administration)."""
+    """API bearer tokens: viewer (read), agent (its own state), ops (reloads, administration),
+    recorder (records and reviews voice prompts)."""
 
 
 @token.command("create")

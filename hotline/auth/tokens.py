@@ -19,7 +19,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal, get_args
 
-Role = Literal["viewer", "agent", "ops", "supervisor"]  # supervisor: also listens to recordings
+Role = Literal["viewer", "agent", "ops", "supervisor", "recorder"]  # supervisor: also listens to recordings;
+# recorder: records and reviews voice prompts
 ROLES: tuple[str, ...] = get_args(Role)
 TOKEN_PREFIX = "h12333_"  # lets secret scanners and people recognise a leaked token
 

@@ -20,7 +20,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from hotline.auth.settings import AuthSettings
 from hotline.auth.tokens import ROLES, Principal, TokenStore
 
-READ_ROLES = ROLES  # every role may read
+# Every role that watches the centre may read it; a recorder (who records prompts) does not.
+READ_ROLES: tuple[str, ...] = ("viewer", "agent", "ops", "supervisor")
 _bearer = HTTPBearer(auto_error=False, description="`ivrctl token create --role ...` prints a token")
 
 
