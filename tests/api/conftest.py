@@ -58,7 +58,7 @@ def build_app(service: HotlineService, stack: RoutingStack, store: TokenStore) -
 
 def make_tokens(store: TokenStore) -> dict[str, str]:
     tokens = {role: store.create(role, name=f"{role} person", agent_id="z1" if role == "agent" else None)[0]
-              for role in ("viewer", "agent", "ops")}
+              for role in ("viewer", "agent", "ops", "recorder")}
     tokens["agent_z2"] = store.create("agent", name="z2 person", agent_id="z2")[0]
     return tokens
 

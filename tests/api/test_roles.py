@@ -38,3 +38,4 @@ async def test_reads_need_a_token_of_any_role(api: Api, path: str) -> None:
     assert (await api.http.get(path)).status_code == 401
     for role in ("viewer", "agent", "ops"):
         assert (await api.http.get(path, headers=api.as_(role))).status_code == 200
+    assert (await api.http.get(path, headers=api.as_("recorder"))).status_code == 403  # prompts only
