@@ -12,8 +12,8 @@ Measured, at the load generator: the time from writing an answer to reading the 
 command, i.e. what the server takes to react, with the database work in it:
 - identify: answer to GET DATA enter_id_number -> the PIN prompt (identify: one indexed
   read by keyed hash and an audit insert);
-- pin_check: answer to GET DATA enter_pin -> balance_intro (the PIN check: scrypt at the
-  production cost, ~40-60 ms of CPU here by design, and two transactions);
+- pin_check: answer to GET DATA enter_pin -> balance_intro (the PIN check: a keyed hash of
+  microseconds, and two transactions);
 - lookup: answer to the balance_intro Playback -> the first Playback of the readout, the
   silence a caller hears before the balances. The flow starts the look-up (one transaction
   reading both accounts, and its audit insert) as the intro starts, so here it is mostly
@@ -24,7 +24,7 @@ command, i.e. what the server takes to react, with the database work in it:
   handler that sends GET VARIABLE after each answer and does nothing else.
 The share of CPU time the hypervisor took meanwhile (steal) is reported with the figures.
 Knobs (environment, for diagnosis; the defaults are what `make bench` reports): BENCH_PACE,
-BENCH_SESSIONS, BENCH_PIN_COST (scrypt N), BENCH_WORKERS (SqlBackend threads) and
+BENCH_SESSIONS, BENCH_WORKERS (SqlBackend threads) and
 BENCH_ASYNC_COMMIT=1 (the database commits without waiting for its WAL flush).
 
 Why not the sandbox Asterisk: 200 concurrent Local-channel calls with DTMF on this 2-core
@@ -52,10 +52,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import create_engine, text
 
 from bench.results import Record, cpu_ticks, percentile, steal_percent
-from hotline.db.credentials import SCRYPT_N
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
-PIN_COST = int(os.environ.get("BENCH_PIN_COST", SCRYPT_N))
 SESSIONS = int(os.environ.get("BENCH_SESSIONS", "200"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "8"))  # SqlBackend threads and connections
 PERSONS = 400
@@ -84,9 +82,9 @@ def _seed(url: str, key: bytes, numbers: list[str]) -> None:
     from ivr.selfservice.id_number import mask
 
     now = datetime.now(UTC)
-    # One hash shared by all (each check still pays its cost); production cost unless
-    # BENCH_PIN_COST says otherwise (to see the lookup without scrypt beside it).
-    pin_hash = hash_pin("246813", n=PIN_COST)
+    # One PIN hash shared by all, in the production scheme (the bench's one key serves as
+    # both the ID-number and the PIN key).
+    pin_hash = hash_pin(key, "246813")
     engine = make_engine(url)
     with session_factory(engine).begin() as session:
         for i, number in enumerate(numbers):
@@ -117,7 +115,7 @@ async def _serve_async(url: str, key: bytes, port: int, ready, stop) -> None:  #
         for _ in range(8):
             await session.get_variable("HOTLINE_CALL_ID")
 
-    backend = SqlBackend.from_url(url, id_hash_key=key, workers=WORKERS)
+    backend = SqlBackend.from_url(url, id_hash_key=key, pin_hash_key=key, workers=WORKERS)
     server = AgiServer({**routes(backend), "bare": bare}, port=port, read_timeout=60)
     await server.start()
     ready.set()
@@ -250,7 +248,7 @@ def _records(bare: Samples, flows: Samples, elapsed: float, steal: float) -> lis
     conditions = {
         "sessions": SESSIONS, "database": "postgresql", "pace_of_real_caller": PACE,
         "calls_per_second": round(flows.calls / elapsed, 1), "calls": flows.calls,
-        "failed_calls": flows.failures + bare.failures, "pin_hash": f"scrypt N={PIN_COST}" + (" (production)" if PIN_COST == SCRYPT_N else ""),
+        "failed_calls": flows.failures + bare.failures, "pin_hash": "hmac-sha256 (production)",
         "backend_workers": WORKERS, "cpu_steal_percent": steal,
         "samples": {label: len(gaps) for label, gaps in flows.gaps.items()},
     }

@@ -5,7 +5,7 @@ the FastAGI event loop never waits on the database. Any database failure or a ca
 than `timeout` surfaces as `BackendUnavailable`.
 
     backend = SqlBackend.from_settings()                  # HOTLINE_* environment
-    backend = SqlBackend.from_url(url, id_hash_key=key)   # explicit
+    backend = SqlBackend.from_url(url, id_hash_key=k1, pin_hash_key=k2)   # explicit
     ...
     backend.close()
 """
@@ -13,9 +13,9 @@ than `timeout` surfaces as `BackendUnavailable`.
 from __future__ import annotations
 
 import asyncio
-import os
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Concatenate, ParamSpec, TypeVar
@@ -26,7 +26,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from hotline.db import store
-from hotline.db.credentials import id_digest, pin_matches
+from hotline.db.credentials import hash_pin, id_digest, is_slow, pin_matches
 from hotline.db.engine import make_engine, session_factory
 from hotline.db.settings import DatabaseSettings
 from ivr.selfservice.audit import AuditEntry
@@ -65,6 +65,7 @@ class SqlBackend:
         self,
         engine: Engine,
         id_hash_key: bytes,
+        pin_hash_key: bytes,
         *,
         policy: LockoutPolicy = DEFAULT_POLICY,
         timeout: float = 3.0,
@@ -76,6 +77,7 @@ class SqlBackend:
         self._sessions = session_factory(engine)
         self._can_relax = engine.dialect.name == "postgresql"
         self._key = id_hash_key
+        self._pin_key = pin_hash_key
         self._policy = policy
         self._timeout = timeout
         self._clock = clock
@@ -83,23 +85,25 @@ class SqlBackend:
         self._executor = ThreadPoolExecutor(
             max_workers=workers, thread_name_prefix="selfservice-db"
         )
-        # The slow PIN hash runs here, holding no database connection, so lookups never
-        # queue behind PIN checks for a database thread. One thread a core but one: it is CPU
-        # work, and a core it leaves free is where the lookups, the FastAGI loop and the
-        # database run. Measured (issue #5's bench, 2 cores): with a hash thread on each core
-        # the slowest lookups were those that ran beside two hashes, and p99 was ~15 ms;
-        # with one thread, ~12.5 ms, and a PIN check's p99 went from ~0.15 s to ~0.3 s.
-        self._hashing = ThreadPoolExecutor(
-            max_workers=max(1, (os.cpu_count() or 1) - 1), thread_name_prefix="pin-hash"
-        )
+        # Legacy scrypt PIN hashes (until each is upgraded on its next successful check) are
+        # checked here, holding no database connection, so lookups never queue behind them
+        # for a database thread. One thread: it is tens of milliseconds of CPU a check, and
+        # the cores it leaves free are where the lookups, the FastAGI loop and the database run.
+        self._hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pin-hash")
 
     @classmethod
     def from_url(
-        cls, url: str | URL, *, id_hash_key: bytes, workers: int = DEFAULT_WORKERS, **options
+        cls,
+        url: str | URL,
+        *,
+        id_hash_key: bytes,
+        pin_hash_key: bytes,
+        workers: int = DEFAULT_WORKERS,
+        **options,
     ) -> SqlBackend:  # type: ignore[no-untyped-def]
         # No pre-ping: _run tries a transaction again when its connection was already gone.
         engine = make_engine(url, pool_size=workers, pre_ping=False)
-        return cls(engine, id_hash_key, workers=workers, **options)
+        return cls(engine, id_hash_key, pin_hash_key, workers=workers, **options)
 
     @classmethod
     def from_settings(cls, settings: DatabaseSettings | None = None, **options) -> SqlBackend:  # type: ignore[no-untyped-def]
@@ -107,6 +111,7 @@ class SqlBackend:
         return cls.from_url(
             settings.resolved_url(),
             id_hash_key=settings.id_key(),
+            pin_hash_key=settings.pin_key(),
             policy=settings.lockout_policy(),
             timeout=settings.backend_timeout_seconds,
             **options,
@@ -124,12 +129,28 @@ class SqlBackend:
         return await self._transaction("identify", store.identify, digest, masked, now)
 
     async def verify_pin(self, person: InsuredPerson, pin: Pin, now: datetime) -> PinOutcome:
-        # Three steps: read the stored hash, compare it (slow) holding no lock nor connection,
-        # then record the outcome.
+        # Three steps: read the stored hash, compare it holding no lock nor connection, then
+        # record the outcome. The keyed hash takes microseconds, so it is compared right here;
+        # a legacy scrypt hash goes to the hashing thread, and once its PIN is accepted the
+        # record step replaces it with the keyed form.
         stored = await self._transaction("verify_pin", store.pin_hash_of, person)
-        matched = await self._guarded("verify_pin", self._hashing, lambda: pin_matches(pin.digits, stored))
+        upgrade: str | None = None
+        if is_slow(stored):
+            matched = await self._guarded(
+                "verify_pin", self._hashing, lambda: pin_matches(self._pin_key, pin.digits, stored)
+            )
+            upgrade = hash_pin(self._pin_key, pin.digits) if matched else None
+        else:
+            with _unavailable_on_failure("verify_pin"):
+                matched = pin_matches(self._pin_key, pin.digits, stored)
         return await self._transaction(
-            "verify_pin", store.record_pin_check, person, matched, now, self._policy
+            "verify_pin",
+            store.record_pin_check,
+            person,
+            matched,
+            now,
+            self._policy,
+            store.PinUpgrade(stored, upgrade) if upgrade is not None else None,
         )
 
     async def get_balances(self, person: InsuredPerson) -> Balances:
@@ -171,22 +192,9 @@ class SqlBackend:
 
     async def _guarded(self, operation: str, executor: ThreadPoolExecutor, work: Callable[[], T]) -> T:
         loop = asyncio.get_running_loop()
-        try:
+        with _unavailable_on_failure(operation):
             future = loop.run_in_executor(executor, work)
             return await asyncio.wait_for(future, self._timeout)
-        except Exception as exc:
-            # Whatever went wrong, the caller must reach an agent rather than dead air, so
-            # every failure becomes BackendUnavailable. Driver messages can quote data (a
-            # duplicate key's value), so only the class name is logged; the original stays
-            # chained on the exception.
-            expected = isinstance(exc, SQLAlchemyError | store.StaleKey | TimeoutError | OSError)
-            log.log(
-                logging.WARNING if expected else logging.ERROR,
-                "self-service backend: %s failed (%s)",
-                operation,
-                type(exc).__name__,
-            )
-            raise BackendUnavailable(f"{operation} failed ({type(exc).__name__})") from exc
 
     def _run(self, step: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         try:
@@ -208,3 +216,22 @@ class SqlBackend:
             if self._can_relax and step in RELAXED_COMMIT:
                 session.connection().exec_driver_sql(_RELAX)
             return step(session, *args, **kwargs)
+
+
+@contextmanager
+def _unavailable_on_failure(operation: str) -> Iterator[None]:
+    try:
+        yield
+    except Exception as exc:
+        # Whatever went wrong, the caller must reach an agent rather than dead air, so
+        # every failure becomes BackendUnavailable. Driver messages can quote data (a
+        # duplicate key's value), so only the class name is logged; the original stays
+        # chained on the exception.
+        expected = isinstance(exc, SQLAlchemyError | store.StaleKey | TimeoutError | OSError)
+        log.log(
+            logging.WARNING if expected else logging.ERROR,
+            "self-service backend: %s failed (%s)",
+            operation,
+            type(exc).__name__,
+        )
+        raise BackendUnavailable(f"{operation} failed ({type(exc).__name__})") from exc

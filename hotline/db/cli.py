@@ -37,5 +37,5 @@ def seed_demo(url: str | None) -> None:
     """Upgrade the schema and add the demo persons (see hotline.db.seed for their PINs)."""
     settings = _settings(url)
     upgrade_schema(settings.resolved_url())
-    added = load_demo(settings.resolved_url(), settings.id_key())
+    added = load_demo(settings.resolved_url(), settings.id_key(), settings.pin_key())
     click.echo(f"added {added} demo persons")

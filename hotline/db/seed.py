@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.engine import URL
 
-from hotline.db.credentials import SCRYPT_N, hash_pin, id_digest
+from hotline.db.credentials import hash_pin, id_digest
 from hotline.db.engine import make_engine, session_factory
 from hotline.db.models import (
     AccountKind,
@@ -108,12 +108,9 @@ def mask_card_number(number: str) -> str:
 
 
 def seed_demo(
-    url: str | URL, id_hash_key: bytes, now: datetime | None = None, *, pin_cost: int = SCRYPT_N
+    url: str | URL, id_hash_key: bytes, pin_hash_key: bytes, now: datetime | None = None
 ) -> int:
-    """Insert the demo persons not yet present; returns how many were added.
-
-    `pin_cost` is scrypt's N for the demo PINs (tests use a cheaper one; each stored hash
-    records its own cost, so checks work either way)."""
+    """Insert the demo persons not yet present; returns how many were added."""
     now = now or datetime.now(UTC)
     engine = make_engine(url)
     added = 0
@@ -133,18 +130,18 @@ def seed_demo(
                         "the demo cards exist but their holders do not match: the database was"
                         " seeded under a different ID-hash key (was the key file replaced?)"
                     )
-                session.add(_person(demo, digest, now, pin_cost))
+                session.add(_person(demo, digest, hash_pin(pin_hash_key, demo.pin), now))
                 added += 1
     finally:
         engine.dispose()
     return added
 
 
-def _person(demo: DemoPerson, digest: str, now: datetime, pin_cost: int) -> Person:
+def _person(demo: DemoPerson, digest: str, pin_hash: str, now: datetime) -> Person:
     person = Person(
         id_digest=digest,
         masked_id=mask(demo.id_number),
-        pin_hash=hash_pin(demo.pin, n=pin_cost),
+        pin_hash=pin_hash,
         created_at=now,
     )
     for kind, balance in (

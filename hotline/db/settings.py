@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEMO_KEY_FILE = "id-hash-demo.key"
+PIN_DEMO_KEY_FILE = "pin-hash-demo.key"
 MIN_KEY_BYTES = 32
 
 
@@ -36,6 +37,7 @@ class DatabaseSettings(BaseSettings):
     database_url: str | None = None  # HOTLINE_DATABASE_URL; default: SQLite in var/
     var_dir: Path = REPO_ROOT / "var"  # HOTLINE_VAR_DIR
     id_hash_key: SecretStr | None = None  # HOTLINE_ID_HASH_KEY: hex, >= 32 bytes
+    pin_hash_key: SecretStr | None = None  # HOTLINE_PIN_HASH_KEY: hex, >= 32 bytes
     pin_max_failures: int = 3  # HOTLINE_PIN_MAX_FAILURES
     pin_failure_window_hours: float = 24  # HOTLINE_PIN_FAILURE_WINDOW_HOURS
     pin_lock_hours: float = 24  # HOTLINE_PIN_LOCK_HOURS
@@ -60,32 +62,41 @@ class DatabaseSettings(BaseSettings):
         server database without the variable is a configuration error: its hashes must not
         depend on a file on one machine.
         """
-        if self.id_hash_key is not None:
-            return decode_key(self.id_hash_key.get_secret_value())
+        return self._key(self.id_hash_key, "HOTLINE_ID_HASH_KEY", DEMO_KEY_FILE)
+
+    def pin_key(self) -> bytes:
+        """The HMAC key PINs are stored under (hotline.db.credentials), kept like `id_key`:
+        HOTLINE_PIN_HASH_KEY, or a per-install demo key for the embedded database only. A
+        separate key, so a leak of one does not open the other."""
+        return self._key(self.pin_hash_key, "HOTLINE_PIN_HASH_KEY", PIN_DEMO_KEY_FILE)
+
+    def _key(self, secret: SecretStr | None, variable: str, demo_file: str) -> bytes:
+        if secret is not None:
+            return decode_key(secret.get_secret_value(), variable)
         if make_url(self.resolved_url()).get_backend_name() != "sqlite":
-            raise ConfigurationError("HOTLINE_ID_HASH_KEY must be set for a server database")
-        return demo_key(self.var_dir / DEMO_KEY_FILE)
+            raise ConfigurationError(f"{variable} must be set for a server database")
+        return demo_key(self.var_dir / demo_file, variable)
 
 
-def decode_key(text: str) -> bytes:
+def decode_key(text: str, variable: str = "HOTLINE_ID_HASH_KEY") -> bytes:
     try:
         key = bytes.fromhex(text.strip())
     except ValueError:
-        raise ConfigurationError("HOTLINE_ID_HASH_KEY must be hex") from None
+        raise ConfigurationError(f"{variable} must be hex") from None
     if len(key) < MIN_KEY_BYTES:
-        raise ConfigurationError(f"HOTLINE_ID_HASH_KEY must be at least {MIN_KEY_BYTES} bytes")
+        raise ConfigurationError(f"{variable} must be at least {MIN_KEY_BYTES} bytes")
     return key
 
 
-def demo_key(path: Path) -> bytes:
+def demo_key(path: Path, variable: str = "HOTLINE_ID_HASH_KEY") -> bytes:
     """Read, or create once, the per-install demo key (embedded database only)."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as out:
-            out.write("# DEMO ID-hash key for the embedded database, generated on this machine.\n")
-            out.write("# Not for real data: set HOTLINE_ID_HASH_KEY instead.\n")
+            out.write(f"# DEMO key ({variable}) for the embedded database, generated on this machine.\n")
+            out.write(f"# Not for real data: set {variable} instead.\n")
             out.write(secrets.token_hex(MIN_KEY_BYTES) + "\n")
-        log.warning("generated a demo ID-hash key for the embedded database at %s", path)
+        log.warning("generated a demo key (%s) for the embedded database at %s", variable, path)
     lines = [line for line in path.read_text().splitlines() if not line.startswith("#")]
-    return decode_key(lines[0])
+    return decode_key(lines[0], variable)

@@ -8,6 +8,7 @@ records the flows see. `hotline.db.backend` runs them off the event loop.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import bindparam, delete, insert, select, update
@@ -46,6 +47,14 @@ from ivr.selfservice.records import (
 
 class StaleKey(LookupError):
     """A person or card key from earlier in the call no longer exists."""
+
+
+@dataclass(frozen=True)
+class PinUpgrade:
+    """Replace a legacy PIN hash, once its PIN is accepted, by the keyed form of that PIN."""
+
+    old: str
+    new: str = field(repr=False)
 
 
 # A Core insert on the table, built once: the trail is write-only here, no need for the ORM's
@@ -96,11 +105,17 @@ def pin_hash_of(session: Session, person: InsuredPerson) -> str:
 
 
 def record_pin_check(
-    session: Session, person: InsuredPerson, matched: bool, now: datetime, policy: LockoutPolicy
+    session: Session,
+    person: InsuredPerson,
+    matched: bool,
+    now: datetime,
+    policy: LockoutPolicy,
+    upgrade: PinUpgrade | None = None,
 ) -> PinOutcome:
-    """Apply the lockout rule to a PIN already compared (the slow hash runs outside the
-    transaction). The first statement updates the person's row, which serialises concurrent
-    checks for that person on PostgreSQL (row lock) and SQLite (write lock) alike."""
+    """Apply the lockout rule to a PIN already compared (the hash runs outside the
+    transaction), and upgrade a legacy hash if the PIN is accepted. The first statement
+    updates the person's row, which serialises concurrent checks for that person on
+    PostgreSQL (row lock) and SQLite (write lock) alike."""
     person_id = int(person.key)
     touched = session.scalar(
         update(Person).where(Person.id == person_id).values(pin_checked_at=now).returning(Person.id)
@@ -119,6 +134,13 @@ def record_pin_check(
     elif matched:
         session.execute(delete(PinFailure).where(PinFailure.person_id == person_id))
         outcome = PinAccepted()
+        if upgrade is not None:
+            # Only over the hash the PIN was checked against: a PIN changed meanwhile stays.
+            session.execute(
+                update(Person)
+                .where(Person.id == person_id, Person.pin_hash == upgrade.old)
+                .values(pin_hash=upgrade.new)
+            )
     else:
         session.add(PinFailure(person_id=person_id, failed_at=now))
         session.flush()

@@ -23,7 +23,7 @@ def empty_database_url(request, tmp_path) -> Iterator[str]:
 
 
 @pytest.fixture
-def backend(seeded_url, id_hash_key) -> Iterator[SqlBackend]:
-    backend = SqlBackend.from_url(seeded_url, id_hash_key=id_hash_key, workers=4)
+def backend(seeded_url, id_hash_key, pin_hash_key) -> Iterator[SqlBackend]:
+    backend = SqlBackend.from_url(seeded_url, id_hash_key=id_hash_key, pin_hash_key=pin_hash_key, workers=4)
     yield backend
     backend.close()

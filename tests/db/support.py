@@ -12,7 +12,6 @@ from hotline.db.engine import make_engine, session_factory
 from hotline.db.models import Base
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
-CHEAP_PIN_COST = 2**10  # demo PIN hashes for tests; production cost is tested on its own
 
 
 def _admin():

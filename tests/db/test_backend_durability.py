@@ -41,10 +41,10 @@ def commit_settings(engine: Engine) -> Iterator[list[str]]:
 
 
 @pytest.fixture
-def one_connection(seeded_url, id_hash_key) -> Iterator[SqlBackend]:
+def one_connection(seeded_url, id_hash_key, pin_hash_key) -> Iterator[SqlBackend]:
     """One connection for everything, so a relaxed read would leak into the next
     transaction if the setting outlived its transaction."""
-    backend = SqlBackend.from_url(seeded_url, id_hash_key=id_hash_key, workers=1)
+    backend = SqlBackend.from_url(seeded_url, id_hash_key=id_hash_key, pin_hash_key=pin_hash_key, workers=1)
     yield backend
     backend.close()
 

@@ -70,9 +70,9 @@ def database_stops_answering(url):
 
 
 async def test_database_failure_is_backend_unavailable_and_recovers(
-    seeded_url, id_hash_key, caplog
+    seeded_url, id_hash_key, pin_hash_key, caplog
 ):
-    backend = SqlBackend.from_url(seeded_url, id_hash_key=id_hash_key, timeout=0.5, workers=2)
+    backend = SqlBackend.from_url(seeded_url, id_hash_key=id_hash_key, pin_hash_key=pin_hash_key, timeout=0.5, workers=2)
     try:
         person = await backend.identify(DEMO)
         assert person is not None
@@ -92,10 +92,10 @@ async def test_database_failure_is_backend_unavailable_and_recovers(
     assert warnings, "the failure was not logged"
 
 
-async def test_unreachable_server_fails_fast(id_hash_key):
+async def test_unreachable_server_fails_fast(id_hash_key, pin_hash_key):
     # Nothing listens on port 9 (discard) here: connection refused, not a hang.
     backend = SqlBackend.from_url(
-        "postgresql://postgres@127.0.0.1:9/none", id_hash_key=id_hash_key, timeout=5, workers=1
+        "postgresql://postgres@127.0.0.1:9/none", id_hash_key=id_hash_key, pin_hash_key=pin_hash_key, timeout=5, workers=1
     )
     try:
         with pytest.raises(BackendUnavailable):
@@ -118,8 +118,8 @@ async def test_unexpected_data_also_routes_to_an_agent(backend, seeded_url, capl
 
 
 @only_postgresql
-async def test_connections_the_server_cut_cost_no_failed_call(seeded_url, id_hash_key):
-    backend = SqlBackend.from_url(seeded_url, id_hash_key=id_hash_key, workers=2)
+async def test_connections_the_server_cut_cost_no_failed_call(seeded_url, id_hash_key, pin_hash_key):
+    backend = SqlBackend.from_url(seeded_url, id_hash_key=id_hash_key, pin_hash_key=pin_hash_key, workers=2)
     try:
         person = await backend.identify(DEMO)
         assert person is not None
@@ -143,10 +143,10 @@ async def test_connections_the_server_cut_cost_no_failed_call(seeded_url, id_has
 
 
 @only_postgresql
-async def test_a_connection_lost_at_commit_is_not_tried_again(seeded_url, id_hash_key):
+async def test_a_connection_lost_at_commit_is_not_tried_again(seeded_url, id_hash_key, pin_hash_key):
     # Whether a COMMIT that got no answer took effect is unknown, so it is never repeated:
     # the caller goes to an agent.
-    backend = SqlBackend.from_url(seeded_url, id_hash_key=id_hash_key, workers=1)
+    backend = SqlBackend.from_url(seeded_url, id_hash_key=id_hash_key, pin_hash_key=pin_hash_key, workers=1)
     commits = []
 
     def cut_before_commit(connection: Connection) -> None:

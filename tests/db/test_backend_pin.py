@@ -4,8 +4,11 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
-from hotline.db.models import AuditEvent
+from hotline.db.credentials import is_slow, legacy_scrypt_hash, pin_matches
+from hotline.db.engine import make_engine
+from hotline.db.models import AuditEvent, Person
 from ivr.selfservice import PinAccepted, PinLocked, PinRejected, parse_id_number, parse_pin
 
 from .support import rows
@@ -74,3 +77,45 @@ async def test_every_check_is_in_the_audit_trail(backend, person, seeded_url):
         ("locked", "lock in force"),
     ]
     assert {r.person for r in checks} == {"4501**********1238"}
+
+
+# --- PINs stored by earlier versions (salted scrypt) ---------------------------------------
+def _stored_hash(url, person) -> str:
+    return next(r.pin_hash for r in rows(url, Person) if r.id == int(person.key))
+
+
+def _store_legacy_hash(url, person, pin: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            update(Person).where(Person.id == int(person.key)).values(pin_hash=legacy_scrypt_hash(pin, n=2**10))
+        )
+    engine.dispose()
+
+
+async def test_a_legacy_hash_is_upgraded_on_the_next_successful_check(backend, person, seeded_url, pin_hash_key):
+    _store_legacy_hash(seeded_url, person, RIGHT.digits)
+    assert await backend.verify_pin(person, WRONG, T0) == PinRejected(2)
+    assert is_slow(_stored_hash(seeded_url, person))  # a wrong PIN upgrades nothing
+    assert await backend.verify_pin(person, RIGHT, T0 + HOUR) == PinAccepted()
+    upgraded = _stored_hash(seeded_url, person)
+    assert not is_slow(upgraded) and pin_matches(pin_hash_key, RIGHT.digits, upgraded)
+    # The keyed hash keeps the PIN and the lockout works on it as before.
+    assert await backend.verify_pin(person, RIGHT, T0 + 2 * HOUR) == PinAccepted()
+    for hour in (3, 4):
+        await backend.verify_pin(person, WRONG, T0 + hour * HOUR)
+    assert await backend.verify_pin(person, WRONG, T0 + 5 * HOUR) == PinLocked(T0 + 29 * HOUR)
+
+
+async def test_a_locked_legacy_hash_is_neither_checked_open_nor_upgraded(backend, person, seeded_url):
+    _store_legacy_hash(seeded_url, person, RIGHT.digits)
+    for hour in range(3):
+        await backend.verify_pin(person, WRONG, T0 + hour * HOUR)
+    assert await backend.verify_pin(person, RIGHT, T0 + 3 * HOUR) == PinLocked(T0 + 26 * HOUR)
+    assert is_slow(_stored_hash(seeded_url, person))
+    assert await backend.verify_pin(person, RIGHT, T0 + 26 * HOUR) == PinAccepted()
+    assert not is_slow(_stored_hash(seeded_url, person))
+
+
+async def test_the_demo_pins_are_stored_keyed(backend, person, seeded_url):
+    assert not any(is_slow(r.pin_hash) for r in rows(seeded_url, Person))

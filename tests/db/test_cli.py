@@ -11,13 +11,14 @@ from hotline.db.seed import SeedConflict, seed_demo
 from hotline.db.settings import DatabaseSettings
 from ivr.selfservice import PinAccepted, parse_keypad_entry, parse_pin
 
-from .support import CHEAP_PIN_COST, create_pg_database, drop_pg_database
+from .support import create_pg_database, drop_pg_database
 
 
 def test_upgrade_then_seed_demo_on_the_embedded_default(tmp_path, monkeypatch):
     monkeypatch.setenv("HOTLINE_VAR_DIR", str(tmp_path))
     monkeypatch.delenv("HOTLINE_DATABASE_URL", raising=False)
     monkeypatch.delenv("HOTLINE_ID_HASH_KEY", raising=False)
+    monkeypatch.delenv("HOTLINE_PIN_HASH_KEY", raising=False)
     runner = CliRunner()
     result = runner.invoke(db, ["upgrade"])
     assert result.exit_code == 0, result.output
@@ -46,6 +47,9 @@ def test_seed_demo_on_postgresql_needs_the_key(monkeypatch):
         refused = CliRunner().invoke(db, ["seed-demo"])
         assert refused.exit_code != 0
         monkeypatch.setenv("HOTLINE_ID_HASH_KEY", "cd" * 32)
+        monkeypatch.delenv("HOTLINE_PIN_HASH_KEY", raising=False)
+        assert CliRunner().invoke(db, ["seed-demo"]).exit_code != 0  # the PIN key is needed too
+        monkeypatch.setenv("HOTLINE_PIN_HASH_KEY", "ef" * 32)
         done = CliRunner().invoke(db, ["seed-demo"])
         assert done.exit_code == 0 and "added 4 demo persons" in done.output, done.output
     finally:
@@ -55,6 +59,6 @@ def test_seed_demo_on_postgresql_needs_the_key(monkeypatch):
 def test_reseeding_under_another_key_is_a_clear_error(tmp_path):
     url = f"sqlite:///{tmp_path}/hotline.db"
     upgrade(url)
-    assert seed_demo(url, b"k" * 32, pin_cost=CHEAP_PIN_COST) == 4
+    assert seed_demo(url, b"k" * 32, b"p" * 32) == 4
     with pytest.raises(SeedConflict, match="different ID-hash key"):
-        seed_demo(url, b"j" * 32, pin_cost=CHEAP_PIN_COST)
+        seed_demo(url, b"j" * 32, b"p" * 32)

@@ -13,7 +13,6 @@ from hotline.db.models import Base
 from hotline.db.seed import DEMO_PERSONS, seed_demo
 from ivr.selfservice import CardStatus, parse_keypad_entry, parse_pin
 
-from .support import CHEAP_PIN_COST
 
 NOW = datetime(2026, 11, 22, 19, 0, tzinfo=UTC)
 
@@ -58,12 +57,12 @@ async def exercise_every_operation(backend) -> list[object]:
     return seen
 
 
-async def test_no_full_id_number_or_pin_is_stored_or_logged(database_url, id_hash_key, caplog):
+async def test_no_full_id_number_or_pin_is_stored_or_logged(database_url, id_hash_key, pin_hash_key, caplog):
     caplog.set_level(logging.DEBUG)
     # SQLAlchemy quiets its own loggers on import; turn on its statement and row logging.
     caplog.set_level(logging.DEBUG, logger="sqlalchemy.engine")
-    seed_demo(database_url, id_hash_key, pin_cost=CHEAP_PIN_COST)
-    backend = SqlBackend.from_url(database_url, id_hash_key=id_hash_key, workers=2)
+    seed_demo(database_url, id_hash_key, pin_hash_key)
+    backend = SqlBackend.from_url(database_url, id_hash_key=id_hash_key, pin_hash_key=pin_hash_key, workers=2)
     try:
         seen = await exercise_every_operation(backend)
     finally:

@@ -49,3 +49,18 @@ def test_embedded_database_gets_a_private_per_install_demo_key(tmp_path, monkeyp
     assert "DEMO" in path.read_text()
     assert DatabaseSettings(var_dir=tmp_path).id_key() == key
     assert DatabaseSettings(var_dir=tmp_path / "other").id_key() != key
+
+
+def test_the_pin_key_is_kept_like_the_id_key_but_apart(tmp_path, monkeypatch):
+    monkeypatch.delenv("HOTLINE_PIN_HASH_KEY", raising=False)
+    monkeypatch.delenv("HOTLINE_ID_HASH_KEY", raising=False)
+    embedded = DatabaseSettings(database_url=f"sqlite:///{tmp_path}/h.db", var_dir=tmp_path)
+    assert embedded.pin_key() != embedded.id_key()
+    assert stat.S_IMODE((tmp_path / "pin-hash-demo.key").stat().st_mode) == 0o600
+    server = DatabaseSettings(database_url="postgresql://postgres@127.0.0.1/hotline", id_hash_key="ab" * 32)
+    with pytest.raises(ConfigurationError, match="HOTLINE_PIN_HASH_KEY must be set"):
+        server.pin_key()
+    monkeypatch.setenv("HOTLINE_PIN_HASH_KEY", "cd" * 32)
+    assert DatabaseSettings(database_url="postgresql://x@h/d").pin_key() == bytes.fromhex("cd" * 32)
+    with pytest.raises(ConfigurationError, match="HOTLINE_PIN_HASH_KEY must be hex"):
+        DatabaseSettings(database_url="sqlite://", pin_hash_key="zz" * 32).pin_key()

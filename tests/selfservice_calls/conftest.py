@@ -35,8 +35,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 # --- databases ----------------------------------------------------------------------------
 @pytest.fixture
-def backend(seeded_url: str, id_hash_key: bytes) -> Iterator[SqlBackend]:
-    backend = SqlBackend.from_url(seeded_url, id_hash_key=id_hash_key, workers=4, timeout=3.0)
+def backend(seeded_url: str, id_hash_key: bytes, pin_hash_key: bytes) -> Iterator[SqlBackend]:
+    backend = SqlBackend.from_url(seeded_url, id_hash_key=id_hash_key, pin_hash_key=pin_hash_key, workers=4, timeout=3.0)
     yield backend
     backend.close()
 

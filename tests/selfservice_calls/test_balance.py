@@ -14,7 +14,7 @@ from hotline.db.seed import seed_demo
 from ivr.agi import AgiServer
 from ivr.ami import AmiClient
 from ivr.selfservice.flows import FlowSettings, routes
-from tests.db.support import CHEAP_PIN_COST, empty_all_tables
+from tests.db.support import empty_all_tables
 from tests.selfservice_calls.caller import call_flow, flat, said_digits, said_number
 from tests.support.events import EventLog
 
@@ -83,14 +83,14 @@ async def test_on_the_zhuang_line_numbers_follow_the_chinese_pattern_in_zhuang_r
 @pytest.mark.postgres
 async def test_the_balances_are_looked_up_while_the_intro_plays(
         ami: AmiClient, events: EventLog, agi_server: AgiServer, pg_session_database: str,
-        id_hash_key: bytes) -> None:
+        id_hash_key: bytes, pin_hash_key: bytes) -> None:
     """The look-up starts with balance_intro, not after it, so however slow the backend the
     caller waits no longer than the intro for the readout. Shown on the full-length prompts:
     the accounts table is locked, the look-up is seen waiting for the lock, and at that moment
     Asterisk has not yet finished playing the intro."""
     empty_all_tables(pg_session_database)
-    seed_demo(pg_session_database, id_hash_key, pin_cost=CHEAP_PIN_COST)
-    backend = SqlBackend.from_url(pg_session_database, id_hash_key=id_hash_key, workers=2, timeout=30.0)
+    seed_demo(pg_session_database, id_hash_key, pin_hash_key)
+    backend = SqlBackend.from_url(pg_session_database, id_hash_key=id_hash_key, pin_hash_key=pin_hash_key, workers=2, timeout=30.0)
     agi_server.routes.update(routes(backend, FlowSettings()))
     locker, watcher = create_engine(pg_session_database), create_engine(pg_session_database)
     try:

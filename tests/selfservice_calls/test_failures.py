@@ -19,7 +19,7 @@ from hotline.db.seed import seed_demo
 from ivr.agi import AgiServer
 from ivr.ami import AmiClient
 from ivr.selfservice.flows import FlowSettings, routes
-from tests.db.support import CHEAP_PIN_COST, create_pg_database, drop_pg_database, empty_all_tables
+from tests.db.support import create_pg_database, drop_pg_database, empty_all_tables
 from tests.selfservice_calls.caller import call_flow
 from tests.support.events import EventLog
 
@@ -33,28 +33,28 @@ def _ruin_file(path: Path) -> None:
 
 
 @pytest.fixture
-def doomed_db(seeded_url: str, tmp_path: Path, id_hash_key: bytes) -> Iterator[tuple[str, Callable[[], None]]]:
+def doomed_db(seeded_url: str, tmp_path: Path, id_hash_key: bytes, pin_hash_key: bytes) -> Iterator[tuple[str, Callable[[], None]]]:
     """A seeded database of its own, of the same kind as `seeded_url`, and how to make it fail
     for real."""
     if seeded_url.startswith("sqlite"):
         path = tmp_path / "doomed.db"
         url = f"sqlite:///{path}"
         upgrade(url)
-        seed_demo(url, id_hash_key, pin_cost=CHEAP_PIN_COST)
+        seed_demo(url, id_hash_key, pin_hash_key)
         yield url, lambda: _ruin_file(path)
         return
     url = create_pg_database()
     upgrade(url)
-    seed_demo(url, id_hash_key, pin_cost=CHEAP_PIN_COST)
+    seed_demo(url, id_hash_key, pin_hash_key)
     yield url, lambda: drop_pg_database(url)  # WITH (FORCE): its sessions are terminated
     drop_pg_database(url)
 
 
 async def test_database_down_mid_call_apologises_routes_to_an_agent_and_others_are_served(
         clipped_ami: AmiClient, clipped_events: EventLog, agi_server: AgiServer, backend: SqlBackend,
-        doomed_db: tuple[str, Callable[[], None]], id_hash_key: bytes) -> None:
+        doomed_db: tuple[str, Callable[[], None]], id_hash_key: bytes, pin_hash_key: bytes) -> None:
     url, fail = doomed_db
-    doomed = SqlBackend.from_url(url, id_hash_key=id_hash_key, workers=2, timeout=3.0)
+    doomed = SqlBackend.from_url(url, id_hash_key=id_hash_key, pin_hash_key=pin_hash_key, workers=2, timeout=3.0)
     try:
         agi_server.routes.update(routes(doomed, FlowSettings(scripts={"balance": "balance"})))
         agi_server.routes.update(routes(backend, FlowSettings(scripts={"card_status": "healthy_status"})))
@@ -88,12 +88,12 @@ async def test_database_down_mid_call_apologises_routes_to_an_agent_and_others_a
 @pytest.mark.postgres
 async def test_a_database_that_does_not_answer_in_time_counts_as_down(
         clipped_ami: AmiClient, clipped_events: EventLog, agi_server: AgiServer,
-        pg_session_database: str, id_hash_key: bytes) -> None:
+        pg_session_database: str, id_hash_key: bytes, pin_hash_key: bytes) -> None:
     """A maintenance job holds an exclusive lock on the persons table: the look-up waits, the
     flow's own time limit (1 s here) ends the wait, and the caller is not left in silence."""
     empty_all_tables(pg_session_database)
-    seed_demo(pg_session_database, id_hash_key, pin_cost=CHEAP_PIN_COST)
-    slow = SqlBackend.from_url(pg_session_database, id_hash_key=id_hash_key, workers=2, timeout=30.0)
+    seed_demo(pg_session_database, id_hash_key, pin_hash_key)
+    slow = SqlBackend.from_url(pg_session_database, id_hash_key=id_hash_key, pin_hash_key=pin_hash_key, workers=2, timeout=30.0)
     agi_server.routes.update(routes(slow, FlowSettings(backend_timeout=1.0)))
     locker = create_engine(pg_session_database)
     try:

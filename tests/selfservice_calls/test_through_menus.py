@@ -15,7 +15,6 @@ from ivr.agi import AgiServer
 from ivr.ami import AmiClient
 from ivr.sandbox.calls import place_call
 from ivr.selfservice.flows import routes
-from tests.db.support import CHEAP_PIN_COST
 from tests.selfservice_calls.caller import Caller, flat, said_digits, said_number
 from tests.support.events import EventLog
 
@@ -67,11 +66,11 @@ async def test_asking_for_an_agent_after_the_balance_queues_for_that_business_li
 
 
 @pytest.fixture
-def sqlite_flows(agi_server: AgiServer, tmp_path: Path, id_hash_key: bytes) -> Iterator[AgiServer]:
+def sqlite_flows(agi_server: AgiServer, tmp_path: Path, id_hash_key: bytes, pin_hash_key: bytes) -> Iterator[AgiServer]:
     url = f"sqlite:///{tmp_path}/hotline.db"
     upgrade(url)
-    seed_demo(url, id_hash_key, pin_cost=CHEAP_PIN_COST)
-    backend = SqlBackend.from_url(url, id_hash_key=id_hash_key, workers=2)
+    seed_demo(url, id_hash_key, pin_hash_key)
+    backend = SqlBackend.from_url(url, id_hash_key=id_hash_key, pin_hash_key=pin_hash_key, workers=2)
     agi_server.routes.update(routes(backend))
     yield agi_server
     backend.close()

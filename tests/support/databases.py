@@ -12,7 +12,7 @@ import pytest
 from hotline.db.migrate import upgrade
 from hotline.db.records_store import RecordStore
 from hotline.db.seed import seed_demo
-from tests.db.support import CHEAP_PIN_COST, create_pg_database, drop_pg_database, empty_all_tables
+from tests.db.support import create_pg_database, drop_pg_database, empty_all_tables
 
 
 @pytest.fixture(scope="session")
@@ -50,8 +50,13 @@ def id_hash_key() -> bytes:
     return secrets.token_bytes(32)
 
 
+@pytest.fixture(scope="session")
+def pin_hash_key() -> bytes:
+    return secrets.token_bytes(32)
+
+
 @pytest.fixture
-def seeded_url(database_url: str, id_hash_key: bytes) -> str:
-    """A database of each kind holding the demo persons (with cheap PIN hashes, for speed)."""
-    seed_demo(database_url, id_hash_key, pin_cost=CHEAP_PIN_COST)
+def seeded_url(database_url: str, id_hash_key: bytes, pin_hash_key: bytes) -> str:
+    """A database of each kind holding the demo persons."""
+    seed_demo(database_url, id_hash_key, pin_hash_key)
     return database_url
