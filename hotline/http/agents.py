@@ -18,15 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from hotline.auth.tokens import Principal
 from hotline.http.auth import READ_ROLES, ensure_agent_access, require_role
 from hotline.http.live import LiveFeed
+from hotline.http.problems import problem, problem_responses
 from hotline.http.queues import UNAUTHORISED
 from routing import AgentView, PauseReason, RouterError
 from routing.asterisk import AgentDesk, RouterAdapter
 from routing.asterisk.desk import UnknownAgent
 
-AGENT_ERRORS = {404: {"description": "no such agent in the roster", "content": {"application/json": {
-                    "example": {"detail": {"error": "not_found", "message": "no agent 'a9999' in the roster"}}}}},
-                409: {"description": "not possible in the agent's current state", "content": {"application/json": {
-                    "example": {"detail": {"error": "conflict", "message": "agent a1001 is on a call"}}}}}}
+AGENT_ERRORS = problem_responses(404, 409, s404="no such agent in the roster",
+                                 s409="not possible in the agent's current state")
 
 
 class AgentSeat(BaseModel):
@@ -54,7 +53,7 @@ class PauseRequest(BaseModel):
 
 
 def _error(status: int, error: str, message: str) -> HTTPException:
-    return HTTPException(status, {"error": error, "message": message})
+    return problem(status, error, message)
 
 
 def agents_router(adapter: RouterAdapter, desk: AgentDesk, feed: LiveFeed | None = None, *,
@@ -93,31 +92,31 @@ def agents_router(adapter: RouterAdapter, desk: AgentDesk, feed: LiveFeed | None
         return seat(agent_id, adapter.clock())
 
     @router.get("", response_model=list[AgentSeat], summary="Every agent in the roster or logged in")
-    async def agents(_: Any = Depends(read_access)) -> list[AgentSeat]:
+    async def list_agents(_: Any = Depends(read_access)) -> list[AgentSeat]:
         now = adapter.clock()
         ids = sorted(set(desk.roster) | {v.agent_id for v in books.agent_views()})
         return [seat(agent_id, now) for agent_id in ids]
 
     @router.get("/{agent_id}", response_model=AgentSeat, responses=AGENT_ERRORS, summary="One agent's seat")
-    async def agent(agent_id: str, _: Any = Depends(read_access)) -> AgentSeat:
+    async def get_agent(agent_id: str, _: Any = Depends(read_access)) -> AgentSeat:
         return seat(agent_id, adapter.clock())
 
     @router.post("/{agent_id}/login", response_model=AgentSeat, responses=AGENT_ERRORS, summary="Log in, available")
-    async def login(agent_id: str, principal: Principal = Depends(act_access)) -> AgentSeat:
+    async def log_in_agent(agent_id: str, principal: Principal = Depends(act_access)) -> AgentSeat:
         return await act(agent_id, principal, lambda: desk.login(agent_id))
 
     @router.post("/{agent_id}/logout", response_model=AgentSeat, responses=AGENT_ERRORS,
                  summary="Log out (refused mid-call)")
-    async def logout(agent_id: str, principal: Principal = Depends(act_access)) -> AgentSeat:
+    async def log_out_agent(agent_id: str, principal: Principal = Depends(act_access)) -> AgentSeat:
         return await act(agent_id, principal, lambda: desk.logout(agent_id))
 
     @router.post("/{agent_id}/pause", response_model=AgentSeat, responses=AGENT_ERRORS,
                  summary="Pause now, or after the current call and its wrap-up")
-    async def pause(agent_id: str, body: PauseRequest = Body(), principal: Principal = Depends(act_access)) -> AgentSeat:
+    async def pause_agent(agent_id: str, body: PauseRequest = Body(), principal: Principal = Depends(act_access)) -> AgentSeat:
         return await act(agent_id, principal, lambda: desk.pause(agent_id, PauseReason(body.reason)))
 
     @router.post("/{agent_id}/unpause", response_model=AgentSeat, responses=AGENT_ERRORS, summary="Available again")
-    async def unpause(agent_id: str, principal: Principal = Depends(act_access)) -> AgentSeat:
+    async def unpause_agent(agent_id: str, principal: Principal = Depends(act_access)) -> AgentSeat:
         return await act(agent_id, principal, lambda: desk.unpause(agent_id))
 
     return router

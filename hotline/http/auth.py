@@ -1,4 +1,4 @@
-"""FastAPI dependencies for bearer-token roles, with clear 401/403 JSON bodies.
+"""FastAPI dependencies for bearer-token roles, with clear 401/403 problem bodies.
 
     @router.post("/x")
     async def x(principal: Principal = Depends(require_role("ops"))): ...
@@ -19,6 +19,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from hotline.auth.settings import AuthSettings
 from hotline.auth.tokens import ROLES, Principal, TokenStore
+from hotline.http.problems import problem
 
 # Every role that watches the centre may read it; a recorder (who records prompts) does not.
 READ_ROLES: tuple[str, ...] = ("viewer", "agent", "ops", "supervisor")
@@ -34,11 +35,11 @@ def token_store(request: Request) -> TokenStore:
 
 def _unauthorized(error: str, message: str) -> HTTPException:
     challenge = 'Bearer realm="12333"' + (f', error="{error}"' if error == "invalid_token" else "")
-    return HTTPException(401, {"error": error, "message": message}, headers={"WWW-Authenticate": challenge})
+    return HTTPException(401, {"code": error, "detail": message}, headers={"WWW-Authenticate": challenge})
 
 
 def forbidden(message: str) -> HTTPException:
-    return HTTPException(403, {"error": "forbidden", "message": message})
+    return problem(403, "forbidden", message)
 
 
 def require_role(*roles: str) -> Callable[..., Awaitable[Principal]]:

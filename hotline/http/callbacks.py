@@ -53,7 +53,7 @@ def callbacks_router(store: RecordStore, *, access: Callable[..., Any] | None = 
     router = APIRouter(prefix="/callbacks", tags=["callbacks"])
 
     @router.get("", summary="Callback tasks, newest first", response_model=list[CallbackOut])
-    async def list_all(status: CallbackStatus | None = Query(None, description="only tasks in this state"),
+    async def list_callbacks(status: CallbackStatus | None = Query(None, description="only tasks in this state"),
                        limit: int = Query(100, ge=1, le=1000), _user: Any = Depends(access)) -> list[CallbackOut]:
         found = await store.call(lambda s: db.all_tasks(s, status, limit))
         return [CallbackOut.of(t) for t in found]

@@ -96,7 +96,7 @@ def events_router(adapter: RouterAdapter, feed: LiveFeed | None = None, *,
                     'event: QueueCallerJoin\ndata: {"type":"QueueCallerJoin","time":1732250000.0,'
                     '"call_id":"1732250000.42","dialect":"zhuang","business":"pension","caller":"*******5678",'
                     '"restored":false}\n\n')}}}})
-    async def events(request: Request, _: Principal = Depends(access)) -> StreamingResponse:
+    async def stream_events(request: Request, _: Principal = Depends(access)) -> StreamingResponse:
         return StreamingResponse(sse_stream(feed, request, keep_alive), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 

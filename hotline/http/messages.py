@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
@@ -21,6 +21,8 @@ from hotline.auth.tokens import Principal
 from hotline.db import records_store as db
 from hotline.db.records_store import RecordStore
 from hotline.http.auth import require_role
+from hotline.http.contract import RowId
+from hotline.http.problems import problem, problem_responses
 from hotline.records.messages import Message, safe_file_name
 
 MESSAGE_ROLES = ("ops", "agent")
@@ -61,34 +63,34 @@ def messages_router(store: RecordStore, messages_dir: Path, *,
     router = APIRouter(prefix="/messages", tags=["messages"])
 
     @router.get("", summary="Messages left after hours, oldest first", response_model=list[MessageOut])
-    async def list_all(handled: bool | None = Query(None, description="only handled (true) or open (false)"),
+    async def list_messages(handled: bool | None = Query(None, description="only handled (true) or open (false)"),
                        limit: int = Query(100, ge=1, le=1000), _user: Any = Depends(access)) -> list[MessageOut]:
         found = await store.call(lambda s: db.list_messages(s, handled=handled, limit=limit))
         return [MessageOut.of(m) for m in found]
 
-    @router.get("/{message_id}", response_model=MessageOut, responses={404: {"description": "no such message"}})
-    async def one(message_id: int, _user: Any = Depends(access)) -> MessageOut:
+    @router.get("/{message_id}", response_model=MessageOut, responses=problem_responses(404))
+    async def get_message(message_id: RowId, _user: Any = Depends(access)) -> MessageOut:
         found = await store.call(lambda s: db.get_message(s, message_id))
         if found is None:
-            raise HTTPException(404, "no such message")
+            raise problem(404, "not_found", f"no message {message_id}")
         return MessageOut.of(found)
 
     @router.get("/{message_id}/audio", summary="The recording (WAV)", response_class=FileResponse,
-                responses={200: {"content": {"audio/wav": {}}}, 404: {"description": "no such message or recording"}})
-    async def audio(message_id: int, _user: Any = Depends(access)) -> FileResponse:
+                responses={200: {"content": {"audio/wav": {}}}, **problem_responses(404)})
+    async def get_message_audio(message_id: RowId, _user: Any = Depends(access)) -> FileResponse:
         found = await store.call(lambda s: db.get_message(s, message_id))
         name = safe_file_name(found.file_name) if found else None
         if name is None or not (messages_dir / name).is_file():
-            raise HTTPException(404, "no such message or recording")
+            raise problem(404, "not_found", f"no message {message_id}, or its recording is gone")
         return FileResponse(messages_dir / name, media_type="audio/wav", filename=name)
 
-    @router.post("/{message_id}/handled", response_model=MessageOut,
+    @router.post("/{message_id}/handled", response_model=MessageOut, responses=problem_responses(404),
                  summary="Mark handled (the caller was called back); closes its callback task")
-    async def handled(message_id: int, body: HandledIn | None = None, user: Any = Depends(access)) -> MessageOut:
+    async def mark_message_handled(message_id: RowId, body: HandledIn | None = None, user: Any = Depends(access)) -> MessageOut:
         by = user.name if isinstance(user, Principal) else (body.by if body else "")
         found = await store.call(lambda s: db.mark_handled(s, message_id, by, clock()))
         if found is None:
-            raise HTTPException(404, "no such message")
+            raise problem(404, "not_found", f"no message {message_id}")
         return MessageOut.of(found)
 
     return router

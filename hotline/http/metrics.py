@@ -96,7 +96,7 @@ def metrics_router(adapter: RouterAdapter, service: HotlineService, feed: LiveFe
     @router.get("/metrics", summary="Prometheus metrics", response_class=Response, dependencies=dependencies,
                 responses={200: {"content": {CONTENT_TYPE_LATEST: {"example": "hotline_calls_waiting{dialect=\"zhuang\","
                                                                               "business=\"pension\"} 3.0\n"}}}})
-    async def metrics() -> Response:
+    async def get_metrics() -> Response:
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     return router

@@ -55,6 +55,6 @@ async def reload_dialplan(request: Request, body: ReloadRequest | None = None,
 
 
 @router.get("/dialplan/history", response_model=list[Attempt], summary="Every reload attempt, oldest first")
-async def dialplan_history(limit: int = 100, _: Principal = Depends(require_role("viewer", "ops")),
+async def get_dialplan_history(limit: int = 100, _: Principal = Depends(require_role("viewer", "ops")),
                            settings: ReloadSettings = Depends(reload_settings)) -> list[Attempt]:
     return History(settings.var_dir).attempts("dialplan")[-max(1, min(limit, 1000)):]

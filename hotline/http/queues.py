@@ -17,12 +17,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hotline.http.auth import READ_ROLES, require_role
 from hotline.http.live import LiveFeed
+from hotline.http.problems import problem, problem_responses
 from routing import CallView
 from routing.asterisk import RouterAdapter
 
-NOT_FOUND = {404: {"description": "no such queue or call", "content": {"application/json": {
-    "example": {"detail": {"error": "not_found", "message": "no queue 'zhuang.x'"}}}}}}
-UNAUTHORISED = {401: {"description": "no token, or an unknown one"}, 403: {"description": "the token's role may not do this"}}
+NOT_FOUND = problem_responses(404, s404="no such queue or call")
+UNAUTHORISED = problem_responses(401, 403)
 
 
 class TodayFigures(BaseModel):
@@ -103,7 +103,7 @@ def waiting_call(view: CallView) -> WaitingCall:
 
 
 def _not_found(message: str) -> HTTPException:
-    return HTTPException(404, {"error": "not_found", "message": message})
+    return problem(404, "not_found", message)
 
 
 def queues_router(adapter: RouterAdapter, feed: LiveFeed | None = None, *, access: Any = None) -> APIRouter:
@@ -132,12 +132,12 @@ def queues_router(adapter: RouterAdapter, feed: LiveFeed | None = None, *, acces
         return sorted(out, key=lambda q: q.id)
 
     @router.get("/queues", response_model=list[QueueSummary], summary="Every dialect x business line, now and today")
-    async def queues(_: Any = Depends(access)) -> list[QueueSummary]:
+    async def list_queues(_: Any = Depends(access)) -> list[QueueSummary]:
         return summaries(adapter.clock())
 
     @router.get("/queues/{queue_id}/calls", response_model=list[WaitingCall], responses=NOT_FOUND,
                 summary="A line's callers not yet talking to an agent, longest effective wait first")
-    async def queue_calls(queue_id: str = Path(examples=["zhuang.pension"]),
+    async def list_queue_calls(queue_id: str = Path(examples=["zhuang.pension"]),
                           _: Any = Depends(access)) -> list[WaitingCall]:
         dialect, _dot, business = queue_id.partition(".")
         if (dialect, business) not in books.config.ladders:
@@ -146,12 +146,12 @@ def queues_router(adapter: RouterAdapter, feed: LiveFeed | None = None, *, acces
 
     @router.get("/calls", response_model=list[WaitingCall],
                 summary="Every caller not yet talking to an agent, longest effective wait first")
-    async def calls(_: Any = Depends(access)) -> list[WaitingCall]:
+    async def list_waiting_calls(_: Any = Depends(access)) -> list[WaitingCall]:
         return [waiting_call(v) for v in books.waiting_calls(adapter.clock())]
 
     @router.get("/calls/{call_id}", response_model=CallDetail, responses=NOT_FOUND,
                 summary="One call: the router's view while live, and what happened to it so far")
-    async def call(call_id: str, _: Any = Depends(access)) -> CallDetail:
+    async def get_live_call(call_id: str, _: Any = Depends(access)) -> CallDetail:
         view = books.call_view(call_id, adapter.clock())
         timeline = feed.timelines.get(call_id)
         if view is None and timeline is None:

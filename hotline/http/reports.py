@@ -27,7 +27,7 @@ def reports_router(store: RecordStore, hours: Callable[[], HoursConfig], *,
 
     @router.get("/satisfaction", summary="Satisfaction per agent, phone line and business line for a quarter",
                 responses={422: {"description": "not a quarter like 2026Q4"}})
-    async def satisfaction(quarter: str = Query(..., examples=["2026Q4"]),
+    async def get_satisfaction_report(quarter: str = Query(..., examples=["2026Q4"]),
                            _user: Any = Depends(access)) -> dict[str, object]:
         try:
             parsed = Quarter.parse(quarter)

@@ -20,7 +20,7 @@ def wallboard_router() -> APIRouter:
     router = APIRouter(tags=["wallboard"])
 
     @router.get("/wallboard", response_class=FileResponse, summary="The wallboard page (open with ?token=<viewer token>)")
-    async def page() -> FileResponse:
+    async def wallboard_page() -> FileResponse:
         return FileResponse(STATIC / "wallboard.html", media_type="text/html; charset=utf-8",
                             headers={"Cache-Control": "no-cache"})
 

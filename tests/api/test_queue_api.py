@@ -81,15 +81,15 @@ async def test_agent_state_changes_through_the_api_reach_the_router(api: Api) ->
 
 async def test_refusals_are_404_and_409_with_clear_bodies(api: Api) -> None:
     missing = await api.http.post("/agents/nobody/login", headers=api.as_("ops"))
-    assert missing.status_code == 404 and missing.json()["detail"]["error"] == "not_found"
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
     assert (await api.http.get("/agents/nobody", headers=api.as_("viewer"))).status_code == 404
     assert (await api.http.get("/queues/zhuang.nothing/calls", headers=api.as_("viewer"))).status_code == 404
     assert (await api.http.get("/calls/no-such-call", headers=api.as_("viewer"))).status_code == 404
     not_in = await api.http.post("/agents/z2/unpause", headers=api.as_("ops"))
-    assert not_in.status_code == 409 and "not logged in" in not_in.json()["detail"]["message"]
+    assert not_in.status_code == 409 and "not logged in" in not_in.json()["detail"]
     await api.http.post("/agents/z2/login", headers=api.as_("ops"))
     twice = await api.http.post("/agents/z2/login", headers=api.as_("ops"))
-    assert twice.status_code == 409 and twice.json()["detail"]["error"] == "conflict"
+    assert twice.status_code == 409 and twice.json()["code"] == "conflict"
     bad_reason = await api.http.post("/agents/z2/pause", json={"reason": "no_answer"}, headers=api.as_("ops"))
     assert bad_reason.status_code == 422  # only the router pauses for missed rings
 

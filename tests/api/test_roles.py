@@ -16,14 +16,14 @@ async def test_every_mutating_endpoint_checks_the_token_and_whose_agent_it_is(ap
     for action, body in ACTIONS:
         url = f"/agents/z1/{action}"
         missing = await api.http.post(url, json=body)
-        assert missing.status_code == 401 and missing.json()["detail"]["error"] == "missing_token", action
+        assert missing.status_code == 401 and missing.json()["code"] == "missing_token", action
         unknown = await api.http.post(url, json=body, headers=bearer("h12333_unknown"))
-        assert unknown.status_code == 401 and unknown.json()["detail"]["error"] == "invalid_token", action
+        assert unknown.status_code == 401 and unknown.json()["code"] == "invalid_token", action
         viewer = await api.http.post(url, json=body, headers=api.as_("viewer"))
-        assert viewer.status_code == 403 and "has role viewer" in viewer.json()["detail"]["message"], action
+        assert viewer.status_code == 403 and "has role viewer" in viewer.json()["detail"], action
         other = await api.http.post(url, json=body, headers=api.as_("agent_z2"))
-        assert other.status_code == 403 and other.json()["detail"] == {
-            "error": "forbidden", "message": "the token of agent z2 may act only on agent z2, not z1"}, action
+        assert other.status_code == 403 and other.json()["code"] == "forbidden" and other.json()["detail"] == (
+            "the token of agent z2 may act only on agent z2, not z1"), action
         own = await api.http.post(url, json=body, headers=api.as_("agent"))
         assert own.status_code == 200, (action, own.text)
     # none of the refused requests reached the router: only z1's own four did

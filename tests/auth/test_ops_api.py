@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from fastapi import Depends, FastAPI
+from fastapi import Depends
 
 from hotline.auth import Principal, TokenStore
 from hotline.http.app import create_app
 from hotline.http.auth import ensure_agent_access, require_role
+from hotline.http.contract import new_app
 from hotline.http.ops import router
 from hotline.service import HotlineService
 from ivr.dialplan.history import History
@@ -48,13 +49,13 @@ async def test_reload_needs_an_ops_token_and_records_who(client, tokens):
     _, secret = tokens
     missing = await client.post("/ops/dialplan/reload")
     assert missing.status_code == 401 and missing.headers["www-authenticate"].startswith("Bearer")
-    assert missing.json()["detail"]["error"] == "missing_token"
+    assert missing.json()["code"] == "missing_token"
     unknown = await client.post("/ops/dialplan/reload", headers=bearer("h12333_not-a-token"))
     assert unknown.status_code == 401 and 'error="invalid_token"' in unknown.headers["www-authenticate"]
     for role in ("viewer", "agent"):
         wrong = await client.post("/ops/dialplan/reload", headers=bearer(secret[role]))
         assert wrong.status_code == 403
-        assert wrong.json()["detail"] == {"error": "forbidden", "message": f"this needs role ops; the token of {role} person has role {role}"}
+        assert wrong.json()["code"] == "forbidden" and wrong.json()["detail"] == f"this needs role ops; the token of {role} person has role {role}"
 
     done = await client.post("/ops/dialplan/reload", headers=bearer(secret["ops"]))
     assert done.status_code == 200, done.text
@@ -74,18 +75,18 @@ async def test_reload_refused_422_and_busy_409(client, tokens, tmp_path):
     config = write(tmp_path, text)
     refused = await client.post("/ops/dialplan/reload", headers=bearer(secret["ops"]), json={"config_path": str(config)})
     assert refused.status_code == 422
-    detail = refused.json()["detail"]
-    assert detail["error"] == "refused" and detail["attempt"]["result"] == "refused"
+    detail = refused.json()
+    assert detail["code"] == "refused" and detail["attempt"]["result"] == "refused"
     assert any(m.startswith(f"{config}:{line}: ") and words in m for m in detail["messages"])
 
     with History(tmp_path / "var").lock():  # the var dir the client fixture's settings name
         busy = await client.post("/ops/dialplan/reload", headers=bearer(secret["ops"]))
-    assert busy.status_code == 409 and busy.json()["detail"]["error"] == "reload_in_progress"
+    assert busy.status_code == 409 and busy.json()["code"] == "reload_in_progress"
 
 
 async def test_an_agent_token_acts_only_on_its_own_agent(tokens):
     store, secret = tokens
-    app = FastAPI()
+    app = new_app(title="test", description="an agent's own actions")
     app.state.token_store = store
 
     @app.post("/agents/{agent_id}/pause")
@@ -99,6 +100,6 @@ async def test_an_agent_token_acts_only_on_its_own_agent(tokens):
         ops = await http.post("/agents/a2/pause", headers=bearer(secret["ops"]))
         viewer = await http.post("/agents/a1/pause", headers=bearer(secret["viewer"]))
     assert own.json() == {"paused": "a1", "by": "agent person"}
-    assert other.status_code == 403 and "may act only on agent a1, not a2" in other.json()["detail"]["message"]
+    assert other.status_code == 403 and "may act only on agent a1, not a2" in other.json()["detail"]
     assert ops.status_code == 200
     assert viewer.status_code == 403
