@@ -7,13 +7,20 @@ PY := $(VENV)/bin/python
 CACHE_DIR ?= $(HOME)/.cache/hotline12333
 export HOTLINE_ASTERISK_ROOT ?= $(CACHE_DIR)/asterisk-root
 
-.PHONY: run test bench asterisk prompts demo-data system-deps venv clean
+.PHONY: run test check bench asterisk prompts demo-data system-deps venv clean
 
 run: venv asterisk prompts demo-data
 	$(VENV)/bin/ivrctl run
 
-test: venv asterisk prompts
+test: venv check asterisk prompts
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Lint (ruff), strict types of the pure cores (mypy), the import layers (lint-imports); all
+# configured in pyproject.toml. Run first by `make test`, so CI runs it.
+check: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 bench: venv asterisk prompts
 	$(PY) -m bench

@@ -54,7 +54,7 @@ async def record_stream(sandbox: Sandbox) -> list[bytes]:
         while not done.is_set():
             try:
                 chunk = await asyncio.wait_for(reader.read(65536), 0.2)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 continue
             if not chunk:
                 return

@@ -58,7 +58,7 @@ def format_table(records: list[Record]) -> str:
         ratio = "" if r.ratio is None else f"{r.ratio:.3f}"
         rows.append((r.name, f"{r.value:,.4g}", r.unit, baseline, ratio))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 

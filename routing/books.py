@@ -60,6 +60,18 @@ class Entry:
     def current(self) -> LadderStep:
         return self.ladder.steps[self.step]
 
+    def ringing(self) -> tuple[str, float]:
+        """(agent, offered at) of an OFFERED or CONNECTED call; a broken invariant fails loudly."""
+        if self.agent_id is None or self.offered_at is None:
+            raise RouterError(f"call {self.id} is not with an agent")
+        return self.agent_id, self.offered_at
+
+    def talking(self) -> tuple[str, float]:
+        """(agent, connected at) of a CONNECTED call."""
+        if self.agent_id is None or self.connected_at is None:
+            raise RouterError(f"call {self.id} is not connected")
+        return self.agent_id, self.connected_at
+
 
 class TimerKind(IntEnum):
     RELAX = 0  # a waiting call may reach its next ladder step

@@ -128,8 +128,9 @@ class RouterCore:
         out.events.append(QueueCallerStepChanged(at, entry.id, start, step, str(steps[step].requirement), reason))
         if entry.call.callback:
             return  # nobody on the line to hear an announcement or an offer
-        if steps[step].announce:
-            out.decisions.append(Announce(entry.id, entry.call.channel, steps[step].announce))
+        announce = steps[step].announce
+        if announce:
+            out.decisions.append(Announce(entry.id, entry.call.channel, announce))
         if callback:
             out.decisions.append(OfferCallback(entry.id, entry.call.channel))
 
@@ -158,10 +159,11 @@ class RouterCore:
         self._offer(self.calls[place[3]], seat, at, out)
 
     def _missed(self, entry: Entry, at: float, reason: str, out: Collector) -> None:
-        seat = self.seats[entry.agent_id]
+        agent_id, offered_at = entry.ringing()
+        seat = self.seats[agent_id]
         seat.misses += 1
         seat.call_id = None
-        out.events.append(AgentRingNoAnswer(at, entry.id, seat.agent.id, at - entry.offered_at, seat.misses, reason))
+        out.events.append(AgentRingNoAnswer(at, entry.id, seat.agent.id, at - offered_at, seat.misses, reason))
         pause = PauseReason.NO_ANSWER if seat.misses >= self.config.max_consecutive_misses else seat.pending_pause
         if pause is not None:
             seat.pause_reason, seat.pending_pause = pause, None
@@ -172,8 +174,9 @@ class RouterCore:
             self._make_available(seat, at, out, skip_call=entry.id)
 
     def _complete(self, entry: Entry, at: float, by: Party, out: Collector) -> None:
-        seat = self.seats[entry.agent_id]
-        call, connected = entry.call, entry.connected_at
+        agent_id, connected = entry.talking()
+        seat = self.seats[agent_id]
+        call = entry.call
         wrap_up = self.config.wrap_up(call.business)
         out.events.append(AgentComplete(at, call.id, seat.agent.id, connected - call.enqueue_time, at - connected, by))
         out.events.append(CallEnded(at, call.id, GoneReason.COMPLETED, connected - call.enqueue_time))
@@ -198,7 +201,7 @@ class RouterCore:
     def _remove(self, entry: Entry, at: float, reason: GoneReason, out: Collector) -> None:
         """A not-yet-connected call goes: abandoned by the caller or taken out by the shell."""
         call, wait = entry.call, at - entry.call.enqueue_time
-        seat = self.seats[entry.agent_id] if entry.state is CallState.OFFERED else None
+        seat = self.seats[entry.ringing()[0]] if entry.state is CallState.OFFERED else None
         if seat is None:
             self.queues.remove(entry.bucket, entry.place)
         else:
@@ -215,6 +218,8 @@ class RouterCore:
     def _take_back_offer(self, seat: Seat, out: Collector) -> Entry | None:
         if seat.state is not AgentState.OFFERED:
             return None
+        if seat.call_id is None:
+            raise RouterError(f"agent {seat.agent.id} is offered no call")
         entry = self.calls[seat.call_id]
         out.decisions.append(CancelOffer(entry.id, seat.agent.id, seat.agent.endpoint))
         seat.call_id = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 from dataclasses import dataclass, field
+from itertools import pairwise
 from types import MappingProxyType
 
 from routing.skills import Requirement
@@ -33,7 +34,7 @@ class Ladder:
             raise ValueError("a ladder needs at least one step")
         if self.steps[0].after != 0:
             raise ValueError("a ladder's first step applies from 0 s")
-        for earlier, later in zip(self.steps, self.steps[1:]):
+        for earlier, later in pairwise(self.steps):
             if later.after <= earlier.after:
                 raise ValueError("ladder steps must have strictly increasing `after`")
 

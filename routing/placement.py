@@ -55,11 +55,11 @@ def pick_agent(
     dialect, business, bucket = entry.call.dialect, entry.call.business, entry.bucket
     dialect_floor, business_floor = level_floors(entry.ladder, entry.step, dialect, business)
     fallback: Seat | None = None
-    fallback_rank: tuple = ()
+    fallback_rank: tuple[int, int, tuple[float, int]] = (0, 0, (0.0, 0))  # set with fallback
     for dialect_level in range(MAX_LEVEL, dialect_floor - 1, -1):
         for business_level in range(MAX_LEVEL, business_floor - 1, -1):
             best: Seat | None = None
-            best_rank: tuple = ()
+            best_rank: tuple[float, int] = (0.0, 0)  # set with best
             for agent_id in idle.cell(dialect, dialect_level, business, business_level):
                 seat = seats[agent_id]
                 if agent_id == exclude or bucket not in seat.buckets:

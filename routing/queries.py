@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
+from routing.books import Entry, Seat
+from routing.core import RouterCore
+from routing.indexes import PlaceKey
 from routing.model import AgentState, CallState, PauseReason
-
-if TYPE_CHECKING:
-    from routing.books import Entry, Seat
-    from routing.router import Router
 
 
 @dataclass(frozen=True)
@@ -75,14 +74,14 @@ def agent_view(seat: Seat) -> AgentView:
     )
 
 
-class RouterQueries:
-    """Mixed into Router; reads its books only."""
+class RouterQueries(RouterCore):
+    """The Router's read side: reads the books only, never changes them."""
 
-    def call_view(self: Router, call_id: str, now: float) -> CallView | None:
+    def call_view(self, call_id: str, now: float) -> CallView | None:
         entry = self.calls.get(call_id)
         return None if entry is None else call_view(entry, now)
 
-    def waiting_calls(self: Router, now: float, dialect: str | None = None, business: str | None = None) -> list[CallView]:
+    def waiting_calls(self, now: float, dialect: str | None = None, business: str | None = None) -> list[CallView]:
         """Calls not yet connected (waiting or being offered), highest effective wait first."""
         entries = [
             e for e in self.calls.values()
@@ -92,7 +91,7 @@ class RouterQueries:
         ]
         return [call_view(e, now) for e in sorted(entries, key=lambda e: e.place)]
 
-    def position(self: Router, call_id: str) -> int | None:
+    def position(self, call_id: str) -> int | None:
         """1-based place among waiting callers of the same line (for "you are caller number N")."""
         entry = self.calls.get(call_id)
         if entry is None or entry.state is not CallState.WAITING:
@@ -101,31 +100,31 @@ class RouterQueries:
         steps = range(len(entry.ladder.steps))
         return 1 + sum(self.queues.ahead_of((dialect, business, k), entry.place) for k in steps)
 
-    def agent_view(self: Router, agent_id: str) -> AgentView | None:
+    def agent_view(self, agent_id: str) -> AgentView | None:
         seat = self.seats.get(agent_id)
         return None if seat is None else agent_view(seat)
 
-    def agent_views(self: Router) -> list[AgentView]:
+    def agent_views(self) -> list[AgentView]:
         return [agent_view(seat) for seat in self.seats.values()]
 
-    def eligible_agents(self: Router, dialect: str, business: str, step: int = 0) -> list[AgentView]:
+    def eligible_agents(self, dialect: str, business: str, step: int = 0) -> list[AgentView]:
         """Logged-in agents (any state) meeting the given ladder step of the line."""
         bucket = (dialect, business, step)
         return [agent_view(s) for s in self.seats.values() if bucket in s.buckets]
 
-    def available_agents(self: Router, dialect: str, business: str, step: int = 0) -> list[AgentView]:
+    def available_agents(self, dialect: str, business: str, step: int = 0) -> list[AgentView]:
         bucket = (dialect, business, step)
         return [agent_view(self.seats[a]) for a in self.idle if bucket in self.seats[a].buckets]
 
-    def agent_counts(self: Router, dialect: str, business: str, step: int = 0) -> tuple[int, int]:
+    def agent_counts(self, dialect: str, business: str, step: int = 0) -> tuple[int, int]:
         """(eligible, available) for a line's step, as the two lists above would count them, but
         from the books' running counts: a wallboard asks this for every line, many times a second."""
         bucket = (dialect, business, step)
         available = sum(1 for a in self.idle if bucket in self.seats[a].buckets)
         return self.eligible.get(bucket, 0), available
 
-    def line_stats(self: Router, now: float) -> list[LineStats]:
-        counts: dict[tuple[str, str], list] = {key: [0, 0, None] for key in self.config.ladders}
+    def line_stats(self, now: float) -> list[LineStats]:
+        counts: dict[tuple[str, str], list[Any]] = {key: [0, 0, None] for key in self.config.ladders}
         for entry in self.calls.values():
             if entry.state is CallState.CONNECTED:
                 continue
@@ -138,11 +137,11 @@ class RouterQueries:
             for (d, b), (waiting, offered, longest) in counts.items()
         ]
 
-    def estimated_wait(self: Router, dialect: str, business: str) -> float | None:
+    def estimated_wait(self, dialect: str, business: str) -> float | None:
         """Expected wait for a caller joining the line now, or None if no agent could take it."""
         return self._estimate(dialect, business, 0, 0.0, None)
 
-    def estimated_wait_for(self: Router, call_id: str, now: float) -> float | None:
+    def estimated_wait_for(self, call_id: str, now: float) -> float | None:
         """Expected remaining wait of a queued call (for "your estimated wait is N minutes")."""
         entry = self.calls.get(call_id)
         if entry is None or entry.state is CallState.CONNECTED:
@@ -151,7 +150,7 @@ class RouterQueries:
         return self._estimate(call.dialect, call.business, entry.step, now - call.enqueue_time, entry.place,
                               self._top_step(entry))
 
-    def _estimate(self: Router, dialect: str, business: str, first_step: int, waited: float, place,
+    def _estimate(self, dialect: str, business: str, first_step: int, waited: float, place: PlaceKey | None,
                   top_step: int | None = None) -> float | None:
         """Per reachable step: its working agents drain the calls queued ahead at one recent mean
         handle time each; the step's own threshold is a floor. The best step wins."""
@@ -168,6 +167,7 @@ class RouterQueries:
             # other lines waiting on the very same requirement.
             buckets = {(dialect, business, j) for j in range(len(ladder.steps))}
             buckets.update(self.same_requirement[ladder.steps[k].requirement])
+            ahead: int
             if place is None:
                 ahead = sum(self.queues.count(b) for b in buckets)
             else:

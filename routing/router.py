@@ -10,7 +10,6 @@ report late or twice.
 from __future__ import annotations
 
 from routing.books import RouterError
-from routing.core import RouterCore
 from routing.decisions import CancelOffer, Outcome
 from dataclasses import replace
 
@@ -22,7 +21,7 @@ from routing.model import Agent, AgentState, Call, CallState, GoneReason, Party,
 from routing.queries import RouterQueries
 
 
-class Router(RouterCore, RouterQueries):
+class Router(RouterQueries):
     # ----- calls -------------------------------------------------------------------------
     def arrive(self, call: Call, now: float, restored: bool = False) -> Outcome:
         """A caller joins the queue; `call.enqueue_time` may be earlier (restored after a restart)."""
@@ -45,7 +44,7 @@ class Router(RouterCore, RouterQueries):
         seat.misses = 0
         self._set_state(seat, AgentState.ON_CALL, now, out)
         enqueue = entry.call.enqueue_time
-        out.events.append(AgentConnect(now, call_id, agent_id, now - enqueue, now - entry.offered_at))
+        out.events.append(AgentConnect(now, call_id, agent_id, now - enqueue, now - entry.ringing()[1]))
         out.events.append(QueueCallerLeave(now, call_id, "connected"))
         return out.outcome()
 
@@ -95,7 +94,7 @@ class Router(RouterCore, RouterQueries):
             return out.outcome()
         seat = None
         if entry.state is CallState.OFFERED:
-            seat = self.seats[entry.agent_id]
+            seat = self.seats[entry.ringing()[0]]
             out.decisions.append(CancelOffer(call_id, seat.agent.id, seat.agent.endpoint))
             seat.call_id = None
         else:

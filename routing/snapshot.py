@@ -76,22 +76,22 @@ def restore(config: RouterConfig, snapshot: RouterSnapshot, now: float) -> tuple
         else:  # AVAILABLE, or OFFERED: the ring in flight is not trusted
             idle.append(seat)
 
-    for snap in sorted(snapshot.calls, key=lambda c: (c.call.enqueue_time, c.call.id)):
-        call = snap.call
+    for waiting in sorted(snapshot.calls, key=lambda c: (c.call.enqueue_time, c.call.id)):
+        call = waiting.call
         entry = router._book(call)
-        entry.step = min(max(snap.step, 0), router._top_step(entry))
-        if snap.state is CallState.CONNECTED:
-            seat = router.seats.get(snap.agent_id or "")
-            if seat is None or seat.agent.id not in on_call or seat.call_id is not None:
-                raise RouterError(f"connected call {call.id} names agent {snap.agent_id}, not on a call")
-            at = snap.connected_at if snap.connected_at is not None else now
-            entry.state, entry.agent_id, entry.offered_at, entry.connected_at = CallState.CONNECTED, seat.agent.id, at, at
-            seat.call_id = call.id
-            router._set_state(seat, AgentState.ON_CALL, at, out)
+        entry.step = min(max(waiting.step, 0), router._top_step(entry))
+        if waiting.state is CallState.CONNECTED:
+            talking = router.seats.get(waiting.agent_id or "")
+            if talking is None or talking.agent.id not in on_call or talking.call_id is not None:
+                raise RouterError(f"connected call {call.id} names agent {waiting.agent_id}, not on a call")
+            at = waiting.connected_at if waiting.connected_at is not None else now
+            entry.state, entry.agent_id, entry.offered_at, entry.connected_at = CallState.CONNECTED, talking.agent.id, at, at
+            talking.call_id = call.id
+            router._set_state(talking, AgentState.ON_CALL, at, out)
             continue
-        if snap.state is CallState.OFFERED and snap.agent_id is not None:
-            endpoint = snapshot_endpoint(snapshot, snap.agent_id)
-            out.decisions.append(CancelOffer(call.id, snap.agent_id, endpoint))
+        if waiting.state is CallState.OFFERED and waiting.agent_id is not None:
+            endpoint = snapshot_endpoint(snapshot, waiting.agent_id)
+            out.decisions.append(CancelOffer(call.id, waiting.agent_id, endpoint))
         out.events.append(QueueCallerJoin(now, call.id, call.dialect, call.business, call.masked_number, True))
         # Queue every caller before any agent picks, so the longest-waiting caller goes first.
         router._climb_ladder(entry, now, out)

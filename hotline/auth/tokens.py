@@ -15,7 +15,7 @@ import os
 import secrets
 import threading
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -56,7 +56,7 @@ class TokenStore:
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token_id = secrets.token_hex(4)
         principal = Principal(token_id, name or f"{role}-{token_id}", role, agent_id,  # type: ignore[arg-type]
-                              datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                              datetime.now(UTC).isoformat(timespec="seconds"))
         with self._lock:
             entries = self._read()
             entries.append({**asdict(principal), "sha256": hash_token(token)})

@@ -3,5 +3,5 @@
 - `model.fold(record, event, at)`: one AMI event into a `CallRecord` (pure).
 - `recorder.CallRecorder(store, hours).attach(ami)`: records every call, stores messages,
   creates callback tasks (message; two failures in a day).
-- `service.load_satisfaction(store, hours, quarter)`: the quarterly report.
+- `queries.load_satisfaction(store, hours, quarter)`: the quarterly report.
 """

@@ -1,7 +1,7 @@
 """The service's one way to talk to Asterisk's Manager Interface.
 
 Wraps panoramisk 1.4 rather than forking it: its protocol parses and correlates, while this
-client owns what panoramisk's Manager gets wrong (see ../shared/ASTERISK.md): connecting with
+client owns what panoramisk's Manager gets wrong (each checked here against Asterisk 22): connecting with
 backoff, a wrong secret as a final error, a timeout on every action, a watchdog that notices
 a stalled Asterisk, signals on (re)connection, and a close() that stops every task it started.
 """
@@ -134,7 +134,7 @@ class AmiClient:
                 if self._outcome is not None and not self._outcome.done():
                     self._outcome.set_exception(exc)
                 return
-            except (OSError, asyncio.TimeoutError, AmiError) as exc:
+            except (TimeoutError, OSError, AmiError) as exc:
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 log.info("AMI: connect to %s:%s failed (%s); retrying in %.1f s",
                          self.settings.host, self.settings.port, self.last_error, backoff)
@@ -253,7 +253,7 @@ class AmiClient:
                 raise NotConnected(f"cannot send {name}: AMI client is {self.state}")
             try:  # a reconnect may be moments away; wait for it within the action's timeout
                 await asyncio.wait_for(self._up.wait(), timeout)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 raise NotConnected(f"cannot send {name}: no AMI connection ({self.last_error})") from None
         protocol = self._protocol
         assert protocol is not None
@@ -262,7 +262,7 @@ class AmiClient:
         self._pending.add(future)
         try:
             return await asyncio.wait_for(asyncio.shield(future), max(0.0, deadline - time.monotonic()))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise ActionTimeout(f"{name}: no answer from Asterisk within {timeout} s") from None
         finally:
             self._pending.discard(future)

@@ -1,6 +1,6 @@
 """Asterisk dialplan rendered from the hotline configuration.
 
-    files = render_dialplan(config)        # {"hotline.conf": text}, deterministic
+    files = render_dialplan(config)        # {"hotline-entry.conf": ..., "hotline-v<version>.conf": ...}
     version = config_version(config)       # 12 hex chars, also in the header and events
     outline = dialplan_outline(text)       # {context: [extensions]} to compare with ShowDialPlan
 """

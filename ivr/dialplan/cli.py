@@ -46,7 +46,7 @@ def check(config_path: Path, catalog_path: Path, out_dir: Path | None, quiet: bo
         for path in write_rendered(files, out_dir, prune_versions=True):
             click.echo(f"wrote {path}", err=True)
     elif not quiet:
-        for name, text in sorted(files.items()):
+        for _, text in sorted(files.items()):
             click.echo(text, nl=False)
     click.echo(f"ok: config version {config_version(config)}", err=True)
 

@@ -31,7 +31,7 @@ async def reload_module(ami: AmiClient, module: str, timeout: float = 5.0) -> No
     try:
         await ami.send({"Action": "Reload", "Module": module}, timeout=timeout)
         event = await asyncio.wait_for(done, timeout)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         raise ModuleReloadFailed(f"Asterisk sent no Reload event for {module} within {timeout} s") from None
     except AmiError as error:
         raise ModuleReloadFailed(f"reloading {module}: {error}") from error

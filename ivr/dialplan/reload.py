@@ -15,7 +15,7 @@ import secrets
 import shutil
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Literal
 
@@ -49,7 +49,7 @@ class Candidate:
 
 
 def new_attempt(target: Literal["dialplan", "moh"], action: Literal["reload", "rollback"], who: str, source: str) -> Attempt:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return Attempt(id=f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}", target=target, action=action,
                    who=who, started_at=now.isoformat(timespec="milliseconds"), source=source)
 

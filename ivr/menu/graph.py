@@ -10,7 +10,7 @@ from ivr.menu.models import Action, HotlineConfig, Menu
 
 def actions_of(menu: Menu) -> list[tuple[tuple[str, ...], Action]]:
     """Every action of a menu with its key path inside the menu, in file order."""
-    found = [(("keys", key), action) for key, action in menu.keys.items()]
+    found: list[tuple[tuple[str, ...], Action]] = [(("keys", key), action) for key, action in menu.keys.items()]
     found += [((name,), action) for name in ("next", "on_timeout") if (action := getattr(menu, name))]
     return found
 

@@ -74,7 +74,7 @@ class Action(_Strict):
     dialect: str | None = None  # switch the caller's line (language) first
 
     @model_validator(mode="after")
-    def _exactly_one_target(self) -> "Action":
+    def _exactly_one_target(self) -> Action:
         chosen = [name for name in ("goto", "self_service") if getattr(self, name)]
         if self.agent:
             chosen.append("agent")
@@ -129,7 +129,7 @@ class HotlineConfig(_Strict):
     routing: Routing
     entry: Entry
     menus: dict[str, Menu]
-    speech: "SpeechConfig | None" = None  # spoken navigation (ivr/menu/speech.py)
+    speech: SpeechConfig | None = None  # spoken navigation (ivr/menu/speech.py)
 
     _source: SourceMap = PrivateAttr(default_factory=SourceMap)
 

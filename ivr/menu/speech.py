@@ -21,7 +21,8 @@ is `ivr.speech.intent`; the recogniser is `ivr.speech.recognizer`. Here: shape a
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
+from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -106,7 +107,7 @@ def validate_speech(config: HotlineConfig) -> Iterator[Issue]:
         yield from _intent_issues(config, here + ("intents", intent_id), intent_id, intent)
 
 
-def _intent_issues(config: HotlineConfig, path: tuple, intent_id: str, intent: SpeechIntent) -> Iterator[Issue]:
+def _intent_issues(config: HotlineConfig, path: tuple[str, ...], intent_id: str, intent: SpeechIntent) -> Iterator[Issue]:
     src, action = config.source, intent.action
     if not _IDENTIFIER.match(intent_id):
         yield src.issue("bad-name", path, f"'{intent_id}' is not a usable name", "use lowercase letters, digits and _ , starting with a letter")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from ivr.menu.catalog import PromptCatalog, load_catalog
 from ivr.menu.graph import actions_of, key_referrers, reachable, silent_loops
@@ -49,7 +49,7 @@ def _read_catalog(path: Path) -> tuple[PromptCatalog | None, list[Issue]]:
 
 def _names(config: HotlineConfig) -> Iterator[Issue]:
     src = config.source
-    groups = {"menus": config.menus, "dialects": config.dialects, "business_lines": config.business_lines, "self_service": config.self_service}
+    groups: dict[str, Mapping[str, object]] = {"menus": config.menus, "dialects": config.dialects, "business_lines": config.business_lines, "self_service": config.self_service}
     for section, entries in groups.items():
         for name in entries:
             if not IDENTIFIER.match(name):
@@ -109,7 +109,7 @@ def _references(config: HotlineConfig) -> Iterator[Issue]:
     src = config.source
     menus, dialects, lines = config.menus, config.dialects, config.business_lines
 
-    def missing(path, kind, name, known) -> Issue:
+    def missing(path: tuple[str, ...], kind: str, name: str, known: Iterable[str]) -> Issue:
         return src.issue("dangling-target", path, f"{kind} '{name}' does not exist", f"use one of: {', '.join(known) or '(none defined)'}")
 
     if config.entry.start not in menus:
@@ -128,7 +128,8 @@ def _references(config: HotlineConfig) -> Iterator[Issue]:
             yield from _action_references(config, here + sub, action, missing)
 
 
-def _action_references(config: HotlineConfig, path, action: Action, missing) -> Iterator[Issue]:
+def _action_references(config: HotlineConfig, path: tuple[str, ...], action: Action,
+                       missing: Callable[[tuple[str, ...], str, str, Iterable[str]], Issue]) -> Iterator[Issue]:
     if action.goto and action.goto not in config.menus:
         yield missing(path + ("goto",), "menu", action.goto, config.menus)
     if action.self_service and action.self_service not in config.self_service:
@@ -147,7 +148,7 @@ def _router_knows(config: HotlineConfig) -> Iterator[Issue]:
 
 
 def _ranges(config: HotlineConfig) -> Iterator[Issue]:
-    values = [(("defaults",), config.defaults.timeout_s, config.defaults.retries)]
+    values: list[tuple[tuple[str, ...], int | None, int | None]] = [(("defaults",), config.defaults.timeout_s, config.defaults.retries)]
     values += [(("menus", m), menu.timeout_s, menu.retries) for m, menu in config.menus.items()]
     for path, timeout, retries in values:
         low, high = TIMEOUT_RANGE_S

@@ -26,7 +26,8 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
+from collections.abc import Sequence
 
 from ivr.speech.audio import MODEL_RATE, StreamResampler, pcm_from_file
 

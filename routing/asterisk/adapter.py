@@ -282,7 +282,7 @@ class RouterAdapter:
             await self.command(lambda now: self.router.ring_no_answer(offer.call_id, offer.agent_id, now))
 
     async def _cancel(self, cancel: CancelOffer) -> None:
-        for ring_id, ring in list(self._rings.items()):
+        for ring in list(self._rings.values()):
             if ring.call_id == cancel.call_id and ring.agent_id == cancel.agent_id and ring.channel:
                 await self.ami.send({"Action": "Hangup", "Channel": ring.channel}, check=False)
 

@@ -81,7 +81,7 @@ async def test_a_caller_who_takes_the_callback_keeps_their_place_and_is_called_b
 async def test_a_callback_nobody_answers_is_tried_again_then_marked_failed(
         make_callback_stack, clipped_ami: AmiClient, clipped_events: EventLog) -> None:
     stack: CallbackStack = await make_callback_stack()
-    ami, events = clipped_ami, clipped_events
+    events = clipped_events
     # a task left by a caller who kept their place before a service restart: in line at once
     now = stack.hold.clock()
     queued = datetime.fromtimestamp(stack.adapter.clock() - 120, UTC)

@@ -6,6 +6,7 @@ import math
 import subprocess
 import wave
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 
@@ -46,5 +47,5 @@ def zero_crossings_per_second(path: Path) -> float:
     with wave.open(str(path), "rb") as w:
         samples = array.array("h", w.readframes(w.getnframes()))
         rate = w.getframerate()
-    crossings = sum(1 for a, b in zip(samples, samples[1:]) if (a < 0) != (b < 0))
+    crossings = sum(1 for a, b in pairwise(samples) if (a < 0) != (b < 0))
     return crossings / (len(samples) / rate)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from itertools import pairwise
 
 import pytest
 
@@ -101,7 +102,7 @@ async def test_twenty_callers_five_agents_all_end_bridged_or_abandoned(make_stac
     for i in range(5):
         seq = [type(e).__name__ for e in stack.events
                if type(e).__name__ in ("AgentConnect", "AgentComplete") and e.agent_id == f"a{i}"]
-        assert all(a != b for a, b in zip(seq, seq[1:])), seq
+        assert all(a != b for a, b in pairwise(seq)), seq
     await stack.wait(lambda: all(v.state is AgentState.AVAILABLE for v in stack.router.agent_views()))
 
 
