@@ -54,5 +54,5 @@ def default_ladders() -> dict[tuple[str, str], Ladder]:
 
 
 def default_config(**overrides: object) -> RouterConfig:
-    return RouterConfig(ladders=default_ladders(), wrap_up_seconds=WRAP_UP_SECONDS, dialects=DIALECTS,  # type: ignore[arg-type]
+    return RouterConfig(ladders=default_ladders(), wrap_up_seconds=WRAP_UP_SECONDS, dialects=DIALECTS,
                         business_lines=BUSINESS_LINES, **overrides)  # type: ignore[arg-type]

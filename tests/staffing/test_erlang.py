@@ -30,7 +30,7 @@ def textbook_erlang_c(n: int, a: Fraction) -> Fraction:
 
 def solve(matrix: list[list[float]], rhs: list[float]) -> list[float]:
     """Gaussian elimination with partial pivoting."""
-    m = [row[:] + [r] for row, r in zip(matrix, rhs)]
+    m = [row[:] + [r] for row, r in zip(matrix, rhs, strict=True)]
     size = len(m)
     for col in range(size):
         pivot = max(range(col, size), key=lambda r: abs(m[r][col]))
@@ -38,7 +38,7 @@ def solve(matrix: list[list[float]], rhs: list[float]) -> list[float]:
         for r in range(size):
             if r != col and m[r][col]:
                 f = m[r][col] / m[col][col]
-                m[r] = [x - f * y for x, y in zip(m[r], m[col])]
+                m[r] = [x - f * y for x, y in zip(m[r], m[col], strict=True)]
     return [m[r][-1] / m[r][r] for r in range(size)]
 
 
