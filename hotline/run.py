@@ -17,9 +17,12 @@ from hotline.db.schema_check import require_head_schema
 from hotline.db.settings import DatabaseSettings
 from hotline.http.supervision import close_streams_on_exit
 from hotline.settings import PROJECT_ROOT, ServiceSettings
+from ivr.pjsip import AgentPhone, demo_secrets, pjsip_name
+from ivr.pjsip.secrets import DEMO_FILE
 from ivr.prompts.moh import MOH_CLASS, render_built_moh_conf
 from ivr.sandbox import Sandbox
 from ivr.sandbox.ports import free_tcp_port
+from routing.asterisk import load_roster
 
 log = logging.getLogger("hotline")
 
@@ -55,6 +58,10 @@ def start_sandbox(settings: ServiceSettings, agi_port: int) -> Sandbox:
     # The built hold music and its musiconhold.conf go together: the sandbox's own default
     # class looks in data/moh, where only the built class's folder would be.
     moh_built = (build / "moh" / MOH_CLASS).is_dir()
+    roster = load_roster(settings.config_path.parent / "agents.yaml")
+    names = [name for agent in roster.values() if (name := pjsip_name(agent.endpoint))]
+    secrets_file = DatabaseSettings().var_dir / DEMO_FILE
+    secrets = demo_secrets(secrets_file, names)
     sandbox = Sandbox(
         settings.asterisk_root,
         agi_port=agi_port,
@@ -63,11 +70,23 @@ def start_sandbox(settings: ServiceSettings, agi_port: int) -> Sandbox:
         moh_dir=build / "moh" if moh_built else None,
         extra_files={"musiconhold.conf": render_built_moh_conf()} if moh_built else None,
         name="run",
+        sip_phones=[AgentPhone(name, secrets[name]) for name in names],
     )
     sandbox.start()
     log.info("sandbox Asterisk: AMI 127.0.0.1:%s, SIP 127.0.0.1:%s, log %s",
              sandbox.ports.ami, sandbox.ports.sip, sandbox.log_file)
+    print("\n".join(softphone_lines(sandbox.ports.sip, names, secrets_file)), flush=True)
     return sandbox
+
+
+def softphone_lines(port: int, agents: list[str], secrets_file: Path) -> list[str]:
+    """What `make run` prints for a newcomer to place a call (no secret: those stay in the file)."""
+    lines = [f"Call the hotline: sip:12333@127.0.0.1:{port} (UDP or TCP, no account needed; "
+             "keys as RFC 2833/4733, codec G.711 u-law or A-law)"]
+    if agents:
+        lines.append(f"Agents' phones: register as {', '.join(agents)} at 127.0.0.1:{port}; "
+                     f"their passwords are in {secrets_file}")
+    return lines
 
 
 def _existing(path: Path) -> Path | None:

@@ -14,8 +14,10 @@ import pytest
 
 from ivr.agi import AgiServer
 from ivr.ami import AmiClient
+from ivr.pjsip import AgentPhone, pjsip_name
 from ivr.sandbox import Sandbox
 from ivr.sandbox.ports import free_tcp_port
+from routing.asterisk import load_roster
 from tests.support.events import EventLog
 from tests.support.sandboxes import WATCHED, connected_client, watch_sandbox_log
 
@@ -42,15 +44,25 @@ def _dialplan_dirs() -> list[Path]:
     return [PROJECT / "dialplans", PROJECT / "tests" / "dialplans"]
 
 
+@pytest.fixture(scope="session")
+def sip_phones() -> tuple[AgentPhone, ...]:
+    """A phone for every agent in config/agents.yaml, with secrets made up for this session."""
+    import secrets
+
+    roster = load_roster(PROJECT / "config" / "agents.yaml")
+    names = [name for agent in roster.values() if (name := pjsip_name(agent.endpoint))]
+    return tuple(AgentPhone(name, secrets.token_urlsafe(12)) for name in names)
+
+
 def _sounds_dir() -> Path | None:
     built = PROJECT / "prompts" / "build" / "sounds"
     return built if built.is_dir() else None
 
 
 @pytest.fixture(scope="session")
-def sandbox(asterisk_root: Path, agi_port: int) -> Iterator[Sandbox]:
+def sandbox(asterisk_root: Path, agi_port: int, sip_phones: tuple[AgentPhone, ...]) -> Iterator[Sandbox]:
     box = Sandbox(asterisk_root, agi_port=agi_port, dialplan_dirs=_dialplan_dirs(),
-                  sounds_dir=_sounds_dir(), name="tests")
+                  sounds_dir=_sounds_dir(), name="tests", sip_phones=sip_phones)
     box.start()
     yield box
     box.remove()

@@ -6,8 +6,11 @@ configuration: what is loaded is what this module lists.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+
+from ivr.pjsip import AgentPhone, IncomingTrunk, render_pjsip
 
 MODULE_DIR = "/usr/lib/x86_64-linux-gnu/asterisk/modules"
 DEBIAN_DATA_DIR = PurePosixPath("/usr/share/asterisk")
@@ -88,6 +91,12 @@ MODULES: tuple[str, ...] = (
     "res_pjsip_authenticator_digest.so",
     "res_pjsip_caller_id.so",
     "res_pjsip_dtmf_info.so",
+    "res_pjsip_registrar.so",  # agents' phones register
+    "res_pjsip_nat.so",  # force_rport / rewrite_contact on the phones' endpoints
+    "res_pjsip_outbound_authenticator_digest.so",
+    "res_pjsip_logger.so",  # `pjsip set logger on` when a test needs to see the SIP
+    "res_security_log.so",
+    "res_pjsip_notify.so",  # AMI PJSIPNotify: tests tell a SIPp caller when to press its keys
 )
 
 # Files whose absence makes Asterisk log start-up errors; empty is what we mean.
@@ -100,6 +109,7 @@ EMPTY_FILES: tuple[str, ...] = (
     "features.conf",
     "queues.conf",
     "pjproject.conf",
+    "pjsip_notify.conf",
 )
 
 # Subdirectories of Debian's data dir an instance links to: the XML documentation (without it
@@ -240,13 +250,39 @@ exten => s,1,Answer()
 """
 
 
+SIP_TRANSPORT = "transport-udp"
+HOTLINE_PJSIP_FILE = "hotline-pjsip.conf"
+# The 12333 number as a carrier would deliver it: anything from loopback that is not an
+# agent's phone (a softphone with no account, SIPp) is the trunk.
+SANDBOX_TRUNK = IncomingTrunk("trunk-12333", ("127.0.0.1",), "hotline-entry")
+
+
 def render_pjsip_conf(ports: SandboxPorts) -> str:
     return f"""\
+[global]
+type = global
+user_agent = 12333 sandbox
+; An agent's phone is known by its user name before anything from 127.0.0.1 is taken for the
+; trunk (phones and the trunk share loopback here; in production they differ by address).
+endpoint_identifier_order = username,ip
+
 [transport-udp]
 type = transport
 protocol = udp
 bind = 127.0.0.1:{ports.sip}
+
+[transport-tcp]
+type = transport
+protocol = tcp
+bind = 127.0.0.1:{ports.sip}
+
+#include "{HOTLINE_PJSIP_FILE}"
 """
+
+
+def render_sandbox_pjsip(phones: Sequence[AgentPhone]) -> str:
+    # Qualify every 10 s: a phone that stopped answering is off the router's list within that.
+    return render_pjsip(transport=SIP_TRANSPORT, phones=phones, incoming=[SANDBOX_TRUNK], qualify_s=10)
 
 
 def render_rtp_conf(ports: SandboxPorts) -> str:
@@ -283,6 +319,7 @@ def render_config_set(
     agi_url: str,
     ami_username: str,
     ami_secret: str,
+    sip_phones: Sequence[AgentPhone] = (),
 ) -> dict[str, str]:
     """Every file of an instance's etc directory, by name."""
     files = {
@@ -292,6 +329,7 @@ def render_config_set(
         "logger.conf": render_logger_conf(),
         "extensions.conf": render_extensions_conf(agi_url, f"{layout.dialplan}/*.conf"),
         "pjsip.conf": render_pjsip_conf(ports),
+        HOTLINE_PJSIP_FILE: render_sandbox_pjsip(sip_phones),
         "rtp.conf": render_rtp_conf(ports),
         "musiconhold.conf": render_musiconhold_conf(),
         "indications.conf": render_indications_conf(),

@@ -18,6 +18,19 @@ def free_udp_port() -> int:
         return s.getsockname()[1]
 
 
+def free_sip_port() -> int:
+    """A port free for both UDP and TCP on loopback (SIP listens on both)."""
+    for _ in range(50):
+        port = free_udp_port()
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    raise OSError("no port free for both UDP and TCP on 127.0.0.1")
+
+
 def _udp_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         try:

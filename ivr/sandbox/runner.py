@@ -15,7 +15,7 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from ivr.ami.settings import AmiSettings
@@ -26,7 +26,8 @@ from ivr.sandbox.config import (
     SandboxPorts,
     render_config_set,
 )
-from ivr.sandbox.ports import free_tcp_port, free_udp_port, free_udp_range
+from ivr.pjsip import AgentPhone
+from ivr.sandbox.ports import free_sip_port, free_tcp_port, free_udp_range
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ class Sandbox:
         moh_dir: Path | None = None,
         name: str = "sandbox",
         extra_files: Mapping[str, str] | None = None,
+        sip_phones: Sequence[AgentPhone] = (),
     ) -> None:
         self.root = Path(root)
         self.agi_port = agi_port
@@ -65,8 +67,9 @@ class Sandbox:
         self.sounds_dir = sounds_dir
         self.moh_dir = moh_dir
         self.extra_files = dict(extra_files or {})
+        self.sip_phones = tuple(sip_phones)
         self.layout = SandboxLayout(INSTANCES_DIR / f"{name}-{os.getpid()}-{secrets.token_hex(3)}")
-        self.ports = SandboxPorts(free_tcp_port(), free_udp_port(), *free_udp_range(40))
+        self.ports = SandboxPorts(free_tcp_port(), free_sip_port(), *free_udp_range(40))
         self.ami = AmiSettings(
             host="127.0.0.1",
             port=self.ports.ami,
@@ -108,6 +111,7 @@ class Sandbox:
             agi_url=f"agi://127.0.0.1:{self.agi_port}",
             ami_username=self.ami.username,
             ami_secret=self.ami.secret,
+            sip_phones=self.sip_phones,
         )
         files.update(self.extra_files)
         for name, text in files.items():

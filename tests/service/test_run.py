@@ -44,6 +44,12 @@ def test_run_serves_health_and_ctrl_c_stops_everything(asterisk_root: Path, tmp_
         output = proc.communicate(timeout=20)[0].decode()
         assert proc.returncode == 0, output
         assert "stopping the sandbox Asterisk" in output
+        # the softphone line, and the agents' demo secrets generated into the var dir, never printed
+        assert "Call the hotline: sip:12333@127.0.0.1:" in output
+        secrets_file = tmp_path / "sip-demo-secrets"
+        assert secrets_file.stat().st_mode & 0o777 == 0o600
+        demo = [line.split(" = ")[1] for line in secrets_file.read_text().splitlines() if " = " in line]
+        assert len(demo) == 5 and not [secret for secret in demo if secret in output]
         assert _asterisk_of(proc.pid) == []
     finally:
         if proc.poll() is None:

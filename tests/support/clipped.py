@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ivr.ami import AmiClient
+from ivr.pjsip import AgentPhone
 from ivr.sandbox import Sandbox
 from tests.support.events import EventLog
 from tests.support.sandboxes import connected_client
@@ -36,8 +37,9 @@ def clipped_sounds(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def clipped_sandbox(asterisk_root: Path, agi_port: int, clipped_sounds: Path) -> Iterator[Sandbox]:
-    box = Sandbox(asterisk_root, agi_port=agi_port, sounds_dir=clipped_sounds, name="clipped",
+def clipped_sandbox(asterisk_root: Path, agi_port: int, clipped_sounds: Path,
+                    sip_phones: tuple[AgentPhone, ...]) -> Iterator[Sandbox]:
+    box = Sandbox(asterisk_root, agi_port=agi_port, sounds_dir=clipped_sounds, name="clipped", sip_phones=sip_phones,
                   dialplan_dirs=[PROJECT / "dialplans", PROJECT / "tests" / "dialplans"])
     box.start()
     yield box
