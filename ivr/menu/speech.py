@@ -64,6 +64,7 @@ class SpeechConfig(_Strict):
     menus: list[str] = Field(default_factory=list)
     listen_s: int = 5  # wait this long for speech to start; the utterance may then run its course
     max_utterance_s: int = 6  # a caller still talking after this is cut off and recognised
+    decode_timeout_s: float = 2.0  # after the utterance ends; slower recognition falls back to keys
     accept: float = 0.75
     confirm: float = 0.45
     margin: float = 0.15  # a runner-up this close to the best makes the match ambiguous
@@ -93,6 +94,8 @@ def validate_speech(config: HotlineConfig) -> Iterator[Issue]:
         yield src.issue("out-of-range", here + ("listen_s",), f"listen_s {speech.listen_s} is out of range", f"use {low} to {high} seconds")
     if not 1 <= speech.max_utterance_s <= 15:
         yield src.issue("out-of-range", here + ("max_utterance_s",), f"max_utterance_s {speech.max_utterance_s} is out of range", "use 1 to 15 seconds")
+    if not 0.1 <= speech.decode_timeout_s <= 30:
+        yield src.issue("out-of-range", here + ("decode_timeout_s",), f"decode_timeout_s {speech.decode_timeout_s} is out of range", "use 0.1 to 30 seconds (2 is the default)")
     if not 0 < speech.confirm <= speech.accept <= 1:
         yield src.issue("out-of-range", here + ("accept",), "thresholds must satisfy 0 < confirm <= accept <= 1", "e.g. accept: 0.75, confirm: 0.45")
     if not 1 <= speech.vosk.workers <= 32:

@@ -102,7 +102,8 @@ class SpeechService:
         await self._answer(session, decision)
 
     async def _listen(self, session: AgiSession, speech: SpeechConfig) -> Heard:
-        limits = Limits(listen_s=speech.listen_s, max_utterance_s=speech.max_utterance_s)
+        limits = Limits(listen_s=speech.listen_s, max_utterance_s=speech.max_utterance_s,
+                        decode_timeout_s=speech.decode_timeout_s)
         phrases = grammar_phrases(grammar_from_config(speech)) if speech.vosk.phrase_list else None
         call = uuid.uuid4()
         done = self.audiosocket.expect(call, lambda frames: listen(frames, self.recognizer, phrases, limits))

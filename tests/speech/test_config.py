@@ -67,3 +67,9 @@ def test_misspelt_fields_are_refused():
 def test_out_of_range_listening_and_keys():
     assert "out-of-range" in codes(_with_speech(listen_s=60))
     assert "bad-key" in codes(_with_speech(confirm_key="12"))
+
+
+def test_the_recognition_budget_is_configurable_within_bounds():
+    assert parse_config(_with_speech(decode_timeout_s=5)).speech.decode_timeout_s == 5
+    assert "out-of-range" in codes(_with_speech(decode_timeout_s=0))
+    assert "out-of-range" in codes(_with_speech(decode_timeout_s=120))
