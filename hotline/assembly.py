@@ -108,6 +108,7 @@ def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int,
     service.database_check = lambda: store.call(lambda session: session.execute(text("SELECT 1")))
     hours = HoursFile(settings.config_path.parent / "hours.yaml")
     recorder = records_wiring.install(service, store=store, hours=hours, messages_dir=site.messages_dir, clock=clock)
+    closers.append(recorder.save_on_stop)  # before the store closes (closers run in reverse)
     if site.messages_dir is not None:
         app.include_router(messages_router(store, site.messages_dir))
     app.include_router(reports_router(store, hours))

@@ -1,7 +1,8 @@
 """Who waits a little less: the router's priority bonuses, from the hotline's own records.
 
 An elderly caller (the dialplan sets HOTLINE_ELDERLY=1 where the caller was identified as 60
-or older) and a caller who already called this business line today get extra effective wait;
+or older) and a caller who already called this business line today (a withheld number never
+counts) get extra effective wait;
 the router caps the sum (RouterConfig.max_bonus_seconds) so nobody starves.
 """
 
@@ -15,6 +16,7 @@ from panoramisk.message import Message
 
 from hotline.db import records_store
 from hotline.db.records_store import RecordStore
+from hotline.records.model import known_number
 from routing.asterisk.adapter import BonusPolicy, Bonuses
 
 ELDERLY_SECONDS = 60.0
@@ -31,12 +33,11 @@ def local_day(now: datetime) -> tuple[datetime, datetime]:
 def bonus_policy(store: RecordStore, clock: Callable[[], datetime]) -> BonusPolicy:
     async def bonuses(message: Message) -> Bonuses:
         elderly = ELDERLY_SECONDS if message.get("Elderly") == "1" else 0.0
-        number, business = message.get("CallerIDNum", ""), message.get("Business", "")
-        if not number or number == "<unknown>":
+        number, business = known_number(message.get("CallerIDNum", "")), message.get("Business", "")
+        if not number:  # withheld: every such caller shares it, so it says nothing
             return Bonuses(elderly=elderly)
         start, end = local_day(clock())
-        earlier = await store.call(lambda s: records_store.ended_calls_between(s, number, start, end))
-        repeat = REPEAT_SECONDS if any(r.business == business for r in earlier) else 0.0
-        return Bonuses(elderly=elderly, repeat=repeat)
+        again = await store.call(lambda s: records_store.called_about_between(s, number, business, start, end))
+        return Bonuses(elderly=elderly, repeat=REPEAT_SECONDS if again else 0.0)
 
     return bonuses

@@ -18,6 +18,10 @@ class CallRecordRow(Base):
     __tablename__ = "call_records"
     __table_args__ = (
         Index("ix_call_records_caller_started", "caller_number", "started_at"),
+        # The repeat-caller bonus and the automatic callback ask these (hotline.db.records_store).
+        Index("ix_call_records_caller_business_started", "caller_number", "business", "started_at"),
+        Index("ix_call_records_caller_outcome_started", "caller_number", "outcome", "started_at"),
+        Index("ix_call_records_open", "ended_at"),
         Index("ix_call_records_agent_started", "agent", "started_at"),
     )
 

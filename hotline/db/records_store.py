@@ -21,7 +21,7 @@ from hotline.db.engine import make_engine, session_factory
 from hotline.db.records import CallbackTaskRow, CallRecordRow, MessageRow
 from hotline.records.callbacks import CallbackReason, CallbackStatus, CallbackTask
 from hotline.records.messages import Message
-from hotline.records.model import CallRecord
+from hotline.records.model import FAILED_OUTCOMES, CallRecord
 from hotline.records.satisfaction import Rating
 
 T = TypeVar("T")
@@ -58,6 +58,45 @@ def ended_calls_between(session: Session, caller_number: str, start: datetime, e
         CallRecordRow.caller_number == caller_number, CallRecordRow.started_at >= start,
         CallRecordRow.started_at < end, CallRecordRow.ended_at.is_not(None)).order_by(CallRecordRow.id))
     return [_to_record(row) for row in rows]
+
+
+# The two questions a call asks of the number's history, each answered from an index in
+# time that does not grow with the day's calls (one shared number can make thousands).
+_FAILED = [outcome.value for outcome in FAILED_OUTCOMES]
+
+
+def failures_between(session: Session, caller_number: str, start: datetime, end: datetime, *,
+                     at_most: int) -> int:
+    """How many of the number's ended calls in [start, end) failed to reach an agent, counted
+    up to `at_most` (index ix_call_records_caller_outcome_started)."""
+    failed = (select(CallRecordRow.id)
+              .where(CallRecordRow.caller_number == caller_number, CallRecordRow.outcome.in_(_FAILED),
+                     CallRecordRow.started_at >= start, CallRecordRow.started_at < end,
+                     CallRecordRow.ended_at.is_not(None))
+              .limit(at_most).subquery())
+    return session.scalar(select(func.count()).select_from(failed)) or 0
+
+
+def called_about_between(session: Session, caller_number: str, business: str, start: datetime,
+                         end: datetime) -> bool:
+    """Whether the number ended a call about `business` in [start, end)
+    (index ix_call_records_caller_business_started)."""
+    return session.scalar(select(CallRecordRow.id).where(
+        CallRecordRow.caller_number == caller_number, CallRecordRow.business == business,
+        CallRecordRow.started_at >= start, CallRecordRow.started_at < end,
+        CallRecordRow.ended_at.is_not(None)).limit(1)) is not None
+
+
+def has_pending_task(session: Session, caller_number: str) -> bool:
+    return session.scalar(select(CallbackTaskRow.id).where(
+        CallbackTaskRow.caller_number == caller_number,
+        CallbackTaskRow.status == CallbackStatus.PENDING.value).limit(1)) is not None
+
+
+def open_records(session: Session) -> list[CallRecord]:
+    """Records with no end time: calls in progress, or whose hang-up the service never saw."""
+    return [_to_record(row) for row in session.scalars(
+        select(CallRecordRow).where(CallRecordRow.ended_at.is_(None)).order_by(CallRecordRow.id))]
 
 
 def _to_task(row: CallbackTaskRow) -> CallbackTask:

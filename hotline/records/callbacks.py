@@ -8,7 +8,6 @@ they fall due, counting `attempts`; the outcome closes the task.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -49,20 +48,19 @@ class CallbackTask:
     last_attempt_at: datetime | None = None
 
 
-def automatic_callback(record: CallRecord, calls_today: Sequence[CallRecord],
-                       pending_for_number: Sequence[CallbackTask], due_at: datetime,
-                       now: datetime) -> CallbackTask | None:
+def automatic_callback(record: CallRecord, failures_today: int, number_has_pending_task: bool,
+                       due_at: datetime, now: datetime) -> CallbackTask | None:
     """The automatic task for a caller who failed to reach an agent twice today, or None.
 
-    `calls_today`: the caller's ended calls of the local day, this one included. None when the
+    `failures_today`: how many of the caller's ended calls of the local day failed to reach an
+    agent, this one included (counting up to FAILURES_FOR_CALLBACK is enough). None when the
     number is unknown (withheld), when this call reached someone, or while the number already
     has a pending task of any kind: one promise to call back is enough, and a second would
     ring the caller twice.
     """
-    if not record.caller_number or not record.failed_to_reach_agent or pending_for_number:
+    if not record.caller_number or not record.failed_to_reach_agent or number_has_pending_task:
         return None
-    failures = sum(1 for call in calls_today if call.failed_to_reach_agent)
-    if failures < FAILURES_FOR_CALLBACK:
+    if failures_today < FAILURES_FOR_CALLBACK:
         return None
     return CallbackTask(record.caller_number, record.dialect, record.business,
                         CallbackReason.REPEATED_FAILURE, due_at, now, call_id=record.call_id)

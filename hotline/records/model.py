@@ -10,6 +10,7 @@ own events (queue, agent, callbacks) as entries of `FOLDS`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -30,6 +31,16 @@ class Outcome(StrEnum):
 
 # A caller who met one of these did not reach a person (two in a day: automatic callback).
 FAILED_OUTCOMES = frozenset({Outcome.MESSAGE, Outcome.CLOSED, Outcome.ABANDONED})
+
+# A caller number we can tell callers apart by and call back: digits, maybe a leading +.
+# Anything else (empty, "anonymous", "<unknown>", "Restricted", a SIP URI) is a withheld
+# number: trunks that withhold give every caller the same one, so it must never group calls.
+_DIALABLE = re.compile(r"\+?[0-9]{3,32}")
+
+
+def known_number(raw: str) -> str:
+    """The caller's number, or "" when it is withheld or not a number."""
+    return raw if _DIALABLE.fullmatch(raw) else ""
 
 
 @dataclass(frozen=True)
@@ -197,7 +208,7 @@ def fold(record: CallRecord | None, event: Event, at: datetime) -> CallRecord:
     """The record after one event. A first event opens the record."""
     if record is None:
         record = CallRecord(call_id=event.get("CallID") or event.get("Uniqueid", ""), started_at=at)
-    if not record.caller_number and event.get("CallerIDNum", "") not in ("", "<unknown>"):
+    if not record.caller_number and known_number(event.get("CallerIDNum", "")):
         record = replace(record, caller_number=event["CallerIDNum"])
     if not record.uniqueid and event.get("Uniqueid"):
         record = replace(record, uniqueid=event["Uniqueid"])

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from hotline.db import records_store as db
 from hotline.db.records_store import RecordStore
 from hotline.hours.schedule import HoursConfig
-from hotline.records.callbacks import CallbackReason, CallbackTask, automatic_callback
+from hotline.records.callbacks import FAILURES_FOR_CALLBACK, CallbackReason, CallbackTask, automatic_callback
 from hotline.records.messages import Message, safe_file_name, wav_seconds
 from hotline.records.model import ROUTER_EVENTS, CallRecord, event_name, fold, router_fields
 from ivr.ami import AmiClient
@@ -37,8 +37,16 @@ log = logging.getLogger(__name__)
 # Milestones saved at once, so a service restart mid-call loses at most some menu steps.
 SAVED_ON = frozenset({"HotlineCallStart", "HotlineToAgent", "HotlineHours", "HotlineSurvey"})
 # A call whose hang-up never reached us (AMI down at the time) is forgotten after this long;
-# its row keeps what was saved, with no end time.
+# its row keeps what was saved, with no end time, until the next (re)connect closes it.
 FORGET_AFTER = timedelta(hours=6)
+# The causes of records closed without their hang-up, when the service (re)connects to an
+# Asterisk that no longer has the call. Their end time is when the service learned it (an
+# upper bound). A stopping service marks its open calls, so the next start can tell a stop
+# from a crash.
+STOPPED_DURING_CALL = "service stopped during the call"
+NOT_SEEN_STOPPED = "hang-up not seen: service stopped"
+NOT_SEEN_DOWN = "hang-up not seen: service down"
+NOT_SEEN_DISCONNECTED = "hang-up not seen: AMI connection lost"
 
 
 def utc_now() -> datetime:
@@ -62,7 +70,53 @@ class CallRecorder:
         self._pending: set[asyncio.Future[None]] = set()
 
     def attach(self, ami: AmiClient) -> list[Subscription]:
+        """Subscribe, and on every (re)connect close the records whose calls are gone."""
+
+        async def close_gone() -> None:
+            try:
+                await self.close_calls_gone(ami)
+            except Exception:  # never fatal: the records stay open until the next connect
+                log.exception("call recorder: could not close the records of calls gone")
+
+        ami.connected.connect(close_gone)
         return [ami.subscribe("UserEvent", self.on_event), ami.subscribe("Hangup", self.on_event)]
+
+    async def close_calls_gone(self, ami: AmiClient) -> int:
+        """Close every open record (saved or live) whose channel Asterisk no longer has: its
+        hang-up came while the service was stopped, down or disconnected. Returns how many."""
+        async with self._lock:  # events wait: a call that starts now is not among the open
+            channels = await ami.send_list({"Action": "CoreShowChannels"})
+            alive = {str(c.get("Uniqueid", "")) for c in channels.events}
+            saved = await self.store.call(db.open_records)
+            now = self.clock()
+            closed = [self._closed(r, NOT_SEEN_DISCONNECTED, now) for r in self.live.values()
+                      if r.uniqueid not in alive]
+            closed += [self._closed(r, NOT_SEEN_STOPPED if r.hangup_cause == STOPPED_DURING_CALL else NOT_SEEN_DOWN,
+                                    now) for r in saved if r.uniqueid not in alive and r.call_id not in self.live]
+            if not closed:
+                return 0
+
+            def save(session: Session) -> None:
+                for record in closed:
+                    db.save_record(session, record)
+
+            await self.store.call(save)
+            gone = {r.call_id for r in closed}
+            self.live = {k: v for k, v in self.live.items() if k not in gone}
+            self._call_of_channel = {u: c for u, c in self._call_of_channel.items() if c not in gone}
+        log.warning("call recorder: closed %d records whose hang-up was not seen", len(closed))
+        return len(closed)
+
+    @staticmethod
+    def _closed(record: CallRecord, cause: str, now: datetime) -> CallRecord:
+        return replace(record, hangup_cause=cause, ended_at=now)
+
+    def save_on_stop(self) -> None:
+        """The service stops: save the calls in progress as they stand (menu steps not yet
+        saved included), marked so the next start can tell their records were left by a stop."""
+        if self.live:
+            marked = [replace(r, hangup_cause=STOPPED_DURING_CALL) for r in self.live.values()]
+            self.store.run(lambda session: [db.save_record(session, r) for r in marked])
 
     def on_router_event(self, event: object) -> None:
         """A router event listener: the router's part of the record, folded in event order."""
@@ -144,9 +198,10 @@ class CallRecorder:
             return
         hours = self.hours()
         start = datetime.combine(hours.local(record.started_at).date(), time(0), hours.timezone)
-        calls_today = db.ended_calls_between(session, record.caller_number, start, start + timedelta(days=1))
-        pending = db.pending_tasks(session, record.caller_number)
-        task = automatic_callback(record, calls_today, pending, self._due(hours, now, record.dialect), now)
+        failures = db.failures_between(session, record.caller_number, start, start + timedelta(days=1),
+                                       at_most=FAILURES_FOR_CALLBACK)
+        pending = db.has_pending_task(session, record.caller_number)
+        task = automatic_callback(record, failures, pending, self._due(hours, now, record.dialect), now)
         if task is not None:
             db.add_task(session, task)
             log.info("automatic callback task for call %s (failed twice today)", record.call_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from hotline.records.callbacks import CallbackReason, CallbackTask, automatic_callback
+from hotline.records.callbacks import CallbackReason, automatic_callback
 from hotline.records.model import CallRecord, Outcome, fold, router_fields
 from routing.events import AgentComplete, AgentConnect, QueueCallerAbandon
 from routing.model import Party
@@ -68,6 +68,10 @@ def test_unknown_events_and_bad_values_change_nothing_they_should_not():
     assert fold(record, user("HotlineSurvey", Agent="a1", Rating="7"), T0).rating is None
     withheld = fold(None, {**user("HotlineCallStart"), "CallerIDNum": "<unknown>"}, T0)
     assert withheld.caller_number == ""
+    # Whatever a trunk puts there for a withheld number is unknown, never a number to group by.
+    for shown in ("anonymous", "Anonymous", "Restricted", "unknown", "sip:anonymous@anonymous.invalid", "12"):
+        assert fold(None, {**user("HotlineCallStart"), "CallerIDNum": shown}, T0).caller_number == "", shown
+    assert fold(None, {**user("HotlineCallStart"), "CallerIDNum": "+8613800138000"}, T0).caller_number
 
 
 def failed(call_id: str, number: str = "139") -> CallRecord:
@@ -76,25 +80,24 @@ def failed(call_id: str, number: str = "139") -> CallRecord:
 
 def test_two_failures_in_a_day_make_one_task_and_never_a_second():
     first, second = failed("c1"), failed("c2")
-    assert automatic_callback(first, [first], [], T0, T0) is None
-    task = automatic_callback(second, [first, second], [], T0 + timedelta(days=1), T0)
+    assert automatic_callback(first, 1, False, T0, T0) is None
+    task = automatic_callback(second, 2, False, T0 + timedelta(days=1), T0)
     assert task is not None and (task.reason, task.caller_number, task.call_id) == (
         CallbackReason.REPEATED_FAILURE, "139", "c2")
-    assert automatic_callback(failed("c3"), [first, second, failed("c3")], [task], T0, T0) is None
+    assert automatic_callback(failed("c3"), 3, True, T0, T0) is None
 
 
 def test_answered_calls_and_withheld_numbers_never_make_tasks():
     answered = replace(failed("c2"), agent="a1", survey_offered=True)
-    assert automatic_callback(answered, [failed("c1"), answered], [], T0, T0) is None
+    assert automatic_callback(answered, 1, False, T0, T0) is None
     anonymous = failed("c2", number="")
-    assert automatic_callback(anonymous, [failed("c1", ""), anonymous], [], T0, T0) is None
+    assert automatic_callback(anonymous, 2, False, T0, T0) is None
     self_served = CallRecord("c2", T0, caller_number="139", self_service=("balance:done",))
-    assert automatic_callback(self_served, [failed("c1"), failed("c0"), self_served], [], T0, T0) is None
+    assert automatic_callback(self_served, 2, False, T0, T0) is None
 
 
 def test_a_pending_message_task_stands_for_the_automatic_one():
-    message_task = CallbackTask("139", "mandarin", "pension", CallbackReason.MESSAGE, T0, T0, message_id=1)
-    assert automatic_callback(failed("c2"), [failed("c1"), failed("c2")], [message_task], T0, T0) is None
+    assert automatic_callback(failed("c2"), 2, True, T0, T0) is None  # e.g. a message's task
 
 
 def test_the_routers_events_give_the_queue_wait_agent_and_talk_time():

@@ -42,3 +42,12 @@ async def test_elderly_flag_from_the_dialplan(sqlite_store) -> None:
     assert (await policy(join("13800138000", elderly="1"))).elderly == ELDERLY_SECONDS
     assert (await policy(join("<unknown>", elderly="1"))).elderly == ELDERLY_SECONDS
     assert (await policy(join("13800138000"))).elderly == 0
+
+
+async def test_a_withheld_number_never_earns_the_repeat_bonus(sqlite_store) -> None:
+    for i, shown in enumerate(("anonymous", "<unknown>", "")):
+        sqlite_store.run(lambda s, i=i, shown=shown: records_store.save_record(
+            s, ended(f"c{i}", shown, "pension", NOW - timedelta(hours=1))))
+    policy = bonus_policy(sqlite_store, lambda: NOW)
+    for shown in ("anonymous", "<unknown>", "", "Restricted"):
+        assert (await policy(join(shown))).repeat == 0, shown

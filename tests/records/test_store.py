@@ -3,15 +3,19 @@ the recorder fed with AMI-shaped events, a restart mid-call, and the reports ove
 
 from __future__ import annotations
 
+import asyncio
 import random
 from datetime import timedelta
 
 import httpx
 from click.testing import CliRunner
 from fastapi import FastAPI
+from sqlalchemy import insert
 
 from hotline.auth.tokens import TokenStore
 from hotline.db import records_store as db
+from hotline.db.records import CallRecordRow
+from hotline.priority import REPEAT_SECONDS, bonus_policy
 from hotline.http.reports import reports_router
 from hotline.records.callbacks import CallbackReason, CallbackStatus, CallbackTask
 from hotline.records.cli import report
@@ -21,6 +25,7 @@ from hotline.records.queries import load_satisfaction
 from hotline.records.recorder import CallRecorder
 from hotline.records.satisfaction import Quarter
 from tests.hours.support import HOLIDAY_THURSDAY_NOON, demo_hours, local
+from tests.records.test_priority import join
 
 
 def events_of(call_id: str, number: str, *, closed: bool, agent: str = "", rating: str = "") -> list[dict[str, str]]:
@@ -153,3 +158,35 @@ async def test_calls_whose_hangup_never_came_are_forgotten_not_kept_forever(stor
     assert set(recorder.live) == {"next"}
     kept = store.run(lambda s: db.load_record(s, "lost"))
     assert kept.line_open is False and kept.ended_at is None
+
+
+SHARED = "07712345678"  # a trunk's one number for every caller behind it
+HISTORY = 8_000
+
+
+def _history(store, number: str, day_start, calls: int) -> None:
+    """A busy day already recorded for one number: ended calls, most of them failed."""
+    table = CallRecordRow.__table__
+    rows = [{"call_id": f"h{i}", "caller_number": number, "started_at": day_start + timedelta(seconds=i),
+             "ended_at": day_start + timedelta(seconds=i + 30), "business": "pension", "menus": [],
+             "self_service": [], "outcome": (Outcome.CLOSED if i % 3 else Outcome.ANSWERED).value}
+            for i in range(calls)]
+    store.run(lambda s: s.execute(insert(table), rows))
+
+
+async def test_many_calls_from_one_shared_number_are_each_recorded_within_a_second(store):
+    now = HOLIDAY_THURSDAY_NOON
+    _history(store, SHARED, now - timedelta(hours=3), HISTORY)
+    recorder = CallRecorder(store, demo_hours, clock=lambda: now)
+    policy = bonus_policy(store, lambda: now)
+    loop = asyncio.get_running_loop()
+    for i in range(10):
+        call = events_of(f"s{i}", SHARED, closed=True)
+        await feed(recorder, call[:-1])
+        assert (await policy(join(SHARED))).repeat == REPEAT_SECONDS
+        hung_up = loop.time()
+        await recorder.on_event(call[-1])
+        assert loop.time() - hung_up < 1.0, f"call {i} recorded {loop.time() - hung_up:.2f} s after its end"
+        assert store.run(lambda s, i=i: db.load_record(s, f"s{i}")).ended_at == now
+    # One automatic callback for the number, however many of its calls failed.
+    assert [t.call_id for t in store.run(db.all_tasks)] == ["s0"]
