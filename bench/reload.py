@@ -9,11 +9,13 @@ timeout alternates), so every safe reload writes and loads a new version. Target
 from __future__ import annotations
 
 import asyncio
+import os
 import tempfile
 import time
 from pathlib import Path
 
 from bench.results import Record, median, percentile
+from hotline.settings import Settings
 from ivr.ami import AmiClient
 from ivr.dialplan.reload import reload
 from ivr.dialplan.reload_settings import ReloadSettings
@@ -31,8 +33,9 @@ async def _measure(box: Sandbox, work: Path) -> tuple[list[float], list[float], 
     configs = [work / "a.yaml", work / "b.yaml"]
     configs[0].write_text(demo.replace(marker, "    back: language\n    timeout_s: 7\n"), encoding="utf-8")
     configs[1].write_text(demo.replace(marker, "    back: language\n    timeout_s: 8\n"), encoding="utf-8")
-    settings = ReloadSettings(dialplan_live_dir=box.dialplan_dir, var_dir=work / "var", asterisk_root=box.root,
-                              staged_check="always")
+    settings = ReloadSettings(var_dir=work / "var", config_path=PROJECT / "config" / "hotline.yaml",
+                              catalog_path=PROJECT / "prompts" / "catalog.yaml", dialplan_live_dir=box.dialplan_dir,
+                              asterisk_root=box.root, staged_check="always")
     safe, bare, staged = [], [], []
     for run in range(RUNS + 1):  # the first run of each warms caches and is not counted
         started = time.perf_counter()
@@ -59,7 +62,7 @@ async def _measure(box: Sandbox, work: Path) -> tuple[list[float], list[float], 
 
 def run() -> list[Record]:
     with tempfile.TemporaryDirectory() as tmp:
-        box = Sandbox(Path(ReloadSettings().asterisk_root), agi_port=free_tcp_port(),
+        box = Sandbox(Settings.from_env(os.environ).asterisk_root, agi_port=free_tcp_port(),
                       dialplan_dirs=[PROJECT / "dialplans"], name="bench-reload")
         box.start()
         try:

@@ -3,11 +3,12 @@ and the agents' own desktops use), so the CLI never needs the router's process."
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 import httpx
+
+from hotline.settings import Settings
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 
@@ -36,13 +37,14 @@ def _call(ctx: click.Context, method: str, path: str, **kwargs: object) -> dict:
 
 
 @click.group("agent")
-@click.option("--url", default=lambda: os.environ.get("HOTLINE_API_URL", DEFAULT_URL), show_default=DEFAULT_URL,
-              help="the hotline service (HOTLINE_API_URL)")
-@click.option("--token", default=lambda: os.environ.get("HOTLINE_TOKEN", ""), show_default=False,
-              help="bearer token (HOTLINE_TOKEN); an agent token acts on its own agent only")
+@click.option("--url", default=None, help=f"the hotline service [default: HOTLINE_API_URL, else {DEFAULT_URL}]")
+@click.option("--token", default=None, help="bearer token [default: HOTLINE_TOKEN]; an agent token acts on its own agent only")
 @click.pass_context
-def agent(ctx: click.Context, url: str, token: str) -> None:
+def agent(ctx: click.Context, url: str | None, token: str | None) -> None:
     """Agents: list, log in, log out, pause, unpause."""
+    settings: Settings | None = ctx.find_root().obj
+    url = url or (settings.api_url if settings else DEFAULT_URL)
+    token = token or (settings.token.get_secret_value() if settings else "")
     ctx.obj = {"url": url.rstrip("/"), "token": token}
 
 

@@ -15,11 +15,11 @@ from pathlib import Path
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from hotline.auth.tokens import TokenStore
 from hotline.callbacks.policy import load_policy
 from hotline.callbacks.service import VirtualHold
 from hotline.db.backend import SqlBackend
 from hotline.db.records_store import RecordStore
-from hotline.db.settings import DatabaseSettings
 from hotline.hours.source import HoursFile
 from hotline.http.app import create_app
 from hotline.http.callbacks import callbacks_router
@@ -30,10 +30,9 @@ from hotline.priority import bonus_policy
 from hotline.records import wiring as records_wiring
 from hotline.records.recorder import utc_now
 from hotline.service import HotlineService
-from hotline.settings import ServiceSettings
+from hotline.settings import Settings
 from ivr.ami import AmiSettings
 from ivr.ami import AmiError
-from ivr.dialplan.reload_settings import ReloadSettings
 from ivr.menu import load_config
 from ivr.selfservice.flows import FlowSettings
 from ivr.selfservice.flows import routes as selfservice_routes
@@ -51,7 +50,7 @@ class AsteriskSite:
     """Where the Asterisk we drive is, as the service sees it."""
 
     ami: AmiSettings
-    dialplan_live_dir: Path | None  # None: HOTLINE_DIALPLAN_LIVE_DIR, or reloads are refused
+    dialplan_live_dir: Path | None  # None: reloads are refused
     messages_dir: Path | None  # Asterisk's spool monitor/messages, readable by the service
 
 
@@ -86,27 +85,22 @@ class Hotline:
             close()
 
 
-def database_urls(db: DatabaseSettings) -> list[str]:
-    """Every database assemble opens: the record store's, then the self-service backend's
-    (SqlBackend.from_settings reads the same setting). `ivrctl run` checks their schemas first."""
-    return [db.resolved_url(), db.resolved_url()]
-
-
-def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int,
+def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
              clock: Callable[[], datetime] = utc_now) -> Hotline:
     """`clock` is the wall clock working hours and call records are judged by."""
     service = HotlineService(site.ami, agi_host=settings.agi_host, agi_port=agi_port,
                              agi_read_timeout=settings.agi_read_timeout)
     app = create_app(service)
-    app.state.reload_settings = (ReloadSettings(dialplan_live_dir=site.dialplan_live_dir)
-                                 if site.dialplan_live_dir else ReloadSettings())
+    app.state.reload_settings = settings.reload(dialplan_live_dir=site.dialplan_live_dir)
+    app.state.token_store = TokenStore(settings.tokens_file)
+    database = settings.database()
     closers: list[Callable[[], None]] = []
 
     # working hours, call records, after-hours messages, satisfaction reports
-    store = RecordStore.from_url(database_urls(DatabaseSettings())[0])
+    store = RecordStore.from_url(database.resolved_url())
     closers.append(store.close)
     service.database_check = lambda: store.call(lambda session: session.execute(text("SELECT 1")))
-    hours = HoursFile(settings.config_path.parent / "hours.yaml")
+    hours = HoursFile(settings.hours_path)
     recorder = records_wiring.install(service, store=store, hours=hours, messages_dir=site.messages_dir, clock=clock)
     closers.append(recorder.save_on_stop)  # before the store closes (closers run in reverse)
     if site.messages_dir is not None:
@@ -116,7 +110,7 @@ def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int,
 
     # self-service: balance lookup, card loss report, card status (FastAGI flows)
     hotline_config = load_config(settings.config_path)
-    backend = SqlBackend.from_settings()
+    backend = SqlBackend.from_settings(database)
     closers.append(backend.close)
     service.agi.routes.update(selfservice_routes(backend, FlowSettings.from_config(hotline_config)))
 
@@ -125,7 +119,7 @@ def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int,
     adapter.listeners.append(recorder.on_router_event)
 
     # callbacks: the virtual-hold offer on hold, and calling back every due task
-    policy = load_policy(settings.config_path.parent / "callbacks.yaml")
+    policy = load_policy(settings.callbacks_path)
     languages = {dialect: d.language for dialect, d in hotline_config.dialects.items()}
     virtual_hold = VirtualHold(adapter, store, policy, hours, languages=languages, clock=clock)
     virtual_hold.attach(service.ami)
@@ -136,12 +130,12 @@ def assemble(settings: ServiceSettings, site: AsteriskSite, *, agi_port: int,
                                 "Value": str(round(policy.max_hold_s))})
 
     service.ami.connected.connect(set_max_hold)
-    presence = PresenceFile(DatabaseSettings().var_dir / "agent-presence.json")
-    desk = AgentDesk(adapter, load_roster(settings.config_path.parent / "agents.yaml"), presence)
+    presence = PresenceFile(settings.presence_file)
+    desk = AgentDesk(adapter, load_roster(settings.agents_path), presence)
 
     # speech navigation (off unless config/hotline.yaml enables it and a Vosk model is set)
     speech = create_speech_service(lambda: hotline_config, host=settings.speech_host, port=settings.speech_port,
-                                   advertise=settings.speech_advertise)
+                                   advertise=settings.speech_advertise, model_path=settings.vosk_model_path)
     service.agi.routes.update(speech.routes())
 
     async def switch_speech() -> None:  # a dialplan global: set again after every reconnect

@@ -3,35 +3,47 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import click
 
 from hotline.agent_cli import agent
 from hotline.auth.cli import token
 from hotline.db.cli import db
+from hotline.db.settings import ConfigurationError
 from hotline.hours.cli import calendar
 from hotline.records.cli import report
+from hotline.settings import Settings
 from ivr.dialplan.cli import dialplan
 from ivr.prompts.cli import prompts
 
 
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="debug logging")
-def main(verbose: bool) -> None:
-    """Operate the 12333 hotline: run it, build prompts, manage dialplans and data."""
+@click.pass_context
+def main(ctx: click.Context, verbose: bool) -> None:
+    """Operate the 12333 hotline: run it, build prompts, manage dialplans and data.
+
+    Every command reads the same HOTLINE_* settings (README, "Production"); the site
+    directory (HOTLINE_SITE_DIR, default: the checkout) holds config/, var/ and prompts/.
+    """
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if ctx.obj is None:  # the edge: the only place the environment is read
+        try:
+            ctx.obj = Settings.from_env(os.environ)
+        except ConfigurationError as exc:
+            raise click.ClickException(str(exc)) from None
 
 
 @main.command("run")
-def run_command() -> None:
+@click.pass_obj
+def run_command(settings: Settings) -> None:
     """Run the hotline in the foreground (sandbox Asterisk unless HOTLINE_ASTERISK_MODE=external)."""
-    from hotline.db.settings import ConfigurationError
     from hotline.run import run
-    from hotline.settings import ServiceSettings
 
     try:
-        run(ServiceSettings())
+        run(settings)
     except ConfigurationError as exc:  # the operator's to fix: one line, not a traceback
         raise click.ClickException(str(exc)) from None
 

@@ -12,11 +12,10 @@ from pathlib import Path
 
 import uvicorn
 
-from hotline.assembly import AsteriskSite, assemble, database_urls
+from hotline.assembly import AsteriskSite, assemble
 from hotline.db.schema_check import require_head_schema
-from hotline.db.settings import DatabaseSettings
 from hotline.http.supervision import close_streams_on_exit
-from hotline.settings import PROJECT_ROOT, ServiceSettings
+from hotline.settings import Settings
 from ivr.pjsip import AgentPhone, demo_secrets, pjsip_name
 from ivr.pjsip.secrets import DEMO_FILE
 from ivr.prompts.moh import MOH_CLASS, render_built_moh_conf
@@ -27,9 +26,9 @@ from routing.asterisk import load_roster
 log = logging.getLogger("hotline")
 
 
-def run(settings: ServiceSettings) -> None:
+def run(settings: Settings) -> None:
     """Raises ConfigurationError, before anything starts, on a database not at the head schema."""
-    require_head_schema(database_urls(DatabaseSettings()))
+    require_head_schema([settings.database().resolved_url()])
     agi_port = settings.agi_port or free_tcp_port()
     sandbox: Sandbox | None = None
     if settings.asterisk_mode == "sandbox":
@@ -41,7 +40,7 @@ def run(settings: ServiceSettings) -> None:
             messages_dir=sandbox.host_path(sandbox.layout.spool) / "monitor" / "messages",
         )
     else:
-        site = AsteriskSite(ami=settings.external_ami(), dialplan_live_dir=None,
+        site = AsteriskSite(ami=settings.ami(), dialplan_live_dir=settings.dialplan_live_dir,
                             messages_dir=settings.messages_dir)
     try:
         asyncio.run(_serve(settings, site, agi_port))
@@ -53,19 +52,19 @@ def run(settings: ServiceSettings) -> None:
             sandbox.remove()
 
 
-def start_sandbox(settings: ServiceSettings, agi_port: int) -> Sandbox:
-    build = settings.prompts_dir / "build"
+def start_sandbox(settings: Settings, agi_port: int) -> Sandbox:
+    build = settings.prompts_build_dir
     # The built hold music and its musiconhold.conf go together: the sandbox's own default
     # class looks in data/moh, where only the built class's folder would be.
     moh_built = (build / "moh" / MOH_CLASS).is_dir()
-    roster = load_roster(settings.config_path.parent / "agents.yaml")
+    roster = load_roster(settings.agents_path)
     names = [name for agent in roster.values() if (name := pjsip_name(agent.endpoint))]
-    secrets_file = DatabaseSettings().var_dir / DEMO_FILE
+    secrets_file = settings.var_dir / DEMO_FILE
     secrets = demo_secrets(secrets_file, names)
     sandbox = Sandbox(
         settings.asterisk_root,
         agi_port=agi_port,
-        dialplan_dirs=[PROJECT_ROOT / "dialplans"],
+        dialplan_dirs=[settings.dialplans_dir],
         sounds_dir=_existing(build / "sounds"),
         moh_dir=build / "moh" if moh_built else None,
         extra_files={"musiconhold.conf": render_built_moh_conf()} if moh_built else None,
@@ -93,7 +92,7 @@ def _existing(path: Path) -> Path | None:
     return path if path.exists() else None
 
 
-async def _serve(settings: ServiceSettings, site: AsteriskSite, agi_port: int) -> None:
+async def _serve(settings: Settings, site: AsteriskSite, agi_port: int) -> None:
     hotline = assemble(settings, site, agi_port=agi_port)
     await hotline.start()
     try:

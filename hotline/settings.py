@@ -1,28 +1,60 @@
-"""How the service finds Asterisk and where it listens, from HOTLINE_* environment variables.
+"""The one settings object: every HOTLINE_* variable, read once at the edge and passed down.
 
-The default is the embedded set-up `make run` starts: the project's own sandbox Asterisk.
-For a production Asterisk 22 set HOTLINE_ASTERISK_MODE=external and the AMI variables
-(see README, "Production").
+`ivrctl`'s main (and nothing below it) calls `Settings.from_env(os.environ)`; modules take the
+plain values they need from it (`settings.ami()`, `settings.database()`, `settings.reload()`,
+paths). No other module reads the environment.
+
+Every path derives from one site directory (HOTLINE_SITE_DIR):
+
+    <site>/config/    hotline.yaml, hours.yaml, calendar/, agents.yaml, callbacks.yaml
+    <site>/var/       the SQLite database, tokens, reload history and stored versions
+    <site>/prompts/   catalog.yaml, recordings/, build/ (the built sounds and hold music)
+
+`ivrctl init DIR` creates a site. In a git checkout the default site is the checkout, so
+`make run` and `make test` need no variable. HOTLINE_CONFIG_DIR, HOTLINE_VAR_DIR and
+HOTLINE_PROMPTS_DIR move one part elsewhere (e.g. var on another disk). An unknown HOTLINE_*
+variable is refused: a misspelt HOTLINE_DATABSE_URL must not quietly mean SQLite.
 """
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
+from hotline.db.settings import ConfigurationError, DatabaseSettings
+from hotline.shipped import CHECKOUT, shipped
 from ivr.ami import AmiSettings
+from ivr.dialplan.reload_settings import ReloadSettings
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PREFIX = "HOTLINE_"
+DEFAULT_ASTERISK_ROOT = Path.home() / ".cache/hotline12333/asterisk-root"
+# Variables earlier versions read: refused with what replaced them, never silently ignored.
+RETIRED = {
+    "config_path": "set HOTLINE_CONFIG_DIR to the directory of hotline.yaml (all config files live there)",
+    "catalog_path": "set HOTLINE_PROMPTS_DIR to the directory of catalog.yaml",
+    "tokens_file": "tokens live in HOTLINE_VAR_DIR (tokens.json)",
+}
+# Derived from the site directory when not set.
+_SITE_PARTS = {"config_dir": "config", "var_dir": "var", "prompts_dir": "prompts"}
 
 
-class ServiceSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="HOTLINE_", extra="ignore")
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
+    # --- the site: every file the hotline reads or writes ---------------------------------
+    site_dir: Path
+    config_dir: Path  # every configuration file
+    var_dir: Path  # database (SQLite), tokens, reload history, stored dialplan versions
+    prompts_dir: Path  # catalog.yaml, recordings/, build/
+    dialplans_dir: Path = shipped("dialplans")  # the hand-written contexts (ship with the package)
+
+    # --- Asterisk -------------------------------------------------------------------------
     asterisk_mode: Literal["sandbox", "external"] = "sandbox"
-    asterisk_root: Path = Path.home() / ".cache/hotline12333/asterisk-root"  # sandbox mode
+    asterisk_root: Path = DEFAULT_ASTERISK_ROOT  # sandbox mode; also the staged reload check
 
     # external mode: the production Asterisk's AMI (a user with read all and write
     # system,call,agent,user,originate,command,reporting,dialplan)
@@ -41,6 +73,7 @@ class ServiceSettings(BaseSettings):
     speech_host: str = "127.0.0.1"
     speech_port: int = 0
     speech_advertise: str | None = None
+    vosk_model_path: Path | None = None  # overrides speech.vosk.model_path in hotline.yaml
 
     http_host: str = "127.0.0.1"
     http_port: int = 8000
@@ -48,14 +81,119 @@ class ServiceSettings(BaseSettings):
     # external mode: Asterisk's spool monitor/messages as this host sees it (shared storage)
     messages_dir: Path | None = None
 
-    config_path: Path = PROJECT_ROOT / "config" / "hotline.yaml"
-    prompts_dir: Path = PROJECT_ROOT / "prompts"
+    # dialplan and music-on-hold reloads
+    dialplan_live_dir: Path | None = None  # the directory Asterisk's extensions.conf #includes
+    moh_live_file: Path | None = None  # our musiconhold.conf section file
+    staged_check: Literal["auto", "always", "never"] = "auto"
+    reload_timeout_s: float = 5.0
 
-    def external_ami(self) -> AmiSettings:
-        return AmiSettings(
-            host=self.ami_host,
-            port=self.ami_port,
-            username=self.ami_username,
-            secret=self.ami_secret.get_secret_value(),
-            action_timeout=self.ami_action_timeout,
-        )
+    # --- databases --------------------------------------------------------------------------
+    database_url: str | None = None  # default: SQLite var/hotline.db
+    id_hash_key: SecretStr | None = None  # hex, >= 32 bytes; required off SQLite
+    pin_hash_key: SecretStr | None = None  # hex, >= 32 bytes; required off SQLite
+    pin_max_failures: int = 3
+    pin_failure_window_hours: float = 24
+    pin_lock_hours: float = 24
+    backend_timeout_seconds: float = 3.0
+
+    # --- `ivrctl agent`, a client of the running service ------------------------------------
+    api_url: str = "http://127.0.0.1:8000"  # HOTLINE_API_URL
+    token: SecretStr = SecretStr("")
+
+    @classmethod
+    def for_site(cls, site_dir: Path, **values: Any) -> Settings:
+        """Settings rooted at `site_dir`; parts not given in `values` sit inside it."""
+        site_dir = Path(site_dir).absolute()
+        for field, part in _SITE_PARTS.items():
+            values.setdefault(field, site_dir / part)
+        return cls(site_dir=site_dir, **values)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """From HOTLINE_* variables. Raises ConfigurationError, one line per problem."""
+        values: dict[str, Any] = {name[len(PREFIX):].lower(): value for name, value in environ.items()
+                                  if name.startswith(PREFIX) and value != ""}
+        problems = [_unknown(name) for name in sorted(values) if name not in cls.model_fields]
+        if problems:
+            raise ConfigurationError("; ".join(problems))
+        for name in ("site_dir", "dialplans_dir", *_SITE_PARTS):  # relative: from where ivrctl started
+            if name in values:
+                values[name] = Path(values[name]).expanduser().absolute()
+        site_dir = values.pop("site_dir", None) or default_site_dir()
+        try:
+            return cls.for_site(site_dir, **values)
+        except ValidationError as error:
+            raise ConfigurationError("; ".join(
+                f"{PREFIX}{str(e['loc'][0]).upper()}: {e['msg']}" for e in error.errors())) from None
+
+    # --- paths inside the site ------------------------------------------------------------
+    @property
+    def config_path(self) -> Path:
+        return self.config_dir / "hotline.yaml"
+
+    @property
+    def hours_path(self) -> Path:  # calendar/ sits beside it
+        return self.config_dir / "hours.yaml"
+
+    @property
+    def agents_path(self) -> Path:
+        return self.config_dir / "agents.yaml"
+
+    @property
+    def callbacks_path(self) -> Path:
+        return self.config_dir / "callbacks.yaml"
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.prompts_dir / "catalog.yaml"
+
+    @property
+    def recordings_dir(self) -> Path:
+        return self.prompts_dir / "recordings"
+
+    @property
+    def prompts_build_dir(self) -> Path:  # sounds/<language>/ and moh/<class>/
+        return self.prompts_dir / "build"
+
+    @property
+    def tokens_file(self) -> Path:
+        return self.var_dir / "tokens.json"
+
+    @property
+    def presence_file(self) -> Path:
+        return self.var_dir / "agent-presence.json"
+
+    # --- plain values for the layers below -------------------------------------------------
+    def ami(self) -> AmiSettings:
+        return AmiSettings(host=self.ami_host, port=self.ami_port, username=self.ami_username,
+                           secret=self.ami_secret.get_secret_value(), action_timeout=self.ami_action_timeout)
+
+    def database(self) -> DatabaseSettings:
+        return DatabaseSettings(
+            database_url=self.database_url, var_dir=self.var_dir, id_hash_key=self.id_hash_key,
+            pin_hash_key=self.pin_hash_key,
+            pin_max_failures=self.pin_max_failures, pin_failure_window_hours=self.pin_failure_window_hours,
+            pin_lock_hours=self.pin_lock_hours, backend_timeout_seconds=self.backend_timeout_seconds)
+
+    def reload(self, **overrides: Any) -> ReloadSettings:
+        values: dict[str, Any] = dict(
+            dialplan_live_dir=self.dialplan_live_dir, moh_live_file=self.moh_live_file, var_dir=self.var_dir,
+            asterisk_root=self.asterisk_root, staged_check=self.staged_check, config_path=self.config_path,
+            catalog_path=self.catalog_path, reload_timeout_s=self.reload_timeout_s)
+        values.update(overrides)
+        return ReloadSettings(**values)
+
+
+def default_site_dir() -> Path:
+    """The checkout when running from one (make run, make test), else the current directory."""
+    return CHECKOUT if CHECKOUT is not None else Path.cwd()
+
+
+def _unknown(name: str) -> str:
+    variable = PREFIX + name.upper()
+    if name in RETIRED:
+        return f"{variable} is no longer read: {RETIRED[name]}"
+    close = difflib.get_close_matches(name, Settings.model_fields, n=1)
+    hint = f" (did you mean {PREFIX}{close[0].upper()}?)" if close else ""
+    return f"{variable} is not a hotline setting{hint}"
+

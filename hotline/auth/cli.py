@@ -5,12 +5,13 @@ import sys
 
 import click
 
-from hotline.auth.settings import AuthSettings
 from hotline.auth.tokens import ROLES, TokenStore
+from hotline.settings import Settings
 
 
 def _store() -> TokenStore:
-    return TokenStore(AuthSettings().tokens_file)
+    settings: Settings = click.get_current_context().find_root().obj
+    return TokenStore(settings.tokens_file)
 
 
 @click.group("token")

@@ -13,7 +13,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hotline.records.callbacks import CallbackStatus, CallbackTask
 
-DEFAULT_POLICY_PATH = Path(__file__).resolve().parents[2] / "config" / "callbacks.yaml"
 MAX_NUMBER_DIGITS = 12  # a landline with its area code: 0 + up to 11 digits
 
 
@@ -54,7 +53,7 @@ class CallbackPolicy(BaseModel):
         return self.dial.replace("{number}", number)
 
 
-def load_policy(path: Path = DEFAULT_POLICY_PATH) -> CallbackPolicy:
+def load_policy(path: Path) -> CallbackPolicy:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     return CallbackPolicy.model_validate(data)
 

@@ -106,8 +106,7 @@ class SqlBackend:
         return cls(engine, id_hash_key, pin_hash_key, workers=workers, **options)
 
     @classmethod
-    def from_settings(cls, settings: DatabaseSettings | None = None, **options) -> SqlBackend:  # type: ignore[no-untyped-def]
-        settings = settings or DatabaseSettings()
+    def from_settings(cls, settings: DatabaseSettings, **options) -> SqlBackend:  # type: ignore[no-untyped-def]
         return cls.from_url(
             settings.resolved_url(),
             id_hash_key=settings.id_key(),

@@ -7,13 +7,14 @@ import click
 from hotline.db.migrate import upgrade as upgrade_schema
 from hotline.db.seed import seed_demo as load_demo
 from hotline.db.settings import DatabaseSettings
+from hotline.settings import Settings
 
 _URL_HELP = "database URL (default: HOTLINE_DATABASE_URL, else SQLite under var/)"
 
 
 def _settings(url: str | None) -> DatabaseSettings:
-    settings = DatabaseSettings()
-    return settings.model_copy(update={"database_url": url}) if url else settings
+    site: Settings = click.get_current_context().find_root().obj
+    return site.database().with_url(url)
 
 
 @click.group("db")

@@ -1,47 +1,50 @@
-"""Where the self-service data lives and how it is keyed, from the environment.
+"""Where the self-service data lives and how it is keyed: plain values from hotline.settings.
 
-Read from HOTLINE_* variables (see the field comments). The embedded default is a SQLite
-file under var/ in the repository (git-ignored); production sets HOTLINE_DATABASE_URL to
-PostgreSQL and HOTLINE_ID_HASH_KEY to a secret kept outside the repository.
+The embedded default is a SQLite file in the site's var/ directory; production sets
+HOTLINE_DATABASE_URL to PostgreSQL and HOTLINE_ID_HASH_KEY to a secret kept outside the
+repository (hotline.settings.Settings.database() builds this).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 from ivr.selfservice.lockout import LockoutPolicy
 
 log = logging.getLogger(__name__)
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 DEMO_KEY_FILE = "id-hash-demo.key"
 PIN_DEMO_KEY_FILE = "pin-hash-demo.key"
 MIN_KEY_BYTES = 32
 
 
 class ConfigurationError(RuntimeError):
-    pass
+    """An operator's mistake in the settings: said in one line, never a traceback."""
 
 
-class DatabaseSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="HOTLINE_", extra="ignore")
-
-    database_url: str | None = None  # HOTLINE_DATABASE_URL; default: SQLite in var/
-    var_dir: Path = REPO_ROOT / "var"  # HOTLINE_VAR_DIR
+@dataclass(frozen=True)
+class DatabaseSettings:
+    database_url: str | None  # HOTLINE_DATABASE_URL; None: SQLite in var_dir
+    var_dir: Path  # HOTLINE_VAR_DIR
     id_hash_key: SecretStr | None = None  # HOTLINE_ID_HASH_KEY: hex, >= 32 bytes
     pin_hash_key: SecretStr | None = None  # HOTLINE_PIN_HASH_KEY: hex, >= 32 bytes
     pin_max_failures: int = 3  # HOTLINE_PIN_MAX_FAILURES
     pin_failure_window_hours: float = 24  # HOTLINE_PIN_FAILURE_WINDOW_HOURS
     pin_lock_hours: float = 24  # HOTLINE_PIN_LOCK_HOURS
     backend_timeout_seconds: float = 3.0  # HOTLINE_BACKEND_TIMEOUT_SECONDS
+
+    def with_url(self, url: str | None) -> DatabaseSettings:
+        """These settings for another database (`--url`), or unchanged for None."""
+        return dataclasses.replace(self, database_url=url) if url else self
 
     def resolved_url(self) -> str:
         return self.database_url or f"sqlite:///{self.var_dir / 'hotline.db'}"

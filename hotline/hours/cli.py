@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from hotline.hours.loader import DEFAULT_HOURS_PATH, HoursConfigError, load_hours
+from hotline.hours.loader import HoursConfigError, load_hours
+from hotline.settings import Settings
 
 
 @click.group("calendar")
@@ -21,9 +22,13 @@ def calendar() -> None:
               help="phone line (mandarin, dialect) or a dialect")
 @click.option("--at", "at", metavar="HH:MM", help="a time of day (local): open or closed then")
 @click.option("--hours", "hours_path", type=click.Path(path_type=Path, dir_okay=False),
-              default=DEFAULT_HOURS_PATH, show_default=True, help="hours file (calendar/ beside it)")
-def check(day: str, line: str, at: str | None, hours_path: Path) -> None:
+              default=None, help="hours file (calendar/ beside it) [default: the site's config/hours.yaml]")
+@click.pass_context
+def check(ctx: click.Context, day: str, line: str, at: str | None, hours_path: Path | None) -> None:
     """Say whether manual service is open on DATE (YYYY-MM-DD) and why. Exit 0 open, 1 closed."""
+    if hours_path is None:
+        settings: Settings = ctx.find_root().obj
+        hours_path = settings.hours_path
     try:
         hours = load_hours(hours_path)
         when = date.fromisoformat(day)

@@ -16,8 +16,6 @@ import yaml
 from hotline.hours.calendar import AdjustedWorkday, CalendarError, Holiday, HolidayCalendar, YearNotice
 from hotline.hours.schedule import HoursConfig, LineHours, Period
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_HOURS_PATH = PROJECT_ROOT / "config" / "hours.yaml"
 
 
 class HoursConfigError(ValueError):
@@ -87,7 +85,7 @@ def parse_hours(data: dict[str, Any], calendar: HolidayCalendar, where: str) -> 
         raise HoursConfigError(f"{where}: {exc}") from None
 
 
-def load_hours(path: Path = DEFAULT_HOURS_PATH) -> HoursConfig:
+def load_hours(path: Path) -> HoursConfig:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     calendar = load_calendar(path.parent / str(data.get("calendar_dir", "calendar")))
     return parse_hours(data, calendar, str(path))

@@ -11,7 +11,7 @@ import logging
 import threading
 from pathlib import Path
 
-from hotline.hours.loader import DEFAULT_HOURS_PATH, HoursConfigError, load_hours
+from hotline.hours.loader import HoursConfigError, load_hours
 from hotline.hours.schedule import HoursConfig
 
 log = logging.getLogger(__name__)
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 class HoursFile:
     """Callable: `hours()` -> the current HoursConfig."""
 
-    def __init__(self, path: Path = DEFAULT_HOURS_PATH) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
         self._stamp: tuple[tuple[str, float], ...] = ()

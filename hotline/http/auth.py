@@ -8,7 +8,7 @@
         ensure_agent_access(principal, agent_id)   # an agent acts only on itself
 
 Roles are listed explicitly per endpoint (READ_ROLES for reads). The token store is
-app.state.token_store if set, else the file HOTLINE_TOKENS_FILE names.
+app.state.token_store (assembly sets it from the site's var/tokens.json).
 """
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from collections.abc import Awaitable, Callable
 from fastapi import HTTPException, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from hotline.auth.settings import AuthSettings
 from hotline.auth.tokens import ROLES, Principal, TokenStore
 from hotline.http.problems import problem
 
@@ -27,9 +26,7 @@ _bearer = HTTPBearer(auto_error=False, description="`ivrctl token create --role 
 
 
 def token_store(request: Request) -> TokenStore:
-    store = getattr(request.app.state, "token_store", None)
-    if store is None:
-        store = request.app.state.token_store = TokenStore(AuthSettings().tokens_file)
+    store: TokenStore = request.app.state.token_store
     return store
 
 

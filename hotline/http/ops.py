@@ -5,8 +5,8 @@
         502 Asterisk did not take it (rolled back) | 503 no live directory configured
     GET  /ops/dialplan/history  -> attempts, oldest first
 
-Reload settings are app.state.reload_settings if set (`ivrctl run` sets the sandbox's live
-directory there), else ReloadSettings() from HOTLINE_* variables.
+Reload settings are app.state.reload_settings (assembly sets them from the site's settings,
+with the sandbox's live directory under `ivrctl run`).
 """
 from __future__ import annotations
 
@@ -28,11 +28,12 @@ _STATUS = {"ok": 200, "refused": 422, "rolled_back": 502, "failed": 502}
 
 class ReloadRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    config_path: str | None = None  # default: HOTLINE_CONFIG_PATH
+    config_path: str | None = None  # default: the site's config/hotline.yaml
 
 
 def reload_settings(request: Request) -> ReloadSettings:
-    return getattr(request.app.state, "reload_settings", None) or ReloadSettings()
+    settings: ReloadSettings = request.app.state.reload_settings
+    return settings
 
 
 @router.post("/dialplan/reload", response_model=Attempt, summary="Validate, check, load and verify the hotline dialplan",

@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 
 from hotline.db.records_store import RecordStore
-from hotline.db.settings import DatabaseSettings
-from hotline.hours.loader import DEFAULT_HOURS_PATH, load_hours
+from hotline.hours.loader import load_hours
 from hotline.records.queries import load_satisfaction
 from hotline.records.satisfaction import Quarter, Summary, report_json
+from hotline.settings import Settings
 
 
 @click.group("report")
@@ -26,17 +26,19 @@ def _row(name: str, s: Summary) -> str:
 @report.command("satisfaction")
 @click.option("--quarter", required=True, metavar="YYYYQn", help="e.g. 2026Q4")
 @click.option("--url", help="database URL (default: HOTLINE_DATABASE_URL, else SQLite under var/)")
-@click.option("--hours", "hours_path", type=click.Path(path_type=Path, dir_okay=False), default=DEFAULT_HOURS_PATH)
+@click.option("--hours", "hours_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="hours file [default: the site's config/hours.yaml]")
 @click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
-def satisfaction(quarter: str, url: str | None, hours_path: Path, as_json: bool) -> None:
+@click.pass_obj
+def satisfaction(settings: Settings, quarter: str, url: str | None, hours_path: Path | None, as_json: bool) -> None:
     """Ratings per agent, phone line and business line; agents lowest three quarters running."""
     try:
         parsed = Quarter.parse(quarter)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--quarter") from None
-    store = RecordStore.from_url(url or DatabaseSettings().resolved_url(), workers=1)
+    store = RecordStore.from_url(settings.database().with_url(url).resolved_url(), workers=1)
     try:
-        result = load_satisfaction(store, load_hours(hours_path), parsed)
+        result = load_satisfaction(store, load_hours(hours_path or settings.hours_path), parsed)
     finally:
         store.close()
     if as_json:

@@ -1,7 +1,7 @@
 """Plugging hours, messages, the survey and call records into the running service.
 
-    hours = HoursFile(settings.config_path.parent / "hours.yaml")
-    store = RecordStore.from_url(DatabaseSettings().resolved_url())
+    hours = HoursFile(settings.hours_path)
+    store = RecordStore.from_url(settings.database().resolved_url())
     recorder = install(service, store=store, hours=hours, messages_dir=<host path of
                        ${ASTSPOOLDIR}/monitor/messages>)
 """

@@ -14,12 +14,10 @@ import click
 from ivr.dialplan.files import write_rendered
 from ivr.dialplan.render import config_version, render_dialplan
 from ivr.menu import check_config, errors_only
+from ivr.site import dialplan_site
 
-DEFAULT_CONFIG = Path("config/hotline.yaml")
-DEFAULT_CATALOG = Path("prompts/catalog.yaml")
-
-config_option = click.option("--config", "config_path", type=click.Path(path_type=Path), default=DEFAULT_CONFIG, show_default=True, help="Hotline configuration (YAML).")
-catalog_option = click.option("--catalog", "catalog_path", type=click.Path(path_type=Path), default=DEFAULT_CATALOG, show_default=True, help="Prompt catalog the menus' prompts must be in.")
+config_option = click.option("--config", "config_path", type=click.Path(path_type=Path), default=None, help="Hotline configuration (YAML) [default: the site's config/hotline.yaml].")
+catalog_option = click.option("--catalog", "catalog_path", type=click.Path(path_type=Path), default=None, help="Prompt catalog the menus' prompts must be in [default: the site's prompts/catalog.yaml].")
 
 
 @click.group("dialplan")
@@ -32,8 +30,11 @@ def dialplan() -> None:
 @catalog_option
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, help="Write the rendered files here (removing other versions' files) instead of printing them.")
 @click.option("--quiet", is_flag=True, help="Print only problems, not the dialplan.")
-def check(config_path: Path, catalog_path: Path, out_dir: Path | None, quiet: bool) -> None:
+def check(config_path: Path | None, catalog_path: Path | None, out_dir: Path | None, quiet: bool) -> None:
     """Validate the configuration and render its dialplan; exit 1 on any error."""
+    if config_path is None or catalog_path is None:  # the same paths `reload` loads
+        site = dialplan_site()
+        config_path, catalog_path = config_path or site.config_path, catalog_path or site.catalog_path
     config, issues = check_config(config_path, catalog_path)
     for issue in sorted(issues, key=lambda issue: (issue.file, issue.line or 0)):
         click.echo(str(issue), err=True)

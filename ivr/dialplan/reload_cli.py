@@ -1,7 +1,7 @@
 """`ivrctl dialplan reload | history | rollback | reload-moh`: the reload path from a shell.
 
-AMI comes from the service's settings (HOTLINE_AMI_HOST/PORT/USERNAME/SECRET), the live
-directory and var directory from ReloadSettings (HOTLINE_DIALPLAN_LIVE_DIR, HOTLINE_VAR_DIR).
+AMI, the live directory and the var directory come from the site's settings (ivr.site): the
+same HOTLINE_* values the service and `dialplan check` read.
 """
 from __future__ import annotations
 
@@ -16,17 +16,17 @@ import click
 from ivr.ami import AmiClient, AmiError
 from ivr.dialplan.history import Attempt, History, ReloadInProgress
 from ivr.dialplan.reload_settings import ReloadSettings
+from ivr.site import dialplan_site
 
 EXIT_FAILED, EXIT_BUSY = 1, 2
 
 
 def _run(job: Callable[[AmiClient, ReloadSettings], Awaitable[Attempt]]) -> Attempt:
-    from hotline.settings import ServiceSettings  # the one home of the AMI settings
-
-    settings = ReloadSettings()
+    site = dialplan_site()
+    settings = site.reload()
 
     async def main() -> Attempt:
-        ami = AmiClient(ServiceSettings().external_ami())
+        ami = AmiClient(site.ami())
         await ami.connect()
         try:
             return await job(ami, settings)
@@ -62,8 +62,8 @@ def _who(name: str | None) -> str:
 
 
 @click.command("reload")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None, help="Hotline configuration (default: HOTLINE_CONFIG_PATH or config/hotline.yaml).")
-@click.option("--catalog", "catalog_path", type=click.Path(path_type=Path), default=None, help="Prompt catalog (default: prompts/catalog.yaml).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None, help="Hotline configuration (default: the site's config/hotline.yaml).")
+@click.option("--catalog", "catalog_path", type=click.Path(path_type=Path), default=None, help="Prompt catalog (default: the site's prompts/catalog.yaml).")
 @click.option("--who", default=None, help="Name recorded in the history (default: cli:<user>).")
 def reload_command(config_path: Path | None, catalog_path: Path | None, who: str | None) -> None:
     """Validate, check with a test Asterisk, swap and reload the live dialplan; roll back on failure."""
@@ -96,7 +96,8 @@ def reload_moh_command(who: str | None) -> None:
 @click.option("--all-targets", is_flag=True, help="Include music-on-hold reloads.")
 def history_command(limit: int, all_targets: bool) -> None:
     """List reload attempts, newest last: when, who, version, result, duration, what changed."""
-    attempts = History(ReloadSettings().var_dir).attempts(None if all_targets else "dialplan")
+    site = dialplan_site()
+    attempts = History(site.reload().var_dir).attempts(None if all_targets else "dialplan")
     if not attempts:
         click.echo("no reload attempts recorded")
     for attempt in attempts[-limit:]:

@@ -1,34 +1,33 @@
-"""Where a reload writes, keeps its history and finds an Asterisk to check with (HOTLINE_* env).
+"""Where a reload writes, keeps its history and finds an Asterisk to check with.
 
-    HOTLINE_DIALPLAN_LIVE_DIR   directory Asterisk's extensions.conf #includes (*.conf), e.g.
-                                /etc/asterisk/hotline; for a sandbox, sandbox.dialplan_dir
-    HOTLINE_MOH_LIVE_FILE       our musiconhold.conf section file, #included by musiconhold.conf
-    HOTLINE_VAR_DIR             history, stored versions, staging, the reload lock (default var/)
-    HOTLINE_ASTERISK_ROOT       local Asterisk root for the staged check (absent: check skipped)
-    HOTLINE_STAGED_CHECK        auto (when the root exists and we run as root) | always | never
-    HOTLINE_CONFIG_PATH, HOTLINE_CATALOG_PATH   what `reload` loads by default
+Plain values: the hotline side builds them from its one settings object
+(hotline.settings.Settings.reload()); `ivr` reads no environment.
+
+    dialplan_live_dir   directory Asterisk's extensions.conf #includes (*.conf), e.g.
+                        /etc/asterisk/hotline; for a sandbox, sandbox.dialplan_dir
+    moh_live_file       our musiconhold.conf section file, #included by musiconhold.conf
+    var_dir             history, stored versions, staging, the reload lock
+    asterisk_root       local Asterisk root for the staged check (None or absent: check skipped)
+    staged_check        auto (when the root exists and we run as root) | always | never
+    config_path, catalog_path   what `reload` loads when not told otherwise
 """
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-
-class ReloadSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="HOTLINE_", extra="ignore")
-
+@dataclass(frozen=True)
+class ReloadSettings:
+    var_dir: Path
+    config_path: Path
+    catalog_path: Path
     dialplan_live_dir: Path | None = None
     moh_live_file: Path | None = None
-    var_dir: Path = PROJECT_ROOT / "var"
-    asterisk_root: Path = Path.home() / ".cache/hotline12333/asterisk-root"
+    asterisk_root: Path | None = None
     staged_check: Literal["auto", "always", "never"] = "auto"
-    config_path: Path = PROJECT_ROOT / "config" / "hotline.yaml"
-    catalog_path: Path = PROJECT_ROOT / "prompts" / "catalog.yaml"
     reload_timeout_s: float = 5.0  # waiting for Asterisk's Reload event
 
     def live_dir(self) -> Path:
@@ -38,7 +37,7 @@ class ReloadSettings(BaseSettings):
         return self.dialplan_live_dir
 
     def use_staged_check(self) -> bool:
-        if self.staged_check == "never":
+        if self.staged_check == "never" or self.asterisk_root is None:
             return False
         # auto: the sandbox runs chrooted, which needs root as well as the root directory
         local = (self.asterisk_root / "usr/sbin/asterisk").exists() and os.geteuid() == 0

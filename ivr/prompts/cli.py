@@ -12,10 +12,11 @@ from .catalog import CatalogError
 from .moh import MOH_CLASS, build_moh, default_moh_source, render_moh_class
 from .plan import resolve_targets
 from .report import MissingPromptsError, recordings_needed, render_table
+from ..site import prompts_site
 
-DEFAULT_CATALOG = Path("prompts/catalog.yaml")
-DEFAULT_RECORDINGS = Path("prompts/recordings")
-DEFAULT_OUT = Path("prompts/build")
+_PATH = click.Path(path_type=Path)
+catalog_option = click.option("--catalog", type=_PATH, default=None, help="[default: the site's prompts/catalog.yaml]")
+recordings_option = click.option("--recordings", type=_PATH, default=None, help="[default: the site's prompts/recordings]")
 
 
 @click.group("prompts")
@@ -24,16 +25,20 @@ def prompts() -> None:
 
 
 @prompts.command("build")
-@click.option("--catalog", type=click.Path(path_type=Path), default=DEFAULT_CATALOG, show_default=True)
-@click.option("--recordings", type=click.Path(path_type=Path), default=DEFAULT_RECORDINGS, show_default=True)
-@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
+@catalog_option
+@recordings_option
+@click.option("--out", type=_PATH, default=None, help="[default: the site's prompts/build]")
 @click.option("--workers", type=int, default=2, show_default=True)
 @click.option("--moh/--no-moh", default=True, show_default=True, help="Also build the music on hold class.")
 @click.option("--moh-source", type=click.Path(path_type=Path), default=None,
               help="Directory of .wav music [default: the Asterisk root's usr/share/asterisk/moh].")
-def build(catalog: Path, recordings: Path, out: Path, workers: int, moh: bool, moh_source: Path | None) -> None:
+def build(catalog: Path | None, recordings: Path | None, out: Path | None, workers: int, moh: bool,
+          moh_source: Path | None) -> None:
     """Build every prompt in every language into OUT/sounds/<language>/ (incremental)."""
     started = time.monotonic()
+    catalog = catalog or prompts_site().catalog_path
+    recordings = recordings or prompts_site().recordings_dir
+    out = out or prompts_site().prompts_build_dir
     try:
         parsed = load_catalog(catalog)
         total = len(parsed.languages) * len(parsed.prompts)
@@ -54,7 +59,7 @@ def build(catalog: Path, recordings: Path, out: Path, workers: int, moh: bool, m
     click.echo(render_table(report))
     if moh:
         try:
-            class_dir = build_moh(moh_source or default_moh_source(), out, MOH_CLASS)
+            class_dir = build_moh(moh_source or default_moh_source(prompts_site().asterisk_root), out, MOH_CLASS)
         except FileNotFoundError as exc:
             raise click.ClickException(f"{exc} (run `make asterisk`, pass --moh-source or --no-moh)") from exc
         click.echo(f"music on hold class {MOH_CLASS}: {class_dir}")
@@ -71,13 +76,14 @@ def moh_conf(directory: str | None) -> None:
 
 @prompts.command("todo")
 @click.argument("language")
-@click.option("--catalog", type=click.Path(path_type=Path), default=DEFAULT_CATALOG, show_default=True)
-@click.option("--recordings", type=click.Path(path_type=Path), default=DEFAULT_RECORDINGS, show_default=True)
-def todo(language: str, catalog: Path, recordings: Path) -> None:
+@catalog_option
+@recordings_option
+def todo(language: str, catalog: Path | None, recordings: Path | None) -> None:
     """List the prompts LANGUAGE still borrows or lacks, with the text to record (tab-separated)."""
-    parsed = load_catalog(catalog)
+    parsed = load_catalog(catalog or prompts_site().catalog_path)
     if language not in parsed.languages:
         raise click.BadParameter(f"not one of {', '.join(parsed.languages)}", param_hint="LANGUAGE")
+    recordings = recordings or prompts_site().recordings_dir
     targets = resolve_targets(parsed, scan_recordings(recordings, list(parsed.languages)))
     for task in recordings_needed(parsed, targets, language):
         text = task.text or f"(translate) {task.reference or ''}"

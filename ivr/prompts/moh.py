@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from pydub import AudioSegment
@@ -13,14 +12,9 @@ from .build import file_sha256
 MOH_CLASS = "hotline12333"
 
 
-def asterisk_root() -> Path:
-    default = Path.home() / ".cache" / "hotline12333" / "asterisk-root"
-    return Path(os.environ.get("HOTLINE_ASTERISK_ROOT", default))
-
-
-def default_moh_source() -> Path:
+def default_moh_source(asterisk_root: Path) -> Path:
     """Where Debian's asterisk-moh-opsound-wav puts its files inside the Asterisk root."""
-    return asterisk_root() / "usr" / "share" / "asterisk" / "moh"
+    return asterisk_root / "usr" / "share" / "asterisk" / "moh"
 
 
 def render_moh_class(
@@ -47,7 +41,7 @@ def render_built_moh_conf(class_name: str = MOH_CLASS) -> str:
 
 
 def build_moh(
-    source_dir: Path | None = None,
+    source_dir: Path,
     out_dir: Path = Path("prompts/build"),
     class_name: str = MOH_CLASS,
     settings: AudioSettings = AudioSettings(),
@@ -56,7 +50,7 @@ def build_moh(
 
     Incremental: a file whose source bytes and settings are unchanged is not converted again.
     """
-    source_dir = Path(source_dir or default_moh_source())
+    source_dir = Path(source_dir)
     sources = sorted(source_dir.glob("*.wav"))
     if not sources:
         raise FileNotFoundError(f"no .wav music on hold in {source_dir}")

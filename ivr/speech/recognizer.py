@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -32,7 +31,6 @@ from collections.abc import Sequence
 from ivr.speech.audio import MODEL_RATE, StreamResampler, pcm_from_file
 
 log = logging.getLogger("ivr.speech")
-MODEL_PATH_ENV = "HOTLINE_VOSK_MODEL_PATH"
 UNKNOWN_WORD = "[unk]"
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 
@@ -50,10 +48,8 @@ class Transcript:
 
 
 def configured_model_path(configured: str | Path | None = None) -> Path | None:
-    """HOTLINE_VOSK_MODEL_PATH (a deployment's override), else speech.vosk.model_path from the
-    config; None when neither is set: speech off."""
-    value = os.environ.get(MODEL_PATH_ENV) or configured
-    return Path(value).expanduser() if value else None
+    """The model directory, or None when none is set: speech off."""
+    return Path(configured).expanduser() if configured else None
 
 
 def load_recognizer(model_path: str | Path | None = None, *, workers: int = 2) -> Recognizer | None:
@@ -61,7 +57,7 @@ def load_recognizer(model_path: str | Path | None = None, *, workers: int = 2) -
     Raises RecognizerUnavailable when one is configured but cannot be loaded."""
     path = configured_model_path(model_path)
     if path is None:
-        log.info("speech off: no Vosk model configured (%s)", MODEL_PATH_ENV)
+        log.info("speech off: no Vosk model configured (HOTLINE_VOSK_MODEL_PATH or speech.vosk.model_path)")
         return None
     return Recognizer.load(path, workers=workers)
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 from ivr.agi import AgiSession
 from ivr.agi.session import AgiError
@@ -42,16 +43,17 @@ CONFIRM_WAIT_MS = 4000
 
 
 def create_speech_service(config: Callable[[], HotlineConfig], *, host: str = "127.0.0.1", port: int = 0,
-                          advertise: str | None = None) -> SpeechService:
+                          advertise: str | None = None, model_path: Path | None = None) -> SpeechService:
     """Speech for the running service. The recogniser is loaded only when the config enables
-    speech and a model is configured; a model that cannot be loaded is logged and speech stays
+    speech and a model is configured (`model_path`, a deployment's HOTLINE_VOSK_MODEL_PATH,
+    overrides speech.vosk.model_path); a model that cannot be loaded is logged and speech stays
     off (the hotline must start either way). Enabling speech later needs a restart."""
     speech = config().speech
     recognizer = None
     if speech is not None and speech.enabled:
         vosk: VoskSettings = speech.vosk
         try:
-            recognizer = load_recognizer(vosk.model_path, workers=vosk.workers)
+            recognizer = load_recognizer(model_path or vosk.model_path, workers=vosk.workers)
         except RecognizerUnavailable as error:
             log.error("speech off: %s", error)
     return SpeechService(config, recognizer, host=host, port=port, advertise=advertise)

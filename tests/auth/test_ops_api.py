@@ -13,7 +13,7 @@ from hotline.http.contract import new_app
 from hotline.http.ops import router
 from hotline.service import HotlineService
 from ivr.dialplan.history import History
-from ivr.dialplan.reload_settings import ReloadSettings
+from tests.support.site import reload_settings
 from ivr.sandbox.ports import free_tcp_port
 from tests.reload.configs import BROKEN, CATALOG, write
 
@@ -34,7 +34,7 @@ async def client(make_sandbox, tmp_path, tokens):
     app = create_app(service)
     app.include_router(router)
     app.state.token_store = tokens[0]
-    app.state.reload_settings = ReloadSettings(dialplan_live_dir=box.dialplan_dir, var_dir=tmp_path / "var",
+    app.state.reload_settings = reload_settings(tmp_path / "var", dialplan_live_dir=box.dialplan_dir,
                                                asterisk_root=box.root, catalog_path=CATALOG)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hotline") as http:
         yield http

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from hotline.auth import TokenStore, hash_token
-from hotline.auth.cli import token
+from hotline.cli import main
 
 
 def test_tokens_are_stored_hashed_and_authenticate(tmp_path):
@@ -34,17 +34,18 @@ def test_tokens_that_make_no_sense_are_refused(tmp_path, role, agent_id, words):
 
 
 def test_cli_prints_the_token_once_and_lists_without_it(tmp_path):
-    env = {"HOTLINE_TOKENS_FILE": str(tmp_path / "tokens.json")}
-    made = CliRunner(env=env).invoke(token, ["create", "--role", "agent", "--agent", "a1001", "--name", "Wei"])
+    # tokens live in the site's var directory, wherever HOTLINE_VAR_DIR puts it
+    env = {"HOTLINE_VAR_DIR": str(tmp_path)}
+    made = CliRunner(env=env).invoke(main, ["token", "create", "--role", "agent", "--agent", "a1001", "--name", "Wei"])
     assert made.exit_code == 0, made.output
     secret = made.stdout.strip()
     assert secret.startswith("h12333_") and len(secret) > 40
     assert "shown only now" in made.stderr
     principal = TokenStore(tmp_path / "tokens.json").authenticate(secret)
     assert (principal.name, principal.role, principal.agent_id) == ("Wei", "agent", "a1001")
-    listed = CliRunner(env=env).invoke(token, ["list"])
+    listed = CliRunner(env=env).invoke(main, ["token", "list"])
     assert "Wei" in listed.stdout and "a1001" in listed.stdout and secret not in listed.stdout
-    refused = CliRunner(env=env).invoke(token, ["create", "--role", "agent"])
+    refused = CliRunner(env=env).invoke(main, ["token", "create", "--role", "agent"])
     assert refused.exit_code == 1 and "needs the agent id" in refused.stderr
 
 

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from hotline.callbacks.policy import CallbackPolicy, HoldChoice, after_attempt, hold_choice, load_policy
 from hotline.records.callbacks import CallbackReason, CallbackStatus, CallbackTask
+from tests.support.site import CONFIG_DIR
 
 NOW = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)
 POLICY = CallbackPolicy(offer_at_estimated_wait_s=180, offer_when_no_agent_s=60, max_hold_s=1200,
@@ -23,7 +24,7 @@ def choice(**kwargs) -> HoldChoice:
 
 
 def test_the_shipped_configuration_loads():
-    policy = load_policy()
+    policy = load_policy(CONFIG_DIR / "callbacks.yaml")
     assert policy.enabled and policy.max_attempts >= 1 and "{number}" in policy.dial
 
 

@@ -5,29 +5,27 @@ import pytest
 from click.testing import CliRunner
 
 from hotline.db.backend import SqlBackend
-from hotline.db.cli import db
+from hotline.cli import main
 from hotline.db.migrate import current_revision, head_revision, upgrade
 from hotline.db.seed import SeedConflict, seed_demo
-from hotline.db.settings import DatabaseSettings
+from tests.support.site import site_settings
 from ivr.selfservice import PinAccepted, parse_keypad_entry, parse_pin
 
 from .support import create_pg_database, drop_pg_database
 
 
-def test_upgrade_then_seed_demo_on_the_embedded_default(tmp_path, monkeypatch):
-    monkeypatch.setenv("HOTLINE_VAR_DIR", str(tmp_path))
-    monkeypatch.delenv("HOTLINE_DATABASE_URL", raising=False)
-    monkeypatch.delenv("HOTLINE_ID_HASH_KEY", raising=False)
-    monkeypatch.delenv("HOTLINE_PIN_HASH_KEY", raising=False)
+def test_upgrade_then_seed_demo_on_the_embedded_default(tmp_path):
+    settings = site_settings(tmp_path)
     runner = CliRunner()
-    result = runner.invoke(db, ["upgrade"])
+    result = runner.invoke(main, ["db", "upgrade"], obj=settings)
     assert result.exit_code == 0, result.output
     assert current_revision(f"sqlite:///{tmp_path}/hotline.db") == head_revision()
-    first, again = runner.invoke(db, ["seed-demo"]), runner.invoke(db, ["seed-demo"])
+    first, again = (runner.invoke(main, ["db", "seed-demo"], obj=settings),
+                    runner.invoke(main, ["db", "seed-demo"], obj=settings))
     assert "added 4 demo persons" in first.output and "added 0 demo persons" in again.output
 
     # The hotline, configured the same way, finds the demo person ending in X by keypad.
-    backend = SqlBackend.from_settings(DatabaseSettings())
+    backend = SqlBackend.from_settings(settings.database())
     try:
 
         async def call():
@@ -39,18 +37,15 @@ def test_upgrade_then_seed_demo_on_the_embedded_default(tmp_path, monkeypatch):
         backend.close()
 
 
-def test_seed_demo_on_postgresql_needs_the_key(monkeypatch):
+def test_seed_demo_on_postgresql_needs_the_key(tmp_path):
     url = create_pg_database()
     try:
-        monkeypatch.setenv("HOTLINE_DATABASE_URL", url)
-        monkeypatch.delenv("HOTLINE_ID_HASH_KEY", raising=False)
-        refused = CliRunner().invoke(db, ["seed-demo"])
+        refused = CliRunner().invoke(main, ["db", "seed-demo"], obj=site_settings(tmp_path, database_url=url))
         assert refused.exit_code != 0
-        monkeypatch.setenv("HOTLINE_ID_HASH_KEY", "cd" * 32)
-        monkeypatch.delenv("HOTLINE_PIN_HASH_KEY", raising=False)
-        assert CliRunner().invoke(db, ["seed-demo"]).exit_code != 0  # the PIN key is needed too
-        monkeypatch.setenv("HOTLINE_PIN_HASH_KEY", "ef" * 32)
-        done = CliRunner().invoke(db, ["seed-demo"])
+        keyed = site_settings(tmp_path, database_url=url, id_hash_key="cd" * 32)
+        assert CliRunner().invoke(main, ["db", "seed-demo"], obj=keyed).exit_code != 0  # the PIN key is needed too
+        keyed = site_settings(tmp_path, database_url=url, id_hash_key="cd" * 32, pin_hash_key="ef" * 32)
+        done = CliRunner().invoke(main, ["db", "seed-demo"], obj=keyed)
         assert done.exit_code == 0 and "added 4 demo persons" in done.output, done.output
     finally:
         drop_pg_database(url)

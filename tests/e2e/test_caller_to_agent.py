@@ -14,7 +14,7 @@ import pytest
 from hotline.assembly import AsteriskSite, assemble
 from hotline.db import records_store
 from hotline.db.migrate import upgrade
-from hotline.settings import PROJECT_ROOT, ServiceSettings
+from tests.support.site import CONFIG_DIR, site_settings
 from ivr.ami import AmiClient
 from ivr.sandbox.calls import place_call
 from tests.support.events import EventLog
@@ -35,7 +35,7 @@ agents:
 @pytest.fixture
 def config_dir(tmp_path: Path) -> Path:
     config = tmp_path / "config"
-    shutil.copytree(PROJECT_ROOT / "config", config)
+    shutil.copytree(CONFIG_DIR, config)
     (config / "agents.yaml").write_text(AGENTS, encoding="utf-8")
     return config
 
@@ -47,10 +47,9 @@ async def press(ami: AmiClient, call_channel: str, digit: str) -> None:
 
 
 async def test_caller_reaches_an_agent_and_rates_them(sandbox, agi_port, ami: AmiClient, events: EventLog,
-                                                      config_dir: Path, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("HOTLINE_VAR_DIR", str(tmp_path))
+                                                      config_dir: Path, tmp_path: Path) -> None:
     upgrade(f"sqlite:///{tmp_path / 'hotline.db'}")
-    settings = ServiceSettings(config_path=config_dir / "hotline.yaml", agi_port=agi_port)
+    settings = site_settings(tmp_path, config_dir=config_dir, agi_port=agi_port)
     site = AsteriskSite(ami=sandbox.ami, dialplan_live_dir=None, messages_dir=None)
     hotline = assemble(settings, site, agi_port=agi_port, clock=lambda: WORKING_THURSDAY_NOON)
     await hotline.start()

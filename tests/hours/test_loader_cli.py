@@ -9,7 +9,11 @@ import yaml
 from click.testing import CliRunner
 
 from hotline.hours.cli import calendar
-from hotline.hours.loader import DEFAULT_HOURS_PATH, HoursConfigError, load_hours
+from hotline.hours.loader import HoursConfigError, load_hours
+from hotline.settings import Settings
+from tests.support.site import CONFIG_DIR
+
+DEFAULT_HOURS_PATH = CONFIG_DIR / "hours.yaml"
 
 from .support import HOURS, NOTICE
 
@@ -56,7 +60,7 @@ def test_overlapping_periods_are_refused(tmp_path):
 
 
 def run(*args: str):
-    return CliRunner().invoke(calendar, list(args))
+    return CliRunner().invoke(calendar, list(args), obj=Settings.from_env({}))
 
 
 def test_check_says_open_or_closed_and_why(tmp_path):

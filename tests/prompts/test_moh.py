@@ -1,10 +1,12 @@
 """Music on hold: conversion like the prompts, incremental, and its musiconhold.conf section."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
+from hotline.settings import DEFAULT_ASTERISK_ROOT
 from ivr.prompts.moh import build_moh, default_moh_source, render_moh_class
 
 from .measure import make_tone, wav_facts
@@ -46,16 +48,18 @@ def test_empty_source_is_an_error(tmp_path):
         build_moh(tmp_path, tmp_path / "out")
 
 
-def test_default_source_follows_the_asterisk_root(monkeypatch, tmp_path):
-    monkeypatch.setenv("HOTLINE_ASTERISK_ROOT", str(tmp_path))
-    assert default_moh_source() == tmp_path / "usr/share/asterisk/moh"
+def test_default_source_follows_the_asterisk_root(tmp_path):
+    assert default_moh_source(tmp_path) == tmp_path / "usr/share/asterisk/moh"
 
 
-@pytest.mark.skipif(not any(default_moh_source().glob("*.wav")), reason="Asterisk root not built (make asterisk)")
+OPSOUND = default_moh_source(Path(os.environ.get("HOTLINE_ASTERISK_ROOT", DEFAULT_ASTERISK_ROOT)))
+
+
+@pytest.mark.skipif(not any(OPSOUND.glob("*.wav")), reason="Asterisk root not built (make asterisk)")
 def test_debian_opsound_files_convert(tmp_path):
-    class_dir = build_moh(default_moh_source(), tmp_path)
+    class_dir = build_moh(OPSOUND, tmp_path)
     tracks = sorted(class_dir.glob("*.wav"))
-    assert len(tracks) == len(list(default_moh_source().glob("*.wav")))
+    assert len(tracks) == len(list(OPSOUND.glob("*.wav")))
     for track in tracks:
         facts = wav_facts(track)
         assert (facts.rate, facts.channels, facts.width) == (8000, 1, 2) and facts.seconds > 30

@@ -24,6 +24,7 @@ from hotline.records.model import CallRecord, Outcome
 from hotline.records.queries import load_satisfaction
 from hotline.records.recorder import CallRecorder
 from hotline.records.satisfaction import Quarter
+from hotline.settings import Settings
 from tests.hours.support import HOLIDAY_THURSDAY_NOON, demo_hours, local
 from tests.records.test_priority import join
 
@@ -143,7 +144,8 @@ async def test_the_quarterly_report_from_the_database_over_http_and_cli(store, d
         assert body["flagged_three_quarters_lowest"] == ["a4"]
         assert (await client.get("/reports/satisfaction", params={"quarter": "2026Q9"})).status_code == 422
 
-    printed = CliRunner().invoke(report, ["satisfaction", "--quarter", "2026Q4", "--url", database_url])
+    printed = CliRunner().invoke(report, ["satisfaction", "--quarter", "2026Q4", "--url", database_url],
+                                 obj=Settings.from_env({}))
     assert printed.exit_code == 0, printed.output
     assert "lowest three quarters running (retrain or move): a4" in printed.output
     assert f"  overall              {len(q4):>7}" in printed.output

@@ -9,6 +9,7 @@ import pytest
 
 from ivr.ami import AmiClient
 from ivr.dialplan.reload_settings import ReloadSettings
+from tests.support.site import reload_settings
 from ivr.sandbox import Sandbox
 from tests.conftest import _dialplan_dirs, _sounds_dir
 from tests.support.events import EventLog
@@ -37,7 +38,7 @@ async def box_events(box_ami: AmiClient) -> AsyncIterator[EventLog]:
 
 @pytest.fixture
 def box_settings(reload_box: Sandbox, tmp_path: Path) -> ReloadSettings:
-    return ReloadSettings(dialplan_live_dir=reload_box.dialplan_dir, var_dir=tmp_path / "var",
+    return reload_settings(tmp_path / "var", dialplan_live_dir=reload_box.dialplan_dir,
                           asterisk_root=reload_box.root, staged_check="always")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from ivr.dialplan.cli import dialplan
+from hotline.cli import main
 from ivr.dialplan.history import History
 from tests.reload.configs import CATALOG, FAST, FAST_SWAPPED, write
 
@@ -16,12 +16,12 @@ def env(reload_box, tmp_path):
         "HOTLINE_AMI_HOST": reload_box.ami.host, "HOTLINE_AMI_PORT": str(reload_box.ami.port),
         "HOTLINE_AMI_USERNAME": reload_box.ami.username, "HOTLINE_AMI_SECRET": reload_box.ami.secret,
         "HOTLINE_DIALPLAN_LIVE_DIR": str(reload_box.dialplan_dir), "HOTLINE_VAR_DIR": str(tmp_path / "var"),
-        "HOTLINE_CATALOG_PATH": str(CATALOG), "HOTLINE_ASTERISK_ROOT": str(reload_box.root),
+        "HOTLINE_PROMPTS_DIR": str(CATALOG.parent), "HOTLINE_ASTERISK_ROOT": str(reload_box.root),
     }
 
 
 def run(env, *args):
-    return CliRunner(env=env).invoke(dialplan, list(args))
+    return CliRunner(env=env).invoke(main, ["dialplan", *args])
 
 
 def test_reload_history_rollback(env, tmp_path):

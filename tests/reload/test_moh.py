@@ -7,7 +7,7 @@ import pytest
 from ivr.ami import AmiClient
 from ivr.dialplan.history import History
 from ivr.dialplan.moh_reload import loaded_classes, reload_moh, render_moh_file
-from ivr.dialplan.reload_settings import ReloadSettings
+from tests.support.site import reload_settings
 from ivr.prompts.moh import MOH_CLASS
 from ivr.sandbox.config import render_musiconhold_conf
 from tests.reload.configs import PROJECT
@@ -29,7 +29,7 @@ async def moh_box(make_sandbox):
 async def test_moh_class_reloads_without_restart_and_a_broken_one_rolls_back(moh_box, tmp_path):
     box, ami = moh_box
     live = box.host_path(box.layout.etc) / OUR_FILE
-    settings = ReloadSettings(moh_live_file=live, var_dir=tmp_path / "var")
+    settings = reload_settings(tmp_path / "var", moh_live_file=live)
     started = box.pid
 
     loaded = await reload_moh(ami, settings, who="test")

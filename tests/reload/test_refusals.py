@@ -6,7 +6,7 @@ import pytest
 
 from ivr.dialplan.history import History
 from ivr.dialplan.reload import reload
-from ivr.dialplan.reload_settings import ReloadSettings
+from tests.support.site import reload_settings
 from tests.reload.conftest import files_of, listing
 from tests.reload.configs import BROKEN, CATALOG, write
 
@@ -15,7 +15,7 @@ from tests.reload.configs import BROKEN, CATALOG, write
 async def test_broken_config_is_refused_and_the_live_dialplan_stays(case, sandbox, ami, tmp_path):
     text, _code, line, words = BROKEN[case]
     config = write(tmp_path, text)
-    settings = ReloadSettings(dialplan_live_dir=sandbox.dialplan_dir, var_dir=tmp_path / "var",
+    settings = reload_settings(tmp_path / "var", dialplan_live_dir=sandbox.dialplan_dir,
                               asterisk_root=sandbox.root, catalog_path=CATALOG)
     loaded_before, files_before = await listing(ami), files_of(sandbox.dialplan_dir)
 

@@ -3,6 +3,7 @@ their version, failures roll back by themselves, two reloads never run at once."
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import shutil
 
 import pytest
@@ -97,7 +98,7 @@ async def test_a_reload_asterisk_does_not_take_is_rolled_back_by_itself(box_ami,
     wrong.mkdir()
     for name in (names.ENTRY_FILE, *(p.name for p in reload_box.dialplan_dir.glob(names.VERSION_FILE_GLOB))):
         shutil.copy2(reload_box.dialplan_dir / name, wrong / name)
-    settings = box_settings.model_copy(update={"dialplan_live_dir": wrong})
+    settings = dataclasses.replace(box_settings, dialplan_live_dir=wrong)
     loaded_before, files_before = await listing(box_ami), files_of(wrong)
 
     attempt = await reload(box_ami, settings, config_path=configs["swapped"], catalog_path=CATALOG, who="test")

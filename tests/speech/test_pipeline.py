@@ -11,7 +11,8 @@ from ivr.speech.audio import MODEL_RATE, pcm_from_file, resample_pcm
 from ivr.speech.decision import decide
 from ivr.speech.intent import Grammar, IntentRule
 from ivr.speech.listen import Limits, listen
-from ivr.speech.recognizer import MODEL_PATH_ENV, RecognizerUnavailable, Recognizer, load_recognizer
+from hotline.settings import Settings
+from ivr.speech.recognizer import RecognizerUnavailable, Recognizer, load_recognizer
 from tests.speech.conftest import KOREAN_PHRASES
 from ivr.speech.service import create_speech_service
 from tests.speech.support import frames, silence, speech_test_config, telephone_pcm
@@ -19,8 +20,7 @@ from tests.speech.support import frames, silence, speech_test_config, telephone_
 KOREAN_GRAMMAR = Grammar((IntentRule("medical", ("의료보험",)), IntentRule("agent", ("상담원",))))
 
 
-def test_no_model_configured_means_no_recogniser(monkeypatch):
-    monkeypatch.delenv(MODEL_PATH_ENV, raising=False)
+def test_no_model_configured_means_no_recogniser():
     assert load_recognizer(None) is None
 
 
@@ -29,9 +29,9 @@ def test_a_directory_that_is_no_model_is_refused_clearly(tmp_path):
         load_recognizer(tmp_path)
 
 
-def test_the_model_path_comes_from_the_environment(monkeypatch, korean_model_path):
-    monkeypatch.setenv(MODEL_PATH_ENV, str(korean_model_path))
-    loaded = load_recognizer(None, workers=1)
+def test_the_model_path_comes_from_the_settings(korean_model_path):
+    settings = Settings.from_env({"HOTLINE_VOSK_MODEL_PATH": str(korean_model_path)})
+    loaded = load_recognizer(settings.vosk_model_path, workers=1)
     try:
         assert isinstance(loaded, Recognizer)
     finally:
@@ -97,19 +97,17 @@ async def test_a_recogniser_that_cannot_keep_up_times_out_without_blocking_the_l
         await asyncio.gather(*busy)
 
 
-def test_the_service_loads_a_model_only_when_the_config_enables_speech(monkeypatch, korean_model_path, tmp_path):
+def test_the_service_loads_a_model_only_when_the_config_enables_speech(korean_model_path, tmp_path):
 
     enabled = speech_test_config()
     disabled = enabled.model_copy(update={"speech": enabled.speech.model_copy(update={"enabled": False})})
-    monkeypatch.setenv(MODEL_PATH_ENV, str(korean_model_path))
-    on = create_speech_service(lambda: enabled)
+    on = create_speech_service(lambda: enabled, model_path=korean_model_path)
     try:
         assert on.listening and on.switch_action() == {"Action": "Setvar", "Variable": "HOTLINE_SPEECH", "Value": "on"}
         assert on.switch_action(False)["Value"] == "off"
     finally:
         on.recognizer.close()
-    assert not create_speech_service(lambda: disabled).listening
-    monkeypatch.setenv(MODEL_PATH_ENV, str(tmp_path))  # not a model: logged, speech off, no crash
-    assert not create_speech_service(lambda: enabled).listening
-    monkeypatch.delenv(MODEL_PATH_ENV)
+    assert not create_speech_service(lambda: disabled, model_path=korean_model_path).listening
+    # not a model: logged, speech off, no crash
+    assert not create_speech_service(lambda: enabled, model_path=tmp_path).listening
     assert not create_speech_service(lambda: enabled).listening
