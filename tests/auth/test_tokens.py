@@ -50,8 +50,8 @@ def test_cli_prints_the_token_once_and_lists_without_it(tmp_path):
 
 
 def test_cli_makes_a_supervisor_token(tmp_path):
-    env = {"HOTLINE_TOKENS_FILE": str(tmp_path / "tokens.json")}
-    made = CliRunner(env=env).invoke(token, ["create", "--role", "supervisor", "--name", "Lan"])
+    env = {"HOTLINE_VAR_DIR": str(tmp_path)}
+    made = CliRunner(env=env).invoke(main, ["token", "create", "--role", "supervisor", "--name", "Lan"])
     assert made.exit_code == 0, made.output
     principal = TokenStore(tmp_path / "tokens.json").authenticate(made.stdout.strip())
     assert (principal.name, principal.role, principal.agent_id) == ("Lan", "supervisor", None)

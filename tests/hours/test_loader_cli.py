@@ -13,9 +13,9 @@ from hotline.hours.loader import HoursConfigError, load_hours
 from hotline.settings import Settings
 from tests.support.site import CONFIG_DIR
 
-DEFAULT_HOURS_PATH = CONFIG_DIR / "hours.yaml"
-
 from .support import HOURS, NOTICE
+
+DEFAULT_HOURS_PATH = CONFIG_DIR / "hours.yaml"
 
 
 def write_config(tmp_path: Path, notice: dict, hours: dict = HOURS) -> Path:
