@@ -28,6 +28,7 @@ from hotline.http.reports import reports_router
 from hotline.http.supervision import install_supervision
 from hotline.priority import bonus_policy
 from hotline.records import wiring as records_wiring
+from hotline.staffing.config import load_staffing
 from hotline.records.recorder import utc_now
 from hotline.service import HotlineService
 from hotline.settings import Settings
@@ -105,7 +106,8 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     closers.append(recorder.save_on_stop)  # before the store closes (closers run in reverse)
     if site.messages_dir is not None:
         app.include_router(messages_router(store, site.messages_dir))
-    app.include_router(reports_router(store, hours))
+    staffing = load_staffing(settings.staffing_path)
+    app.include_router(reports_router(store, hours, staffing=lambda: staffing))
     app.include_router(callbacks_router(store))
 
     # self-service: balance lookup, card loss report, card status (FastAGI flows)

@@ -144,6 +144,10 @@ class Settings(BaseModel):
         return self.config_dir / "callbacks.yaml"
 
     @property
+    def staffing_path(self) -> Path:  # service-level targets, shrinkage, forecast weeks
+        return self.config_dir / "staffing.yaml"
+
+    @property
     def catalog_path(self) -> Path:
         return self.prompts_dir / "catalog.yaml"
 

@@ -9,14 +9,19 @@ import click
 
 from hotline.db.records_store import RecordStore
 from hotline.hours.loader import load_hours
-from hotline.records.queries import load_satisfaction
+from hotline.records.intervals import Cell, parse_span, report_csv
+from hotline.records.intervals import report_json as intervals_json
+from hotline.records.queries import load_intervals, load_satisfaction
+from hotline.staffing.config import load_staffing
+from ivr.menu.issues import ConfigError
+from routing.guangxi import default_config
 from hotline.records.satisfaction import Quarter, Summary, report_json
 from hotline.settings import Settings
 
 
 @click.group("report")
 def report() -> None:
-    """Reports from the call records (satisfaction)."""
+    """Reports from the call records (satisfaction, intervals)."""
 
 
 def _row(name: str, s: Summary) -> str:
@@ -58,3 +63,66 @@ def satisfaction(settings: Settings, quarter: str, url: str | None, hours_path: 
     click.echo(f"lowest this quarter: {', '.join(result.lowest) or '-'}")
     flagged = ", ".join(result.flagged) or "none"
     click.echo(f"lowest three quarters running (retrain or move): {flagged}")
+
+
+def _figure(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def _interval_row(cell: Cell) -> str:
+    c = cell.counts
+    name = {"line": f"{cell.dialect}/{cell.business}", "dialect": cell.dialect,
+            "phone_line": f"{cell.phone_line} line", "all": "all"}[cell.level]
+    return (f"  {cell.start:%m-%d %H:%M} {name:<24} {c.offered:>7} {c.answered:>8} {c.abandoned:>5}"
+            f" {c.short_abandoned:>5} {c.callbacks:>5} {_figure(cell.service_level, '>6.1%')}"
+            f" {_figure(cell.asa_s, '>6.1f')} {_figure(cell.average_wait_s, '>6.1f')}"
+            f" {_figure(cell.p90_wait_s, '>6.1f')} {_figure(cell.aht_s, '>6.0f')}")
+
+
+@report.command("intervals")
+@click.option("--from", "start", required=True, metavar="DATE[THH:MM]", help="centre local time unless an offset is given")
+@click.option("--to", "end", required=True, metavar="DATE[THH:MM]", help="exclusive")
+@click.option("--line", "lines", multiple=True, metavar="NAME",
+              help="a phone line (dialect), a dialect (zhuang) or a line (zhuang/pension); repeatable; default all")
+@click.option("--url", help="database URL (default: HOTLINE_DATABASE_URL, else SQLite under var/)")
+@click.option("--hours", "hours_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="hours file [default: the site's config/hours.yaml]")
+@click.option("--staffing", "staffing_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="planning figures [default: the site's config/staffing.yaml]")
+@click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
+@click.option("--csv", "as_csv", is_flag=True, help="print one CSV row per cell")
+@click.pass_obj
+def intervals(settings: Settings, start: str, end: str, lines: tuple[str, ...], url: str | None,
+              hours_path: Path | None, staffing_path: Path | None, as_json: bool, as_csv: bool) -> None:
+    """Offered, answered, abandoned, callbacks, service level, ASA, waits and AHT per interval,
+    per line, rolled up per dialect, phone line and overall."""
+    try:
+        staffing = load_staffing(staffing_path or settings.staffing_path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    hours = load_hours(hours_path or settings.hours_path)
+    try:
+        first, last = parse_span(start, end, hours.timezone)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--from/--to") from None
+    store = RecordStore.from_url(settings.database().with_url(url).resolved_url(), workers=1)
+    try:
+        result = load_intervals(store, hours, staffing, default_config(), first, last, only=lines)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(intervals_json(result), ensure_ascii=False, indent=2))
+        return
+    if as_csv:
+        click.echo(report_csv(result), nl=False)
+        return
+    targets = ", ".join(f"{line} {target}" for line, target in result.targets.items())
+    click.echo(f"Intervals of {staffing.interval_minutes} min, {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}"
+               f" (targets {targets}; short abandons under {staffing.short_abandon_s:g} s apart)")
+    if not result.cells:
+        click.echo("  no calls offered to agents in this span")
+        return
+    click.echo(f"  {'interval':<11} {'line':<24} {'offered':>7} {'answered':>8} {'aband':>5} {'short':>5}"
+               f" {'cback':>5} {'SL':>6} {'ASA':>6} {'wait':>6} {'p90':>6} {'AHT':>6}")
+    for cell in result.cells:
+        click.echo(_interval_row(cell))
