@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
@@ -20,8 +20,9 @@ from bench.results import Record, cpu_ticks, steal_percent
 from hotline.db.engine import make_engine
 from hotline.db.migrate import upgrade
 from hotline.db.records_store import RecordStore
-from hotline.hours.loader import DEFAULT_HOURS_PATH, load_hours
+from hotline.hours.loader import load_hours
 from hotline.records.queries import load_intervals
+from hotline.settings import Settings
 from hotline.staffing.config import load_staffing
 from routing.guangxi import default_config
 from tests.db.support import create_pg_database, drop_pg_database
@@ -61,7 +62,8 @@ def run() -> list[Record]:
             connection.execute(text("VACUUM ANALYZE call_records"))
         engine.dispose()
         store = RecordStore.from_url(url, workers=1)
-        hours, staffing, router = load_hours(DEFAULT_HOURS_PATH), load_staffing(), default_config()
+        site = Settings.from_env({})  # the checkout's own config/
+        hours, staffing, router = load_hours(site.hours_path), load_staffing(site.staffing_path), default_config()
         ticks = cpu_ticks()
         report_times, scan_times, cells = [], [], 0
         for _ in range(RUNS):

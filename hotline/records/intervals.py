@@ -24,7 +24,7 @@ import csv
 import io
 import operator
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
 # Upper bounds (seconds) of the queue-wait histogram; the Prometheus histogram uses the same.

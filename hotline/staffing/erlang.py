@@ -25,6 +25,7 @@ Erlang C's 1 - C e^(-(N mu - lambda) T).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # Erlang A's queue terms are summed until they no longer change the total in the last digit.
@@ -182,12 +183,12 @@ def _answer_span(n: int, mu: float, lam: float, theta: float) -> tuple[float, fl
     return peak, peak + step
 
 
-def _integral(f, lo: float, hi: float) -> float:  # type: ignore[no-untyped-def]
+def _integral(f: Callable[[float], float], lo: float, hi: float) -> float:
     """Composite Simpson's rule."""
     if hi <= lo:
         return 0.0
     step = (hi - lo) / _SIMPSON_STEPS
-    total = f(lo) + f(hi)
+    total: float = f(lo) + f(hi)
     for k in range(1, _SIMPSON_STEPS):
         total += (4 if k % 2 else 2) * f(lo + k * step)
     return total * step / 3

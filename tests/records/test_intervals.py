@@ -18,6 +18,7 @@ from hotline.records.cli import report
 from hotline.records.intervals import histogram_quantile, report_csv, report_json
 from hotline.records.model import CallRecord
 from hotline.records.queries import load_intervals
+from hotline.settings import Settings
 from hotline.staffing.config import parse_staffing
 from routing.guangxi import default_config
 from tests.hours.support import SHANGHAI
@@ -230,16 +231,19 @@ async def test_the_report_over_http_and_cli(day_of_calls, hours, database_url, t
         assert (await client.get("/reports/intervals", params={"from": "noon", "to": "2026-12-01"})).status_code == 422
 
     printed = CliRunner().invoke(report, ["intervals", "--from", "2026-12-01T09:00", "--to", "2026-12-01T10:00",
-                                          "--url", database_url, "--staffing", str(staffing_file), "--json"])
+                                          "--url", database_url, "--staffing", str(staffing_file), "--json"],
+                                 obj=Settings.from_env({}))
     assert printed.exit_code == 0, printed.output
     assert json.loads(printed.output)["cells"] == wanted["cells"]  # the demo hours.yaml has the same lines
     table = CliRunner().invoke(report, ["intervals", "--from", "2026-12-01T09:00", "--to", "2026-12-01T10:00",
-                                        "--url", database_url, "--staffing", str(staffing_file), "--line", "zhuang"])
+                                        "--url", database_url, "--staffing", str(staffing_file), "--line", "zhuang"],
+                               obj=Settings.from_env({}))
     assert table.exit_code == 0, table.output
     assert "zhuang/pension" in table.output and "mandarin" not in table.output.split("\n", 1)[1]
     broken = tmp_path / "broken.yaml"
     broken.write_text("shrinkage: 2\n")
     refused = CliRunner().invoke(report, ["intervals", "--from", "2026-12-01", "--to", "2026-12-02",
-                                          "--url", database_url, "--staffing", str(broken)])
+                                          "--url", database_url, "--staffing", str(broken)],
+                                 obj=Settings.from_env({}))
     assert refused.exit_code == 1 and f"{broken}:1: shrinkage:" in refused.output
     assert "Traceback" not in refused.output
