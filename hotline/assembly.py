@@ -40,6 +40,7 @@ from ivr.selfservice.flows import routes as selfservice_routes
 from ivr.speech.service import SpeechService, create_speech_service
 from routing import Router
 from routing.asterisk import AgentDesk, RouterAdapter, hold_handler, load_roster
+from routing.asterisk.phones import PhoneWatch
 from routing.asterisk.presence import PresenceFile
 from routing.guangxi import default_config
 
@@ -133,7 +134,9 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
 
     service.ami.connected.connect(set_max_hold)
     presence = PresenceFile(settings.presence_file)
-    desk = AgentDesk(adapter, load_roster(settings.agents_path), presence)
+    roster = load_roster(settings.agents_path)
+    desk = AgentDesk(adapter, roster, presence)
+    PhoneWatch(adapter, roster).attach()  # agents whose phone is not registered get no call
 
     # speech navigation (off unless config/hotline.yaml enables it and a Vosk model is set)
     speech = create_speech_service(lambda: hotline_config, host=settings.speech_host, port=settings.speech_port,

@@ -52,6 +52,8 @@ class RouterCore:
         self.same_requirement: dict[Requirement, list[BucketKey]] = {}
         for bucket, requirement in self.requirements.items():
             self.same_requirement.setdefault(requirement, []).append(bucket)
+        # Agents (logged in or not) whose phone cannot take a call now: never offered one.
+        self.unreachable: set[str] = set()
         self._seq = itertools.count()
 
     def _advance(self, now: float) -> Collector:
@@ -149,6 +151,10 @@ class RouterCore:
         self.timers.schedule(expiry, TimerKind.OFFER_EXPIRY, entry.id, entry.version)
 
     def _make_available(self, seat: Seat, at: float, out: Collector, skip_call: str | None = None) -> None:
+        if seat.agent.id in self.unreachable:  # every way back to work passes here
+            seat.pause_reason = PauseReason.NO_PHONE
+            self._set_state(seat, AgentState.PAUSED, at, out)
+            return
         self._set_state(seat, AgentState.AVAILABLE, at, out)
         found = placement.best_call_for(seat, self.queues, skip_call)
         if found is None:

@@ -23,6 +23,9 @@ class PauseReason(StrEnum):
     BREAK = "break"
     TRAINING = "training"
     NO_ANSWER = "no_answer"
+    # The router's own: the agent's phone is not registered or stopped answering; lifted by
+    # itself when the phone is back (agents cannot choose it).
+    NO_PHONE = "no_phone"
 
 
 class CallState(StrEnum):

@@ -104,6 +104,10 @@ class RouterQueries(RouterCore):
         seat = self.seats.get(agent_id)
         return None if seat is None else agent_view(seat)
 
+    def phone_reachable(self, agent_id: str) -> bool:
+        """False while the agent's phone is reported unregistered or not answering."""
+        return agent_id not in self.unreachable
+
     def agent_views(self) -> list[AgentView]:
         return [agent_view(seat) for seat in self.seats.values()]
 

@@ -187,6 +187,24 @@ class Router(RouterQueries):
             self._make_available(seat, now, out)
         return out.outcome()
 
+    def phone(self, agent_id: str, reachable: bool, now: float) -> Outcome:
+        """The agent's phone became reachable (registered and answering) or not. Known for any
+        agent, logged in or not. An agent whose phone is unreachable is never offered a call:
+        an available one is paused (no_phone) at once, one busy or ringing when it returns to
+        work, and the pause lifts by itself when the phone is back. Repeats change nothing."""
+        out = self._advance(now)
+        seat = self.seats.get(agent_id)
+        if reachable and agent_id in self.unreachable:
+            self.unreachable.discard(agent_id)
+            if seat is not None and seat.state is AgentState.PAUSED and seat.pause_reason is PauseReason.NO_PHONE:
+                self._make_available(seat, now, out)
+        elif not reachable and agent_id not in self.unreachable:
+            self.unreachable.add(agent_id)
+            if seat is not None and seat.state is AgentState.AVAILABLE:
+                self.idle.remove(agent_id, seat.agent.proficiencies)
+                self._make_available(seat, now, out)  # -> paused, no_phone
+        return out.outcome()
+
     def tick(self, now: float) -> Outcome:
         """Fire due timers: ladder steps, wrap-up ends, RONA retries, expired offers."""
         return self._advance(now).outcome()

@@ -32,14 +32,17 @@ class AgentSeat(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "id": "a1001", "name": "韦小红", "state": "on_call", "since": 1732250012.0, "call_id": "1732250000.42",
         "pause_reason": None, "pending_pause": "break", "misses": 0, "handled_today": 37,
-        "average_handle_time": 212.4, "proficiencies": {"zhuang": 5, "mandarin": 4, "pension": 4}}]})
+        "average_handle_time": 212.4, "phone_reachable": True, "proficiencies": {"zhuang": 5, "mandarin": 4, "pension": 4}}]})
 
     id: str
     name: str
     state: str = Field(description="logged_out | available | offered | on_call | wrap_up | paused")
     since: float | None = Field(description="Unix seconds the agent entered this state (null: not since we started)")
     call_id: str | None = Field(description="the call ringing or connected")
-    pause_reason: str | None = Field(description="break | training | no_answer")
+    pause_reason: str | None = Field(description="break | training | no_answer | no_phone (the phone is not "
+                                                  "registered or not answering: lifted when it is back)")
+    phone_reachable: bool = Field(description="false while the agent's phone is not registered or not answering; "
+                                              "such an agent is offered no call")
     pending_pause: str | None = Field(description="a pause asked for mid-call, applied after wrap-up")
     misses: int = Field(description="consecutive rings not answered")
     handled_today: int
@@ -74,12 +77,12 @@ def agents_router(adapter: RouterAdapter, desk: AgentDesk, feed: LiveFeed | None
             return AgentSeat(id=agent_id, name=profile.name, state="logged_out", since=feed.logged_out_at.get(agent_id),
                              call_id=None, pause_reason=None, pending_pause=None, misses=0,
                              handled_today=day.handled, average_handle_time=day.average_handle_time,
-                             proficiencies=dict(profile.proficiencies))
+                             phone_reachable=books.phone_reachable(agent_id), proficiencies=dict(profile.proficiencies))
         return AgentSeat(id=view.agent_id, name=view.name, state=view.state.value, since=view.since,
                          call_id=view.call_id, pause_reason=view.pause_reason and view.pause_reason.value,
                          pending_pause=view.pending_pause and view.pending_pause.value, misses=view.misses,
                          handled_today=day.handled, average_handle_time=day.average_handle_time,
-                         proficiencies=dict(view.proficiencies))
+                         phone_reachable=books.phone_reachable(view.agent_id), proficiencies=dict(view.proficiencies))
 
     async def act(agent_id: str, principal: Principal, command: Any) -> AgentSeat:
         ensure_agent_access(principal, agent_id)
