@@ -9,6 +9,7 @@ import click
 
 from hotline.agent_cli import agent
 from hotline.auth.cli import token
+from hotline.config.cli import config, dialplan_check
 from hotline.db.cli import db
 from hotline.db.settings import ConfigurationError
 from hotline.hours.cli import calendar
@@ -50,6 +51,8 @@ def run_command(settings: Settings) -> None:
 
 main.add_command(prompts)
 main.add_command(dialplan)
+dialplan.add_command(dialplan_check, "check")  # the site-wide check, then the rendering
+main.add_command(config)
 main.add_command(db)
 main.add_command(token)
 main.add_command(calendar)

@@ -29,6 +29,7 @@ from hotline.db.settings import ConfigurationError, DatabaseSettings
 from hotline.shipped import CHECKOUT, shipped
 from ivr.ami import AmiSettings
 from ivr.dialplan.reload_settings import ReloadSettings
+from ivr.menu.limits import DEFAULT_MAX_BYTES, ReadLimits
 
 PREFIX = "HOTLINE_"
 DEFAULT_ASTERISK_ROOT = Path.home() / ".cache/hotline12333/asterisk-root"
@@ -86,6 +87,9 @@ class Settings(BaseModel):
     moh_live_file: Path | None = None  # our musiconhold.conf section file
     staged_check: Literal["auto", "always", "never"] = "auto"
     reload_timeout_s: float = 5.0
+
+    # configuration files: the largest accepted (bytes); see ivr.menu.limits
+    config_max_bytes: int = DEFAULT_MAX_BYTES
 
     # --- databases --------------------------------------------------------------------------
     database_url: str | None = None  # default: SQLite var/hotline.db
@@ -178,6 +182,9 @@ class Settings(BaseModel):
             pin_hash_key=self.pin_hash_key,
             pin_max_failures=self.pin_max_failures, pin_failure_window_hours=self.pin_failure_window_hours,
             pin_lock_hours=self.pin_lock_hours, backend_timeout_seconds=self.backend_timeout_seconds)
+
+    def read_limits(self) -> ReadLimits:
+        return ReadLimits(max_bytes=self.config_max_bytes)
 
     def reload(self, **overrides: Any) -> ReloadSettings:
         values: dict[str, Any] = dict(

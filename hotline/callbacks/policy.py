@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
+from ivr.menu.limits import ReadLimits, read_config_text
+from ivr.menu.loader import parse_model
+from ivr.menu.positions import SourceMap
 from hotline.records.callbacks import CallbackStatus, CallbackTask
 
 MAX_NUMBER_DIGITS = 12  # a landline with its area code: 0 + up to 11 digits
@@ -34,7 +36,10 @@ class CallbackPolicy(BaseModel):
     @field_validator("number_pattern")
     @classmethod
     def _compiles(cls, value: str) -> str:
-        re.compile(value)
+        try:
+            re.compile(value)
+        except re.error as error:
+            raise ValueError(f"not a regular expression: {error}") from None
         return value
 
     @field_validator("dial")
@@ -53,9 +58,24 @@ class CallbackPolicy(BaseModel):
         return self.dial.replace("{number}", number)
 
 
-def load_policy(path: Path) -> CallbackPolicy:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    return CallbackPolicy.model_validate(data)
+class CallbackPolicyFile(CallbackPolicy):
+    """callbacks.yaml as read: the policy with the lines its keys were written on."""
+
+    _source: SourceMap = PrivateAttr(default_factory=SourceMap)
+
+    @property
+    def source(self) -> SourceMap:
+        return self._source
+
+
+def parse_policy(text: str, file: str = "callbacks.yaml", limits: ReadLimits | None = None) -> CallbackPolicy:
+    """Through the one strict configuration layer: a typo is `file:line: key: unknown field ...
+    did you mean`, never a pydantic traceback; a duplicate key is refused, not last-wins."""
+    return parse_model(text, file, CallbackPolicyFile, "config/callbacks.yaml", limits)
+
+
+def load_policy(path: Path, limits: ReadLimits | None = None) -> CallbackPolicy:
+    return parse_policy(read_config_text(path, limits), str(path), limits)
 
 
 class HoldChoice(StrEnum):

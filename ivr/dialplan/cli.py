@@ -13,7 +13,7 @@ import click
 
 from ivr.dialplan.files import write_rendered
 from ivr.dialplan.render import config_version, render_dialplan
-from ivr.menu import check_config, errors_only
+from ivr.menu import HotlineConfig, Issue, check_config, errors_only
 from ivr.site import dialplan_site
 
 config_option = click.option("--config", "config_path", type=click.Path(path_type=Path), default=None, help="Hotline configuration (YAML) [default: the site's config/hotline.yaml].")
@@ -36,6 +36,11 @@ def check(config_path: Path | None, catalog_path: Path | None, out_dir: Path | N
         site = dialplan_site()
         config_path, catalog_path = config_path or site.config_path, catalog_path or site.catalog_path
     config, issues = check_config(config_path, catalog_path)
+    render_checked(config, issues, out_dir, quiet)
+
+
+def render_checked(config: HotlineConfig | None, issues: list[Issue], out_dir: Path | None, quiet: bool) -> None:
+    """Print the issues; refuse (exit 1) on any error, else render the dialplan."""
     for issue in sorted(issues, key=lambda issue: (issue.file, issue.line or 0)):
         click.echo(str(issue), err=True)
     if config is None or errors_only(issues):

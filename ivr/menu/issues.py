@@ -47,7 +47,7 @@ class ConfigError(Exception):
 
     def __str__(self) -> str:
         count = len(self.issues)
-        head = f"{count} problem{'s' if count != 1 else ''} in the hotline configuration"
+        head = f"{count} problem{'s' if count != 1 else ''} in the configuration"
         return "\n".join([head, *(f"  {issue}" for issue in self.issues)])
 
 

@@ -16,6 +16,17 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Sourced(_Strict):
+    """A whole file's model: it keeps where each key was written, for checks after typing."""
+
+    _source: SourceMap = PrivateAttr(default_factory=SourceMap)
+
+    @property
+    def source(self) -> SourceMap:
+        """Where each key was written (empty for configs built in code)."""
+        return self._source
+
+
 class Dialect(_Strict):
     name: str  # shown in comments and docs only
     language: str  # Asterisk language code; `zh*` makes SayNumber use Chinese rules
@@ -117,7 +128,7 @@ class Menu(_Strict):
         return self.next is not None
 
 
-class HotlineConfig(_Strict):
+class HotlineConfig(Sourced):
     version: int = 1
     name: str
     default_dialect: str
@@ -131,12 +142,11 @@ class HotlineConfig(_Strict):
     menus: dict[str, Menu]
     speech: SpeechConfig | None = None  # spoken navigation (ivr/menu/speech.py)
 
-    _source: SourceMap = PrivateAttr(default_factory=SourceMap)
+    _graph_cache: dict = PrivateAttr(default_factory=dict)  # ivr.menu.graph's derived maps
 
     @property
-    def source(self) -> SourceMap:
-        """Where each key was written (empty for configs built in code)."""
-        return self._source
+    def graph_cache(self) -> dict:
+        return self._graph_cache
 
     def timeout_of(self, menu: Menu) -> int:
         return menu.timeout_s if menu.timeout_s is not None else self.defaults.timeout_s

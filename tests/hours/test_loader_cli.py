@@ -42,7 +42,7 @@ def test_the_shipped_files_load_and_the_2026_calendar_is_marked_demo():
     ({"holidays": [{"name": "A", "from": "2026-10-01", "to": "2026-10-02"},
                    {"name": "B", "from": "2026-10-02", "to": "2026-10-03"}]}, "2026-10-02 is in both A and B"),
     ({"holidays": [{"name": "A", "from": "2026-10-03", "to": "2026-10-01"}]}, "ends"),
-    ({"holidays": [{"name": "A", "from": "2026-13-01", "to": "2026-10-01"}]}, "not a date"),
+    ({"holidays": [{"name": "A", "from": "2026-13-01", "to": "2026-10-01"}]}, "holidays.0.from: input should be a valid date"),
     ({"working_days": [{"date": "2026-10-03", "for": "National Day"}]}, "both a holiday"),
 ])
 def test_a_wrong_notice_is_refused_naming_the_file(tmp_path, change, message):

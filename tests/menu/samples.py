@@ -90,3 +90,19 @@ def line_of(text: str, marker: str) -> int:
 def edit(text: str, old: str, new: str) -> str:
     assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
     return text.replace(old, new)
+
+
+def write_site_files(directory: Path) -> None:
+    """The files beside SMALL's hotline.yaml that a site-wide check reads: its two dialects'
+    hours, one agent, the demo callback policy and calendar."""
+    demo = Path(__file__).resolve().parents[2] / "config"
+    (directory / "hours.yaml").write_text(
+        "timezone: Asia/Shanghai\nlines:\n"
+        "  mandarin: {dialects: [mandarin], periods: [{open: \"08:30\", close: \"18:00\"}]}\n"
+        "  dialect: {dialects: [cantonese], periods: [{open: \"09:00\", close: \"17:30\"}]}\n", encoding="utf-8")
+    (directory / "agents.yaml").write_text(
+        "agents:\n  - {id: \"1\", name: A, endpoint: PJSIP/1, proficiencies: {mandarin: 5, cantonese: 5, pension: 5, ss_card: 5}}\n",
+        encoding="utf-8")
+    (directory / "callbacks.yaml").write_text((demo / "callbacks.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (directory / "calendar").mkdir(exist_ok=True)
+    (directory / "calendar" / "2026.yaml").write_text((demo / "calendar" / "2026.yaml").read_text(encoding="utf-8"), encoding="utf-8")
