@@ -41,7 +41,8 @@ def _referrers(config: HotlineConfig) -> dict[str, list[str]]:
             for target in dict.fromkeys(t for t in targets if t and t != other_id):
                 found.setdefault(target, []).append(other_id)
         cache["referrers"] = found
-    return cache["referrers"]
+    referrers: dict[str, list[str]] = cache["referrers"]
+    return referrers
 
 
 def back_target(config: HotlineConfig, menu_id: str) -> str | None:

@@ -6,6 +6,8 @@ checked in `ivr.menu.validate`, which can report every problem at once with a li
 """
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from ivr.menu.positions import SourceMap
@@ -142,10 +144,10 @@ class HotlineConfig(Sourced):
     menus: dict[str, Menu]
     speech: SpeechConfig | None = None  # spoken navigation (ivr/menu/speech.py)
 
-    _graph_cache: dict = PrivateAttr(default_factory=dict)  # ivr.menu.graph's derived maps
+    _graph_cache: dict[str, Any] = PrivateAttr(default_factory=dict)  # ivr.menu.graph's derived maps
 
     @property
-    def graph_cache(self) -> dict:
+    def graph_cache(self) -> dict[str, Any]:
         return self._graph_cache
 
     def timeout_of(self, menu: Menu) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 
 from ivr.menu.issues import Issue, KeyPath, format_path
 from ivr.menu.limits import ReadLimits
