@@ -68,8 +68,12 @@ def check(config_dir: Path | None, catalog_path: Path | None, as_json: bool) -> 
 @click.option("--quiet", is_flag=True, help="Print only problems, not the dialplan.")
 def dialplan_check(config_path: Path | None, catalog_path: Path | None, out_dir: Path | None, quiet: bool) -> None:
     """Check every configuration file (as `ivrctl config check`) and render the dialplan; exit 1 on any error."""
-    settings = _settings()
-    config_path = config_path or settings.config_path
-    site, issues = load_site(config_path.parent, catalog=catalog_path or settings.catalog_path,
-                             paths={"hotline.yaml": config_path}, limits=settings.read_limits())
+    if config_path is None or catalog_path is None:  # the same paths `reload` loads
+        settings = _settings()
+        config_path, catalog_path = config_path or settings.config_path, catalog_path or settings.catalog_path
+        limits = settings.read_limits()
+    else:  # every path given: no site needed
+        obj = click.get_current_context().find_root().obj
+        limits = obj.read_limits() if isinstance(obj, Settings) else None
+    site, issues = load_site(config_path.parent, catalog=catalog_path, paths={"hotline.yaml": config_path}, limits=limits)
     render_checked(site.hotline if site else None, issues, out_dir, quiet)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]
+import yaml
 
 from ivr.menu.issues import Issue, KeyPath, format_path
 from ivr.menu.limits import ReadLimits
@@ -186,7 +186,9 @@ class _Builder:
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
         if tag == _STR:
             return event.value
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        start: Any = event.start_mark  # libyaml's marks quack like PyYAML's
+        end: Any = event.end_mark
+        node = yaml.ScalarNode(tag, event.value, start, end, event.style)
         return self.loader.construct_object(node, deep=True)
 
     def _child_path(self) -> KeyPath:
