@@ -194,7 +194,10 @@ def render_modules_conf() -> str:
     return f"[modules]\nautoload = no\n\n{loads}\n"
 
 
-def render_manager_conf(ports: SandboxPorts, username: str, secret: str) -> str:
+def render_manager_conf(ports: SandboxPorts, username: str, secret: str,
+                        event_filter: Sequence[str] = ()) -> str:
+    """`event_filter`: the user's eventfilter lines (ivr.ami.eventfilter); none: every event."""
+    filters = "".join(f"{line}\n" for line in event_filter)
     return f"""\
 [general]
 enabled = yes
@@ -210,7 +213,7 @@ permit = 127.0.0.1/255.255.255.255
 read = all
 write = all
 writetimeout = 1000
-"""
+{filters}"""
 
 
 def render_logger_conf() -> str:
@@ -320,12 +323,13 @@ def render_config_set(
     ami_username: str,
     ami_secret: str,
     sip_phones: Sequence[AgentPhone] = (),
+    ami_event_filter: Sequence[str] = (),
 ) -> dict[str, str]:
     """Every file of an instance's etc directory, by name."""
     files = {
         "asterisk.conf": render_asterisk_conf(layout),
         "modules.conf": render_modules_conf(),
-        "manager.conf": render_manager_conf(ports, ami_username, ami_secret),
+        "manager.conf": render_manager_conf(ports, ami_username, ami_secret, ami_event_filter),
         "logger.conf": render_logger_conf(),
         "extensions.conf": render_extensions_conf(agi_url, f"{layout.dialplan}/*.conf"),
         "pjsip.conf": render_pjsip_conf(ports),

@@ -60,6 +60,7 @@ class Sandbox:
         name: str = "sandbox",
         extra_files: Mapping[str, str] | None = None,
         sip_phones: Sequence[AgentPhone] = (),
+        ami_event_filter: Sequence[str] = (),
     ) -> None:
         self.root = Path(root)
         self.agi_port = agi_port
@@ -68,6 +69,7 @@ class Sandbox:
         self.moh_dir = moh_dir
         self.extra_files = dict(extra_files or {})
         self.sip_phones = tuple(sip_phones)
+        self.ami_event_filter = tuple(ami_event_filter)  # manager.conf eventfilter lines; none: all
         self.layout = SandboxLayout(INSTANCES_DIR / f"{name}-{os.getpid()}-{secrets.token_hex(3)}")
         self.ports = SandboxPorts(free_tcp_port(), free_sip_port(), *free_udp_range(40))
         self.ami = AmiSettings(
@@ -112,6 +114,7 @@ class Sandbox:
             ami_username=self.ami.username,
             ami_secret=self.ami.secret,
             sip_phones=self.sip_phones,
+            ami_event_filter=self.ami_event_filter,
         )
         files.update(self.extra_files)
         for name, text in files.items():
