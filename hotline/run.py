@@ -12,6 +12,7 @@ from pathlib import Path
 
 import uvicorn
 
+from hotline.ami_events import service_eventfilter
 from hotline.assembly import AsteriskSite, assemble
 from hotline.db.schema_check import require_head_schema
 from hotline.http.supervision import close_streams_on_exit
@@ -70,6 +71,7 @@ def start_sandbox(settings: Settings, agi_port: int) -> Sandbox:
         extra_files={"musiconhold.conf": render_built_moh_conf()} if moh_built else None,
         name="run",
         sip_phones=[AgentPhone(name, secrets[name]) for name in names],
+        ami_event_filter=service_eventfilter(),  # only the events the service reads
     )
     sandbox.start()
     log.info("sandbox Asterisk: AMI 127.0.0.1:%s, SIP 127.0.0.1:%s, log %s",

@@ -296,6 +296,11 @@ class AmiClient:
         self._by_type[event.EVENT].append(entry)  # type: ignore[arg-type]
         return Subscription(self._by_type, event.EVENT, entry)
 
+    def subscribed_events(self) -> frozenset[str]:
+        """The names of the events someone is subscribed to now ("*" if to all)."""
+        return frozenset(name for table in (self._by_name, self._by_type) for name, handlers in table.items()
+                         if handlers)
+
     async def wait_for(self, event: str | type[E], predicate: Callable[[Any], bool] = lambda _: True,
                        timeout: float = 10.0) -> Any:
         """The next matching event, or asyncio.TimeoutError."""
