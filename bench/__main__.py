@@ -18,6 +18,7 @@ BENCHMARKS: list[str] = [
     "bench.fastagi",
     "bench.api",
     "bench.intervals",
+    "bench.staffing",
 ]
 
 

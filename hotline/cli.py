@@ -15,6 +15,7 @@ from hotline.db.settings import ConfigurationError
 from hotline.hours.cli import calendar
 from hotline.records.cli import report
 from hotline.settings import Settings
+from hotline.staffing.cli import staffing
 from ivr.dialplan.cli import dialplan
 from ivr.prompts.cli import prompts
 
@@ -58,3 +59,4 @@ main.add_command(token)
 main.add_command(calendar)
 main.add_command(report)
 main.add_command(agent)
+main.add_command(staffing)

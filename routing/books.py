@@ -91,6 +91,10 @@ class Timers:
     def schedule(self, due: float, kind: TimerKind, target: str, token: int) -> None:
         heapq.heappush(self._heap, (due, next(self._seq), kind, target, token))
 
+    def next_due(self) -> float | None:
+        """The earliest scheduled timer (it may have become stale: firing it then does nothing)."""
+        return self._heap[0][0] if self._heap else None
+
     def pop_due(self, now: float) -> Iterator[tuple[float, TimerKind, str, int]]:
         """Due timers in time order, including ones scheduled while iterating."""
         heap = self._heap

@@ -77,6 +77,11 @@ def agent_view(seat: Seat) -> AgentView:
 class RouterQueries(RouterCore):
     """The Router's read side: reads the books only, never changes them."""
 
+    def next_timer(self) -> float | None:
+        """When a timer is next due (ladder step, wrap-up end, retry, offer expiry): a driver
+        that is not ticked by a wall clock, such as the staffing simulation, ticks the router then."""
+        return self.timers.next_due()
+
     def call_view(self, call_id: str, now: float) -> CallView | None:
         entry = self.calls.get(call_id)
         return None if entry is None else call_view(entry, now)
