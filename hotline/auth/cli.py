@@ -51,3 +51,21 @@ def revoke(token_id: str) -> None:
         click.echo(f"no token with id {token_id}", err=True)
         sys.exit(1)
     click.echo(f"revoked {token_id}", err=True)
+
+
+@token.command("phone")
+@click.argument("token_id")
+@click.argument("number")
+def phone(token_id: str, number: str) -> None:
+    """Give token TOKEN_ID a phone login: staff NUMBER and a new six-digit PIN, printed once.
+    A recorder token's login reaches the prompt-recording line (README: recording prompts)."""
+    from hotline.auth.phone import PhoneLogins, phone_logins_file
+
+    tokens_file = AuthSettings().tokens_file
+    try:
+        pin = PhoneLogins(phone_logins_file(tokens_file), TokenStore(tokens_file)).add(token_id, number)
+    except ValueError as error:
+        click.echo(f"not set: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"staff number {number} for token {token_id}; its PIN is shown only now:", err=True)
+    click.echo(pin)
