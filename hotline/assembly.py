@@ -15,6 +15,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from hotline.auth.phone import PhoneLogins, phone_logins_file
 from hotline.auth.tokens import TokenStore
 from hotline.callbacks.policy import load_policy
 from hotline.callbacks.service import VirtualHold
@@ -36,6 +37,8 @@ from hotline.settings import Settings
 from ivr.ami import AmiSettings
 from ivr.ami import AmiError
 from ivr.menu import load_config
+from ivr.prompts.library import PromptLibrary, PromptPaths
+from ivr.prompts.phone import RecorderSettings, recorder_handler
 from ivr.selfservice.flows import FlowSettings
 from ivr.selfservice.flows import routes as selfservice_routes
 from ivr.speech.service import SpeechService, create_speech_service
@@ -55,6 +58,12 @@ class AsteriskSite:
     ami: AmiSettings
     dialplan_live_dir: Path | None  # None: reloads are refused
     messages_dir: Path | None  # Asterisk's spool monitor/messages, readable by the service
+    # Asterisk's spool `recorder` directory as the service sees it (takes recorded by phone);
+    # None: the recorder line is not served.
+    recorder_spool_dir: Path | None = None
+    # The sounds directory Asterisk plays from, when it is not the prompt build's own output:
+    # approved recordings are copied there as they are built.
+    live_sounds_dir: Path | None = None
 
 
 @dataclass
@@ -88,6 +97,12 @@ class Hotline:
             close()
 
 
+def prompt_library(settings: Settings, site: AsteriskSite) -> PromptLibrary:
+    return PromptLibrary(PromptPaths(
+        catalog=settings.catalog_path, recordings=settings.recordings_dir, build=settings.prompts_build_dir,
+        takes=settings.var_dir / "prompt-takes", live_sounds=site.live_sounds_dir))
+
+
 def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
              clock: Callable[[], datetime] = utc_now) -> Hotline:
     """`clock` is the wall clock working hours and call records are judged by."""
@@ -117,6 +132,13 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     backend = SqlBackend.from_settings(database)
     closers.append(backend.close)
     service.agi.routes.update(selfservice_routes(backend, FlowSettings.from_config(hotline_config)))
+
+    # voice prompts: recorded by phone (the recorder line), reviewed and approved in the browser
+    prompts = prompt_library(settings, site)
+    if site.recorder_spool_dir is not None:
+        logins = PhoneLogins(phone_logins_file(settings.tokens_file), app.state.token_store)
+        service.agi.routes["recorder"] = recorder_handler(prompts, logins,
+                                                          RecorderSettings(spool_dir=site.recorder_spool_dir))
 
     # skills-based routing: callers on hold in Asterisk, decisions here; priority from the records
     adapter = RouterAdapter(Router(default_config()), service.ami, bonuses=bonus_policy(store, clock))

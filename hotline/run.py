@@ -39,10 +39,13 @@ def run(settings: Settings) -> None:
             ami=sandbox.ami,
             dialplan_live_dir=sandbox.dialplan_dir,
             messages_dir=sandbox.host_path(sandbox.layout.spool) / "monitor" / "messages",
+            recorder_spool_dir=sandbox.host_path(sandbox.layout.spool) / "recorder",
+            live_sounds_dir=sandbox.host_path(sandbox.layout.data) / "sounds",  # a copy of the build's
         )
     else:
         site = AsteriskSite(ami=settings.ami(), dialplan_live_dir=settings.dialplan_live_dir,
-                            messages_dir=settings.messages_dir)
+                            messages_dir=settings.messages_dir, recorder_spool_dir=settings.recorder_spool_dir,
+                            live_sounds_dir=settings.prompts_live_dir)
     try:
         asyncio.run(_serve(settings, site, agi_port))
     except KeyboardInterrupt:

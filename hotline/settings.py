@@ -81,6 +81,10 @@ class Settings(BaseModel):
 
     # external mode: Asterisk's spool monitor/messages as this host sees it (shared storage)
     messages_dir: Path | None = None
+    # external mode: Asterisk's spool `recorder` directory (prompts recorded by phone) and its
+    # sounds directory, when Asterisk does not play prompts/build/sounds itself
+    recorder_spool_dir: Path | None = None
+    prompts_live_dir: Path | None = None
 
     # dialplan and music-on-hold reloads
     dialplan_live_dir: Path | None = None  # the directory Asterisk's extensions.conf #includes

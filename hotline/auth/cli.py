@@ -5,6 +5,7 @@ import sys
 
 import click
 
+from hotline.auth.phone import PhoneLogins, phone_logins_file
 from hotline.auth.tokens import ROLES, TokenStore
 from hotline.settings import Settings
 
@@ -59,11 +60,9 @@ def revoke(token_id: str) -> None:
 def phone(token_id: str, number: str) -> None:
     """Give token TOKEN_ID a phone login: staff NUMBER and a new six-digit PIN, printed once.
     A recorder token's login reaches the prompt-recording line (README: recording prompts)."""
-    from hotline.auth.phone import PhoneLogins, phone_logins_file
-
-    tokens_file = AuthSettings().tokens_file
+    store = _store()
     try:
-        pin = PhoneLogins(phone_logins_file(tokens_file), TokenStore(tokens_file)).add(token_id, number)
+        pin = PhoneLogins(phone_logins_file(store.path), store).add(token_id, number)
     except ValueError as error:
         click.echo(f"not set: {error}", err=True)
         sys.exit(1)

@@ -34,7 +34,7 @@ class PromptRow:
         """recorded, synthesised, fallback to zh, missing."""
         if self.kind is Kind.FALLBACK:
             return f"fallback to {self.source_language}"
-        return self.kind.value
+        return str(self.kind.value)
 
     @property
     def own_language(self) -> bool:

@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from hotline.auth import TokenStore
-from hotline.auth.cli import token
+from hotline.cli import main
 from hotline.auth.phone import PhoneLogins
 
 
@@ -40,11 +40,11 @@ def test_a_new_pin_replaces_the_old_and_numbers_stay_unique(tmp_path):
 
 
 def test_cli_prints_the_pin_once(tmp_path):
-    env = {"HOTLINE_TOKENS_FILE": str(tmp_path / "tokens.json")}
+    env = {"HOTLINE_VAR_DIR": str(tmp_path)}
     _, wei = TokenStore(tmp_path / "tokens.json").create("recorder", name="韦丽")
-    made = CliRunner(env=env).invoke(token, ["phone", wei.id, "8001"])
+    made = CliRunner(env=env).invoke(main, ["token", "phone", wei.id, "8001"])
     assert made.exit_code == 0, made.output
     pin = made.stdout.strip()
     assert PhoneLogins(tmp_path / "phone-logins.json", TokenStore(tmp_path / "tokens.json")).verify("8001", pin) == wei
-    refused = CliRunner(env=env).invoke(token, ["phone", "nope", "8001"])
+    refused = CliRunner(env=env).invoke(main, ["token", "phone", "nope", "8001"])
     assert refused.exit_code == 1 and refused.stderr.strip() == "not set: no token with id nope"

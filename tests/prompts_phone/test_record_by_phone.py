@@ -104,7 +104,7 @@ async def test_two_zhuang_prompts_recorded_by_phone_go_live_once_approved(desk: 
 
     with OpenedFiles(desk.live) as opened:
         for prompt in ("welcome", "yuan", "goodbye"):
-            zhuang = await call_into(ami, "test-prompts-play", PROMPT_LANG="za", PROMPT=prompt)
+            await call_into(ami, "test-prompts-play", PROMPT_LANG="za", PROMPT=prompt)
             await events.wait("UserEvent", 10, UserEvent="TestPromptPlayed", Prompt=prompt)
         assert {"za/welcome", "za/yuan", "za/goodbye"} <= set(opened.stems())
 
