@@ -134,6 +134,10 @@ class Settings(BaseModel):
             raise ConfigurationError("; ".join(
                 f"{PREFIX}{str(e['loc'][0]).upper()}: {e['msg']}" for e in error.errors())) from None
 
+    def replace(self, **values: Any) -> Settings:
+        """A copy with `values` changed, validated like the original."""
+        return type(self).model_validate({**dict(self), **values})
+
     # --- paths inside the site ------------------------------------------------------------
     @property
     def config_path(self) -> Path:
@@ -194,7 +198,7 @@ class Settings(BaseModel):
         values: dict[str, Any] = dict(
             dialplan_live_dir=self.dialplan_live_dir, moh_live_file=self.moh_live_file, var_dir=self.var_dir,
             asterisk_root=self.asterisk_root, staged_check=self.staged_check, config_path=self.config_path,
-            catalog_path=self.catalog_path, reload_timeout_s=self.reload_timeout_s)
+            catalog_path=self.catalog_path, reload_timeout_s=self.reload_timeout_s, hand_written_dir=self.dialplans_dir)
         values.update(overrides)
         return ReloadSettings(**values)
 

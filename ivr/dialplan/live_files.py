@@ -18,6 +18,7 @@ class LiveState:
 
     entry_text: str | None
     version_files: frozenset[str]
+    others: tuple[tuple[str, str], ...] = ()  # every other *.conf (hand-written contexts): name, text
 
     def file_text(self, live_dir: Path, name: str) -> str | None:
         path = live_dir / name
@@ -26,10 +27,10 @@ class LiveState:
 
 def read_state(live_dir: Path) -> LiveState:
     entry = live_dir / names.ENTRY_FILE
-    return LiveState(
-        entry.read_text(encoding="utf-8") if entry.exists() else None,
-        frozenset(path.name for path in live_dir.glob(names.VERSION_FILE_GLOB)),
-    )
+    versions = frozenset(path.name for path in live_dir.glob(names.VERSION_FILE_GLOB))
+    others = tuple((path.name, path.read_text(encoding="utf-8")) for path in sorted(live_dir.glob("*.conf"))
+                   if path.name != names.ENTRY_FILE and path.name not in versions)
+    return LiveState(entry.read_text(encoding="utf-8") if entry.exists() else None, versions, others)
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -45,13 +46,16 @@ def install(live_dir: Path, files: dict[str, str]) -> None:
 
 
 def restore(live_dir: Path, before: LiveState, installed: dict[str, str]) -> None:
-    """Undo `install`: the previous entry back, version files it added removed."""
+    """Undo `install`: the previous entry and hand-written files back, files it added removed."""
     if before.entry_text is None:
         (live_dir / names.ENTRY_FILE).unlink(missing_ok=True)
     else:
         _write_atomic(live_dir / names.ENTRY_FILE, before.entry_text)
+    previous = dict(before.others)
     for name in installed:
-        if name != names.ENTRY_FILE and name not in before.version_files:
+        if name in previous:
+            _write_atomic(live_dir / name, previous[name])
+        elif name != names.ENTRY_FILE and name not in before.version_files:
             (live_dir / name).unlink(missing_ok=True)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import secrets
 import shutil
 import time
+from fnmatch import fnmatch
 from dataclasses import dataclass, field
 from datetime import datetime, UTC
 from pathlib import Path
@@ -61,7 +62,7 @@ async def reload(ami: AmiClient, settings: ReloadSettings, *, config_path: Path 
     path = Path(config_path or settings.config_path)
     catalog = Path(catalog_path or settings.catalog_path)
     attempt = new_attempt("dialplan", "reload", who, str(path))
-    return await _guarded(ami, settings, attempt, lambda: _from_config(path, catalog))
+    return await _guarded(ami, settings, attempt, lambda: _from_config(path, catalog, _hand_written(settings)))
 
 
 async def rollback(ami: AmiClient, settings: ReloadSettings, version: str | None = None, *,
@@ -88,12 +89,25 @@ async def rollback(ami: AmiClient, settings: ReloadSettings, version: str | None
     return await _guarded(ami, settings, attempt, prepare)
 
 
-def _from_config(path: Path, catalog: Path) -> Candidate:
+def _hand_written(settings: ReloadSettings) -> dict[str, str]:
+    """The hand-written contexts deployed beside the generated ones ({} when none are)."""
+    if settings.hand_written_dir is None:
+        return {}
+    files = {path.name: path.read_text(encoding="utf-8") for path in sorted(settings.hand_written_dir.glob("*.conf"))}
+    clashing = [name for name in files if name == names.ENTRY_FILE or fnmatch(name, names.VERSION_FILE_GLOB)]
+    if clashing:
+        raise Refused([f"{settings.hand_written_dir / name}: a hand-written file may not take a generated file's name"
+                       for name in clashing])
+    return files
+
+
+def _from_config(path: Path, catalog: Path, hand_written: dict[str, str]) -> Candidate:
     config, issues = check_config(path, catalog)
     if config is None or errors_only(issues):
         raise Refused([str(issue) for issue in errors_only(issues)])
     warnings = [str(issue) for issue in issues if issue.severity != "error"]
-    return Candidate(config_version(config), render_dialplan(config), config, path.read_text(encoding="utf-8"), warnings)
+    return Candidate(config_version(config, hand_written), render_dialplan(config, hand_written), config,
+                     path.read_text(encoding="utf-8"), warnings)
 
 
 def _parse_quietly(text: str | None) -> HotlineConfig | None:

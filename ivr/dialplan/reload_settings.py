@@ -10,6 +10,8 @@ Plain values: the hotline side builds them from its one settings object
     asterisk_root       local Asterisk root for the staged check (None or absent: check skipped)
     staged_check        auto (when the root exists and we run as root) | always | never
     config_path, catalog_path   what `reload` loads when not told otherwise
+    hand_written_dir    the hand-written contexts (*.conf) a reload deploys and versions with the
+                        generated ones (None: they are installed some other way, as the sandbox does)
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ class ReloadSettings:
     asterisk_root: Path | None = None
     staged_check: Literal["auto", "always", "never"] = "auto"
     reload_timeout_s: float = 5.0  # waiting for Asterisk's Reload event
+    hand_written_dir: Path | None = None
 
     def live_dir(self) -> Path:
         if self.dialplan_live_dir is None:

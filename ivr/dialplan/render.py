@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from ivr.dialplan import names
@@ -20,25 +21,30 @@ from ivr.menu.validate import validate
 RENDERER_VERSION = 1
 
 
-def config_version(config: HotlineConfig) -> str:
-    """12 hex characters naming this config (and renderer), the same on every machine."""
-    canonical = json.dumps([RENDERER_VERSION, config.model_dump(mode="json")], ensure_ascii=False, separators=(",", ":"))
+def config_version(config: HotlineConfig, companions: Mapping[str, str] | None = None) -> str:
+    """12 hex characters naming this config (and renderer), the same on every machine.
+    `companions` (hand-written files deployed with it, by name) are part of the version when given."""
+    parts: list[object] = [RENDERER_VERSION, config.model_dump(mode="json")]
+    if companions:
+        parts.append(sorted(companions.items()))
+    canonical = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
-def render_dialplan(config: HotlineConfig) -> dict[str, str]:
+def render_dialplan(config: HotlineConfig, companions: Mapping[str, str] | None = None) -> dict[str, str]:
     """{file name: text} for dialplans/generated/: hotline-entry.conf (stable entry point)
-    and hotline-v<version>.conf (every context of this version). Refuses (ConfigError) a
+    and hotline-v<version>.conf (every context of this version), plus `companions` (the
+    hand-written contexts a reload deploys and versions with them). Refuses (ConfigError) a
     config that would render broken dialplan; prompts are the catalog's business, not checked here."""
     problems = errors_only(validate(config))
     if problems:
         raise ConfigError(problems)
-    version = config_version(config)
+    version = config_version(config, companions)
     entry = [_header(config, version, "the entry point: new calls start on this version")[:11] + [";" + "-" * 94], _entry(config, version)]
     body = [_header(config, version, "every context a call of this version runs"), _to_agent(version), _hangup(version)]
     body += [render_menu(config, version, menu_id) for menu_id in config.menus]
     body += [render_flow(version, flow_id, flow.agi) for flow_id, flow in config.self_service.items()]
-    return {names.ENTRY_FILE: _join(entry), names.version_file(version): _join(body)}
+    return {names.ENTRY_FILE: _join(entry), names.version_file(version): _join(body), **(companions or {})}
 
 
 def _join(blocks: list[list[str]]) -> str:
