@@ -8,6 +8,7 @@ import os
 import click
 
 from hotline.agent_cli import agent
+from hotline.asterisk_cli import asterisk
 from hotline.auth.cli import token
 from hotline.config.cli import config, dialplan_check
 from hotline.db.cli import db
@@ -60,3 +61,4 @@ main.add_command(calendar)
 main.add_command(report)
 main.add_command(agent)
 main.add_command(staffing)
+main.add_command(asterisk)
