@@ -34,6 +34,7 @@ from hotline.staffing.config import load_staffing
 from hotline.records.recorder import utc_now
 from hotline.service import HotlineService
 from hotline.settings import Settings
+from ivr.agi.load import OverloadPolicy
 from ivr.ami import AmiSettings
 from ivr.ami import AmiError
 from ivr.menu import load_config
@@ -107,7 +108,8 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
              clock: Callable[[], datetime] = utc_now) -> Hotline:
     """`clock` is the wall clock working hours and call records are judged by."""
     service = HotlineService(site.ami, agi_host=settings.agi_host, agi_port=agi_port,
-                             agi_read_timeout=settings.agi_read_timeout)
+                             agi_read_timeout=settings.agi_read_timeout,
+                             overload=OverloadPolicy(settings.overload_max_sessions, settings.overload_max_loop_lag_s))
     app = create_app(service)
     app.state.reload_settings = settings.reload(dialplan_live_dir=site.dialplan_live_dir)
     app.state.token_store = TokenStore(settings.tokens_file)
@@ -131,7 +133,8 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     hotline_config = load_config(settings.config_path)
     backend = SqlBackend.from_settings(database)
     closers.append(backend.close)
-    service.agi.routes.update(selfservice_routes(backend, FlowSettings.from_config(hotline_config)))
+    service.agi.routes.update(selfservice_routes(backend, FlowSettings.from_config(hotline_config,
+                                                                               overloaded=service.saturated)))
 
     # voice prompts: recorded by phone (the recorder line), reviewed and approved in the browser
     prompts = prompt_library(settings, site)

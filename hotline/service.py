@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ivr.agi import AgiHandler, AgiServer
+from ivr.agi.load import LoopLag, OverloadPolicy
 from ivr.ami import AmiClient, AmiSettings, NotConnected
 
 log = logging.getLogger("hotline")
@@ -45,9 +46,12 @@ class Health:
 
 class HotlineService:
     def __init__(self, ami: AmiSettings, *, agi_host: str, agi_port: int, agi_read_timeout: float = 10.0,
-                 agi_routes: Mapping[str, AgiHandler] | None = None) -> None:
+                 agi_routes: Mapping[str, AgiHandler] | None = None,
+                 overload: OverloadPolicy = OverloadPolicy()) -> None:
         self.ami = AmiClient(ami)
         self.agi = AgiServer(dict(agi_routes or {}), host=agi_host, port=agi_port, read_timeout=agi_read_timeout)
+        self.loop_lag = LoopLag()
+        self.overload = overload
         self._asterisk_version: str | None = None
         self.database_check: Callable[[], Awaitable[None]] | None = None  # raises when unreachable
         self.ami.connected.connect(self._on_connected)
@@ -63,10 +67,16 @@ class HotlineService:
         comes up even while Asterisk is down, reports it in /health, and connects when it can."""
         await self.agi.start()
         self.ami.start()
+        self.loop_lag.start()
 
     async def stop(self) -> None:
+        await self.loop_lag.stop()
         await self.ami.close()
         await self.agi.close()
+
+    def saturated(self) -> bool:
+        """Whether a new self-service caller should be offered an agent instead (ivr.agi.load)."""
+        return self.overload.saturated(self.agi.stats.active, self.loop_lag.recent())
 
     async def wait_ready(self, timeout: float) -> None:
         try:

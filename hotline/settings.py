@@ -69,6 +69,9 @@ class Settings(BaseModel):
     agi_host: str = "127.0.0.1"
     agi_port: int = 4573  # 0: any free port (sandbox mode tells the sandbox which)
     agi_read_timeout: float = 10.0
+    # saturated (ivr.agi.load): new self-service callers are offered an agent instead
+    overload_max_sessions: int = 400  # FastAGI sessions in progress
+    overload_max_loop_lag_s: float = 0.25  # the event loop's recent lag
 
     # AudioSocket server for speech navigation; advertise = host:port Asterisk connects to
     speech_host: str = "127.0.0.1"

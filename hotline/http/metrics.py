@@ -67,6 +67,11 @@ class HotlineCollector(Collector):
         yield GaugeMetricFamily("hotline_ami_connected", "1 while the AMI connection is up", value=int(ami.is_connected))
         yield GaugeMetricFamily("hotline_fastagi_active_sessions", "FastAGI sessions in progress",
                                 value=self.service.agi.stats.active)
+        yield GaugeMetricFamily("hotline_event_loop_lag_seconds",
+                                "How late the service's event loop ran, worst of the last second",
+                                value=self.service.loop_lag.recent())
+        yield GaugeMetricFamily("hotline_saturated", "1 while new self-service callers are offered an agent instead",
+                                value=int(self.service.saturated()))
 
 
 def observe_fastagi_sessions(service: HotlineService, histogram: Histogram) -> None:

@@ -49,6 +49,7 @@ async def test_metrics_show_the_waiting_call_agents_events_and_fastagi_sessions(
     assert got[("hotline_router_events_total", (("event", "QueueCallerJoin"),))] == 1
     assert got[("hotline_ami_connected", ())] == 1
     assert ("hotline_ami_reconnects_total", ()) in got
+    assert 0 <= got[("hotline_event_loop_lag_seconds", ())] < 5 and got[("hotline_saturated", ())] in (0, 1)
     assert got[("hotline_fastagi_session_seconds_count", (("outcome", "ok"), ("script", "hold")))] >= 1
     assert "13907712345" not in response.text
 

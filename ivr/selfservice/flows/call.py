@@ -33,7 +33,12 @@ FlowResult = Literal["done", "agent"]
 EVENT_OUTCOME = "HotlineSelfServiceOutcome"
 APOLOGY = (Prompt("service_unavailable"),)
 TO_AGENT = (Prompt("transfer_agent"),)
-BACKEND_DOWN = ("unavailable", "failed")  # endings after which an audit write is not tried
+# Endings after which an audit write is not tried: the backend is down, or the service is
+# saturated and a new caller must not add work.
+BACKEND_DOWN = ("unavailable", "failed", "overloaded")
+# Said to a new self-service caller while the service is saturated: hold for an agent (any
+# key, or none), or hang up and call back later.
+MANY_CALLERS = "many_callers"
 
 
 @dataclass(frozen=True)
@@ -118,7 +123,7 @@ def flow_handler(flow: str, body: FlowBody, backend: SelfServiceBackend, setting
             call_id=args[2] or session.uniqueid,
             caller_number="" if caller_number == "unknown" else caller_number,  # Asterisk's "none"
         )
-        ending = await _run(call, body)
+        ending = await _shed(call) if settings.overloaded() else await _run(call, body)
         if ending.result == "agent":
             await _to_agent(call, ending)
         await session.set_variable(names.FLOW_RESULT, ending.result)
@@ -147,6 +152,18 @@ async def _run(call: FlowCall, body: FlowBody) -> Ending:
     except Exception as exc:  # the apology itself failed: still route to a person
         log.error("self-service %s call %s: apology not played (%s)", call.flow, call.call_id, exc)
     return Ending("agent", outcome)
+
+
+async def _shed(call: FlowCall) -> Ending:
+    """The service is saturated: rather than silence while it catches up, the caller hears
+    that many are calling and may hold for an agent or hang up and call back later."""
+    try:
+        await call.voice.ask(MANY_CALLERS, max_keys=1, timeout_ms=call.settings.option_key_ms)
+    except (AgiHangup, AgiTimeout):
+        raise
+    except Exception as exc:  # the notice failed: the caller still reaches a person
+        log.error("self-service %s call %s: %s not played (%s)", call.flow, call.call_id, MANY_CALLERS, exc)
+    return Ending("agent", "overloaded")
 
 
 async def _to_agent(call: FlowCall, ending: Ending) -> None:

@@ -16,6 +16,10 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def never() -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class FlowSettings:
     # flow id -> FastAGI script name (config/hotline.yaml `self_service:`); flows missing
@@ -32,6 +36,9 @@ class FlowSettings:
     backend_timeout: float = 5.0  # seconds for one backend call, on top of its own limit
     report_channel: str = "ivr"  # how loss reports made here are marked
     clock: Callable[[], datetime] = utc_now
+    # Whether the service is saturated now (ivr.agi.load): a new caller is then told so and
+    # offered an agent instead of starting the flow, so callers already in one go first.
+    overloaded: Callable[[], bool] = never
 
     def __post_init__(self) -> None:
         unknown = set(self.scripts) - set(FLOWS)
