@@ -21,6 +21,8 @@ from ivr.pjsip import AgentPhone, demo_secrets, pjsip_name
 from ivr.pjsip.secrets import DEMO_FILE
 from ivr.prompts.moh import MOH_CLASS, render_built_moh_conf
 from ivr.sandbox import Sandbox
+from ivr.sandbox.keeper import SandboxKeeper
+from ivr.sandbox.runner import remove_stale_instances
 from ivr.sandbox.ports import free_tcp_port
 from routing.asterisk import load_roster
 
@@ -31,10 +33,10 @@ def run(settings: Settings) -> None:
     """Raises ConfigurationError, before anything starts, on a database not at the head schema."""
     require_head_schema([settings.database().resolved_url()])
     agi_port = settings.agi_port or free_tcp_port()
-    sandbox: Sandbox | None = None
+    keeper: SandboxKeeper | None = None
     if settings.asterisk_mode == "sandbox":
-        # Started from the main thread: the sandbox dies with the thread that started it.
-        sandbox = start_sandbox(settings, agi_port)
+        keeper = start_sandbox(settings, agi_port)
+        sandbox = keeper.sandbox
         site = AsteriskSite(
             ami=sandbox.ami,
             dialplan_live_dir=sandbox.dialplan_dir,
@@ -51,12 +53,15 @@ def run(settings: Settings) -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        if sandbox is not None:
+        if keeper is not None:
             log.info("stopping the sandbox Asterisk")
-            sandbox.remove()
+            keeper.stop()
 
 
-def start_sandbox(settings: Settings, agi_port: int) -> Sandbox:
+def start_sandbox(settings: Settings, agi_port: int) -> SandboxKeeper:
+    """The development Asterisk, kept alive: restarted if it dies, its core file and log kept
+    in var/asterisk-crashes/. Instances left by killed runs are removed first."""
+    remove_stale_instances(settings.asterisk_root)
     build = settings.prompts_build_dir
     # The built hold music and its musiconhold.conf go together: the sandbox's own default
     # class looks in data/moh, where only the built class's folder would be.
@@ -76,11 +81,12 @@ def start_sandbox(settings: Settings, agi_port: int) -> Sandbox:
         sip_phones=[AgentPhone(name, secrets[name]) for name in names],
         ami_event_filter=service_eventfilter(),  # only the events the service reads
     )
-    sandbox.start()
+    keeper = SandboxKeeper(sandbox, settings.var_dir / "asterisk-crashes")
+    keeper.start()
     log.info("sandbox Asterisk: AMI 127.0.0.1:%s, SIP 127.0.0.1:%s, log %s",
              sandbox.ports.ami, sandbox.ports.sip, sandbox.log_file)
     print("\n".join(softphone_lines(sandbox.ports.sip, names, secrets_file)), flush=True)
-    return sandbox
+    return keeper
 
 
 def softphone_lines(port: int, agents: list[str], secrets_file: Path) -> list[str]:

@@ -17,14 +17,16 @@ from ivr.ami import AmiClient
 from ivr.pjsip import AgentPhone, pjsip_name
 from ivr.sandbox import Sandbox
 from ivr.sandbox.ports import free_tcp_port
+from ivr.sandbox.runner import remove_stale_instances
 from routing.asterisk import load_roster
 from tests.support.events import EventLog
 from tests.support.sandboxes import WATCHED, connected_client, watch_sandbox_log
 
-pytest_plugins = ["tests.support.databases", "tests.support.clipped"]
+pytest_plugins = ["tests.support.databases", "tests.support.clipped", "pytester"]
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_ROOT = Path.home() / ".cache/hotline12333/asterisk-root"
+CRASH_REPORTS = PROJECT / "test-artifacts" / "asterisk-crashes"
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +34,7 @@ def asterisk_root() -> Path:
     root = Path(os.environ.get("HOTLINE_ASTERISK_ROOT", DEFAULT_ROOT))
     if not (root / ".complete").exists():
         pytest.fail(f"no Asterisk root at {root}: run `make asterisk` (make test does it)")
+    remove_stale_instances(root)  # left by test runs that were killed
     return root
 
 
@@ -87,10 +90,28 @@ def make_sandbox(request: pytest.FixtureRequest, asterisk_root: Path, agi_port: 
 
 
 @pytest.fixture(autouse=True)
-def _watch_sandbox_log(request: pytest.FixtureRequest) -> None:
-    for name in ("sandbox", "clipped_sandbox"):
-        if name in request.fixturenames:
-            watch_sandbox_log(request.node, request.getfixturevalue(name))
+def _watch_sandbox_log(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Show the Asterisk log of a failing test; and if a session sandbox died (Asterisk has
+    crashed here once), keep its core file and log, start it again and fail only this test."""
+    boxes: list[Sandbox] = [request.getfixturevalue(name) for name in ("sandbox", "clipped_sandbox")
+                            if name in request.fixturenames]
+    for box in boxes:
+        if not box.running():  # died between tests: this test did nothing wrong
+            _revive(box)
+        watch_sandbox_log(request.node, box)
+    yield
+    dead = [box for box in boxes if not box.running()]
+    reports = [_revive(box) for box in dead]
+    if reports:
+        pytest.fail(f"the session's sandbox Asterisk died during this test and was restarted; its core "
+                    f"file and log are in {', '.join(map(str, reports))}", pytrace=False)
+
+
+def _revive(box: Sandbox) -> Path:
+    report = box.crash_report(CRASH_REPORTS)
+    box.process = None
+    box.start()
+    return report
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
+import resource
 import secrets
 import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from ivr.ami.settings import AmiSettings
@@ -46,6 +47,19 @@ def _die_with_parent() -> None:
     libc = ctypes.CDLL("libc.so.6", use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     os.setsid()  # Ctrl-C in a terminal reaches us, and we stop Asterisk in order.
+
+
+def _enter_instance(root: str, base: str) -> Callable[[], None]:
+    """Run Asterisk chrooted with its working directory in its instance directory, allowed
+    to dump core: with the kernel's default core pattern (a relative `core`), a crash leaves
+    its core file beside the instance's log, for a bug report."""
+    def enter() -> None:
+        _die_with_parent()
+        soft, hard = resource.getrlimit(resource.RLIMIT_CORE)
+        resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
+        os.chroot(root)
+        os.chdir(base)
+    return enter
 
 
 class Sandbox:
@@ -139,7 +153,7 @@ class Sandbox:
         if sounds.exists():
             shutil.rmtree(sounds)
         if self.sounds_dir is not None and self.sounds_dir.is_dir():
-            shutil.copytree(self.sounds_dir, sounds)
+            shutil.copytree(self.sounds_dir, sounds, copy_function=_link_or_copy)
         else:
             sounds.mkdir()
         for lang_dir in (debian_data / "sounds").iterdir():
@@ -151,7 +165,7 @@ class Sandbox:
         elif moh.exists():
             shutil.rmtree(moh)
         if self.moh_dir is not None and self.moh_dir.is_dir():
-            shutil.copytree(self.moh_dir, moh)
+            shutil.copytree(self.moh_dir, moh, copy_function=_link_or_copy)
         else:
             moh.symlink_to(DEBIAN_DATA_DIR / "moh")
 
@@ -162,11 +176,11 @@ class Sandbox:
         self.prepare()
         stdout = open(self.host_path(self.layout.log) / "console.log", "ab")
         self.process = subprocess.Popen(
-            self._asterisk("-f", "-n"),
+            ["/usr/sbin/asterisk", "-C", str(self.layout.asterisk_conf), "-f", "-n", "-g"],
             stdin=subprocess.DEVNULL,
             stdout=stdout,
             stderr=subprocess.STDOUT,
-            preexec_fn=_die_with_parent,
+            preexec_fn=_enter_instance(str(self.root), str(self.layout.base)),
         )
         stdout.close()
         try:
@@ -248,6 +262,31 @@ class Sandbox:
         self.stop()
         shutil.rmtree(self.host_path(self.layout.base), ignore_errors=True)
 
+    def crash_report(self, reports_dir: Path, keep: int = 3) -> Path:
+        """Move what a dead Asterisk left (its core file, log and console output) out of the
+        instance directory into a report directory under `reports_dir`, for a bug report.
+        Keeps the newest `keep` reports: a core file is tens of megabytes."""
+        status = self.process.returncode if self.process is not None else None
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        report = Path(reports_dir) / f"{stamp}-{self.layout.base.name}"
+        report.mkdir(parents=True, exist_ok=True)
+        base = self.host_path(self.layout.base)
+        for found in [*base.glob("core*"), *self.host_path(self.layout.log).glob("*.log")]:
+            shutil.move(str(found), report / found.name)
+        signal_name = ""
+        if status is not None and status < 0:
+            signal_name = f" ({signal.Signals(-status).name})"
+        lines = [f"Asterisk of sandbox {self.layout.base.name} exited with {status}{signal_name}."]
+        if any(report.glob("core*")):
+            lines.append("Backtrace: gdb /usr/sbin/asterisk core, chrooted into the Asterisk root (with asterisk-dbg).")
+        else:
+            lines.append("No core file here: a signal that dumps none, or a kernel core_pattern that sends it "
+                         "elsewhere (/proc/sys/kernel/core_pattern).")
+        (report / "README").write_text("\n".join(lines) + "\n")
+        for old in sorted(p for p in Path(reports_dir).iterdir() if p.is_dir())[:-keep]:
+            shutil.rmtree(old, ignore_errors=True)
+        return report
+
     def log_tail(self, lines: int = 80, since: int = 0) -> str:
         """The end of Asterisk's log (from byte offset `since`), for failing tests and errors."""
         try:
@@ -270,6 +309,44 @@ class Sandbox:
 
     def __exit__(self, *exc: object) -> None:
         self.remove()
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    # Prompts are hard-linked when the Asterisk root is on the same filesystem: an instance
+    # then costs about 2 MB instead of a full copy of every built sound.
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_instances(root: Path) -> list[str]:
+    """Delete instance directories whose owning process (the pid in `<name>-<pid>-<id>`) is
+    gone: left by a `make run` or test run that was killed (SIGKILL runs no clean-up).
+    Instances of live processes, other runs' included, are left alone."""
+    removed = []
+    instances = Path(root) / str(INSTANCES_DIR).lstrip("/")
+    if not instances.is_dir():
+        return removed
+    for directory in instances.iterdir():
+        parts = directory.name.rsplit("-", 2)
+        if len(parts) != 3 or not parts[1].isdigit() or _pid_alive(int(parts[1])):
+            continue
+        shutil.rmtree(directory, ignore_errors=True)
+        removed.append(directory.name)
+    if removed:
+        log.info("removed %d stale sandbox instance(s): %s", len(removed), ", ".join(removed))
+    return removed
 
 
 def _all_threads_stopped(pid: int) -> bool:
