@@ -7,7 +7,7 @@ spool); `ivrctl run` and the end-to-end tests both build the hotline through it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,14 +24,17 @@ from hotline.db.records_store import RecordStore
 from hotline.hours.source import HoursFile
 from hotline.http.app import create_app
 from hotline.http.callbacks import callbacks_router
+from hotline.http.history import history_router
 from hotline.http.messages import messages_router
 from hotline.http.reports import reports_router
 from hotline.http.staffing import staffing_router
 from hotline.http.supervision import install_supervision
 from hotline.priority import bonus_policy
 from hotline.records import wiring as records_wiring
+from hotline.records.history import caller_key
 from hotline.staffing.config import load_staffing
 from hotline.records.recorder import utc_now
+from hotline.records.timeline import TimelineWriter
 from hotline.service import HotlineService
 from hotline.settings import Settings
 from ivr.agi.load import OverloadPolicy
@@ -76,6 +79,8 @@ class Hotline:
     speech: SpeechService
     callbacks: VirtualHold
     closers: list[Callable[[], None]] = field(default_factory=list)  # run last, in reverse order
+    # run before the closers, in order (writers that must flush to the database first)
+    async_closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     async def start(self) -> None:
         await self.speech.start()
@@ -94,6 +99,8 @@ class Hotline:
                 pass
         await self.service.stop()
         await self.speech.close()
+        for finish in self.async_closers:
+            await finish()
         for close in reversed(self.closers):
             close()
 
@@ -117,7 +124,7 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     closers: list[Callable[[], None]] = []
 
     # working hours, call records, after-hours messages, satisfaction reports
-    store = RecordStore.from_url(database.resolved_url())
+    store = RecordStore.from_url(database.resolved_url(), caller_key=caller_key(database.id_key()))
     closers.append(store.close)
     service.database_check = lambda: store.call(lambda session: session.execute(text("SELECT 1")))
     hours = HoursFile(settings.hours_path)
@@ -179,4 +186,9 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     # supervisors and agents: queues, agents, calls, live events, metrics, the wallboard
     feed = install_supervision(app, service, adapter, desk)
     closers.append(feed.close)
-    return Hotline(service, app, adapter, desk, speech, virtual_hold, closers)
+
+    # call history: every call's timeline kept in the database, read back with its record
+    timeline = TimelineWriter(store)
+    feed.timeline_listeners.append(timeline.add)
+    app.include_router(history_router(store, timeline, adapter))
+    return Hotline(service, app, adapter, desk, speech, virtual_hold, closers, [timeline.close])

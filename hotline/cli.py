@@ -15,6 +15,7 @@ from hotline.db.cli import db
 from hotline.db.settings import ConfigurationError
 from hotline.hours.cli import calendar
 from hotline.records.cli import report
+from hotline.records.history_cli import calls
 from hotline.settings import Settings
 from hotline.staffing.cli import staffing
 from ivr.dialplan.cli import dialplan
@@ -59,6 +60,7 @@ main.add_command(db)
 main.add_command(token)
 main.add_command(calendar)
 main.add_command(report)
+main.add_command(calls)
 main.add_command(agent)
 main.add_command(staffing)
 main.add_command(asterisk)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.db.models import Base
@@ -23,12 +23,19 @@ class CallRecordRow(Base):
         Index("ix_call_records_caller_outcome_started", "caller_number", "outcome", "started_at"),
         Index("ix_call_records_open", "ended_at"),
         Index("ix_call_records_agent_started", "agent", "started_at"),
+        Index("ix_call_records_started", "started_at"),
+        Index("ix_call_records_dialect_started", "dialect", "started_at"),
+        Index("ix_call_records_business_started", "business", "started_at"),
+        Index("ix_call_records_outcome_started", "outcome", "started_at"),
+        Index("ix_call_records_digest_started", "caller_digest", "started_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[str] = mapped_column(String(64), unique=True)
     uniqueid: Mapped[str] = mapped_column(String(64), default="")
     caller_number: Mapped[str] = mapped_column(String(32), default="")
+    # keyed hash of caller_number (hotline.records.history.caller_digest): what history searches by
+    caller_digest: Mapped[str] = mapped_column(String(64), default="", server_default="")
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     dialect: Mapped[str] = mapped_column(String(32), default="")
@@ -87,3 +94,17 @@ class MessageRow(Base):
     file_name: Mapped[str] = mapped_column(String(128))
     handled_at: Mapped[datetime | None]
     handled_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class CallEventRow(Base):
+    """One entry of a call's timeline (a menu step, a ring, a connect...), as the API shows it:
+    masked already (routing.events carry masked callers; the menus' fields are whitelisted)."""
+
+    __tablename__ = "call_events"
+    __table_args__ = (Index("ix_call_events_call_id", "call_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    call_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict[str, object]] = mapped_column(JSON)

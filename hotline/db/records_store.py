@@ -20,11 +20,13 @@ from sqlalchemy.orm import Session
 from hotline.db.engine import make_engine, session_factory
 from hotline.db.records import CallbackTaskRow, CallRecordRow, MessageRow
 from hotline.records.callbacks import CallbackReason, CallbackStatus, CallbackTask
+from hotline.records.history import caller_digest
 from hotline.records.messages import Message
 from hotline.records.model import FAILED_OUTCOMES, CallRecord
 from hotline.records.satisfaction import Rating
 
 T = TypeVar("T")
+CALLER_KEY = "caller_key"  # Session.info: the key caller numbers are hashed under (RecordStore sets it)
 _RECORD_FIELDS = [f.name for f in fields(CallRecord)]
 
 
@@ -50,6 +52,9 @@ def save_record(session: Session, record: CallRecord) -> None:
         value = values[name]
         setattr(row, name, list(value) if isinstance(value, tuple) else value)
     row.outcome = record.outcome.value
+    key = session.info.get(CALLER_KEY)
+    if key is not None and not row.caller_digest:
+        row.caller_digest = caller_digest(key, record.caller_number)
     session.flush()
 
 
@@ -223,18 +228,24 @@ def ratings_between(session: Session, start: datetime, end: datetime) -> list[Ra
 
 
 class RecordStore:
-    def __init__(self, engine: Engine, *, workers: int = 2) -> None:
+    """`caller_key` (hotline.records.history.caller_key) hashes each record's caller number as it
+    is saved, for search by number; without it records are not findable by number."""
+
+    def __init__(self, engine: Engine, *, workers: int = 2, caller_key: bytes | None = None) -> None:
         self.engine = engine
+        self.caller_key = caller_key
         self._sessions = session_factory(engine)
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="records-db")
 
     @classmethod
-    def from_url(cls, url: str | URL, *, workers: int = 2) -> RecordStore:
-        return cls(make_engine(url, pool_size=workers), workers=workers)
+    def from_url(cls, url: str | URL, *, workers: int = 2, caller_key: bytes | None = None) -> RecordStore:
+        return cls(make_engine(url, pool_size=workers), workers=workers, caller_key=caller_key)
 
     def run(self, work: Callable[[Session], T]) -> T:
         """One transaction, on the calling thread (CLI, tests)."""
         with self._sessions.begin() as session:
+            if self.caller_key is not None:
+                session.info[CALLER_KEY] = self.caller_key
             return work(session)
 
     async def call(self, work: Callable[[Session], T]) -> T:

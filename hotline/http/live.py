@@ -1,5 +1,6 @@
-"""What the router has been saying, kept for the API: today's figures, recent calls' timelines,
-counts per event kind, and a fan-out to live subscribers (the /events stream).
+"""What the router has been saying, kept for the API: today's figures, counts per event kind,
+each call's timeline handed to its listeners (hotline.records.timeline keeps them), and a
+fan-out to live subscribers (the /events stream).
 
     feed = LiveFeed.attach(adapter)   # once per adapter; its listener runs on every router event
     feed.follow_ivr(ami)              # the menus' UserEvents join each call's timeline
@@ -14,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import fields
 from enum import Enum
@@ -26,7 +27,6 @@ from routing.asterisk import RouterAdapter
 from routing.events import QueueMemberStatus, RouterEvent
 from routing.model import AgentState
 
-KEPT_CALLS = 2000  # timelines of the most recent calls (live and ended)
 SUBSCRIBER_QUEUE = 1000
 # Fields of the menus' UserEvents (ivr/dialplan) kept in a timeline: none can carry caller data
 # (a menu's Key is one key press; ID numbers and PINs are read by FastAGI, never in events).
@@ -53,7 +53,8 @@ class LiveFeed:
         self.today = TodayStats()
         self.counts: Counter[str] = Counter()
         self.logged_out_at: dict[str, float] = {}  # the router forgets agents who log out
-        self.timelines: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
+        # each gets (call_id, body) for every timeline entry; called in the router's command path
+        self.timeline_listeners: list[Callable[[str, dict[str, Any]], None]] = []
         self._subscribers: set[asyncio.Queue[dict[str, Any] | None]] = set()
         self.closed = False
         self._following: weakref.WeakSet[AmiClient] = weakref.WeakSet()
@@ -81,7 +82,7 @@ class LiveFeed:
         self.publish(body)
 
     def follow_ivr(self, ami: AmiClient) -> None:
-        """Add the menus' UserEvents (HotlineMenu, HotlineKey, HotlineToAgent, ...) to the timelines.
+        """Add the menus' UserEvents (HotlineMenu, HotlineKey, HotlineToAgent, ...) to the calls' timelines.
         Not streamed: they are neither queue nor agent changes."""
         if ami not in self._following:
             self._following.add(ami)
@@ -96,10 +97,8 @@ class LiveFeed:
         self._add_to_timeline(call_id, body)
 
     def _add_to_timeline(self, call_id: str, body: dict[str, Any]) -> None:
-        self.timelines.setdefault(call_id, []).append(body)
-        self.timelines.move_to_end(call_id)
-        while len(self.timelines) > KEPT_CALLS:
-            self.timelines.popitem(last=False)
+        for listener in self.timeline_listeners:
+            listener(call_id, body)
 
     def publish(self, body: dict[str, Any]) -> None:
         for queue in list(self._subscribers):

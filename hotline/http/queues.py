@@ -2,8 +2,9 @@
 
     GET /queues               every dialect x business line: waiting now, today's figures
     GET /queues/{id}/calls    the line's callers not yet talking to an agent (id "zhuang.pension")
-    GET /calls                every caller not yet talking to an agent, all lines (the wallboard's list)
-    GET /calls/{id}           one call: the router's view while it is live, and its timeline
+    GET /queues/calls         every caller not yet talking to an agent, all lines (the wallboard's list)
+
+(Past calls, and one call whole, are call history: hotline.http.history.)
 
 Times are Unix seconds; waits are seconds. Caller numbers are masked (last four digits).
 """
@@ -73,27 +74,6 @@ class WaitingCall(BaseModel):
     callback: bool = Field(False, description="the caller hung up to be called back and keeps this place")
 
 
-class TimelineEvent(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    type: str = Field(description="router event kind, e.g. QueueCallerJoin, AgentConnect, CallEnded")
-    time: float
-
-
-class CallDetail(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "call_id": "1732250000.42", "live": None, "timeline": [
-            {"type": "QueueCallerJoin", "time": 1732250000.0, "call_id": "1732250000.42", "dialect": "zhuang",
-             "business": "pension", "caller": "*******5678", "restored": False},
-            {"type": "AgentConnect", "time": 1732250012.0, "call_id": "1732250000.42", "agent_id": "a1001",
-             "hold_time": 12.0, "ring_time": 2.1},
-            {"type": "CallEnded", "time": 1732250200.0, "call_id": "1732250000.42", "reason": "completed",
-             "wait": 12.0}]}]})
-
-    call_id: str
-    live: WaitingCall | None = Field(description="the router's view while the call is in its books")
-    timeline: list[TimelineEvent]
-
-
 def waiting_call(view: CallView) -> WaitingCall:
     return WaitingCall(call_id=view.call_id, dialect=view.dialect, business=view.business, caller=view.caller,
                        state=view.state.value, step=view.step, requirement=view.requirement,
@@ -144,19 +124,9 @@ def queues_router(adapter: RouterAdapter, feed: LiveFeed | None = None, *, acces
             raise _not_found(f"no queue {queue_id!r}; ids look like zhuang.pension")
         return [waiting_call(v) for v in books.waiting_calls(adapter.clock(), dialect=dialect, business=business)]
 
-    @router.get("/calls", response_model=list[WaitingCall],
+    @router.get("/queues/calls", response_model=list[WaitingCall],
                 summary="Every caller not yet talking to an agent, longest effective wait first")
     async def list_waiting_calls(_: Any = Depends(access)) -> list[WaitingCall]:
         return [waiting_call(v) for v in books.waiting_calls(adapter.clock())]
-
-    @router.get("/calls/{call_id}", response_model=CallDetail, responses=NOT_FOUND,
-                summary="One call: the router's view while live, and what happened to it so far")
-    async def get_live_call(call_id: str, _: Any = Depends(access)) -> CallDetail:
-        view = books.call_view(call_id, adapter.clock())
-        timeline = feed.timelines.get(call_id)
-        if view is None and timeline is None:
-            raise _not_found(f"no call {call_id!r} (live or among the recent ones)")
-        return CallDetail(call_id=call_id, live=None if view is None else waiting_call(view),
-                          timeline=[TimelineEvent(**e) for e in timeline or []])
 
     return router

@@ -14,9 +14,13 @@ import uvicorn
 from fastapi import FastAPI
 
 from hotline.auth import TokenStore
+from hotline.db.records_store import RecordStore
 from hotline.http.app import create_app
+from hotline.http.history import history_router
 from hotline.http.live import LiveFeed
 from hotline.http.supervision import install_supervision
+from hotline.records.history import caller_key
+from hotline.records.timeline import TimelineWriter
 from hotline.service import HotlineService
 from ivr.ami import AmiClient
 from ivr.sandbox import Sandbox
@@ -49,16 +53,21 @@ class Api:
         return bearer(self.tokens[who])
 
 
-def build_app(service: HotlineService, stack: RoutingStack, store: TokenStore) -> tuple[FastAPI, LiveFeed]:
+def build_app(service: HotlineService, stack: RoutingStack, store: TokenStore,
+              records: RecordStore | None = None) -> tuple[FastAPI, LiveFeed]:
     app = create_app(service)
     feed = install_supervision(app, service, stack.adapter, stack.desk, keep_alive=KEEP_ALIVE)
+    if records is not None:  # call history: timelines into the database, read back by /calls
+        timeline = TimelineWriter(records)
+        feed.timeline_listeners.append(timeline.add)
+        app.include_router(history_router(records, timeline, stack.adapter))
     app.state.token_store = store
     return app, feed
 
 
 def make_tokens(store: TokenStore) -> dict[str, str]:
     tokens = {role: store.create(role, name=f"{role} person", agent_id="z1" if role == "agent" else None)[0]
-              for role in ("viewer", "agent", "ops", "recorder")}
+              for role in ("viewer", "agent", "ops", "recorder", "supervisor")}
     tokens["agent_z2"] = store.create("agent", name="z2 person", agent_id="z2")[0]
     return tokens
 
@@ -74,12 +83,13 @@ async def service(sandbox: Sandbox, agi_port: int) -> AsyncIterator[HotlineServi
 
 
 @pytest.fixture
-async def api(ami: AmiClient, service: HotlineService, tmp_path) -> AsyncIterator[Api]:
+async def api(ami: AmiClient, service: HotlineService, tmp_path, sqlite_store: RecordStore) -> AsyncIterator[Api]:
     stack = RoutingStack(ami, service.agi, short_ladders())
     stack.desk.roster.update({a.id: a for a in ROSTER})
     store = TokenStore(tmp_path / "tokens.json")
     tokens = make_tokens(store)
-    app, feed = build_app(service, stack, store)
+    sqlite_store.caller_key = caller_key(b"test key " * 4)  # as assemble gives it: search by number
+    app, feed = build_app(service, stack, store, sqlite_store)
     await stack.adapter.start()
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hotline") as http:
         yield Api(stack, app, feed, http, service, tokens)

@@ -37,7 +37,7 @@ async def test_a_waiting_call_is_listed_then_gone_once_an_agent_logged_in_throug
     calls = await api.http.get("/queues/zhuang.pension/calls", headers=api.as_("viewer"))
     assert [c["call_id"] for c in calls.json()] == [join.call_id]
     assert calls.json()[0]["caller"] == "*******2345" and CALLER_NUMBER not in calls.text
-    every_line = (await api.http.get("/calls", headers=api.as_("viewer"))).json()
+    every_line = (await api.http.get("/queues/calls", headers=api.as_("viewer"))).json()
     assert [c["call_id"] for c in every_line] == [join.call_id]
 
     # agent z1 logs in with its own token: the router offers it the call, its phone answers
@@ -52,11 +52,11 @@ async def test_a_waiting_call_is_listed_then_gone_once_an_agent_logged_in_throug
     assert zhuang["today"]["answered"] == 1 and zhuang["today"]["service_level"] == 1.0
     assert zhuang["today"]["average_speed_of_answer"] == pytest.approx(connect.hold_time)
     assert (await api.http.get("/queues/zhuang.pension/calls", headers=api.as_("viewer"))).json() == []
-    assert (await api.http.get("/calls", headers=api.as_("viewer"))).json() == []
+    assert (await api.http.get("/queues/calls", headers=api.as_("viewer"))).json() == []
 
     seat = (await api.http.get("/agents/z1", headers=api.as_("viewer"))).json()
     assert seat["state"] == "on_call" and seat["call_id"] == join.call_id
-    call = (await api.http.get(f"/calls/{join.call_id}", headers=api.as_("ops"))).json()
+    call = (await api.http.get(f"/calls/{join.call_id}", headers=api.as_("supervisor"))).json()
     assert call["live"]["state"] == "connected" and call["live"]["agent_id"] == "z1"
     kinds = [e["type"] for e in call["timeline"]]
     assert kinds[0] == "QueueCallerJoin" and "AgentCalled" in kinds and "AgentConnect" in kinds
@@ -84,7 +84,7 @@ async def test_refusals_are_404_and_409_with_clear_bodies(api: Api) -> None:
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
     assert (await api.http.get("/agents/nobody", headers=api.as_("viewer"))).status_code == 404
     assert (await api.http.get("/queues/zhuang.nothing/calls", headers=api.as_("viewer"))).status_code == 404
-    assert (await api.http.get("/calls/no-such-call", headers=api.as_("viewer"))).status_code == 404
+    assert (await api.http.get("/calls/no-such-call", headers=api.as_("supervisor"))).status_code == 404
     not_in = await api.http.post("/agents/z2/unpause", headers=api.as_("ops"))
     assert not_in.status_code == 409 and "not logged in" in not_in.json()["detail"]
     await api.http.post("/agents/z2/login", headers=api.as_("ops"))
@@ -99,7 +99,7 @@ async def test_a_calls_timeline_has_its_menu_path_then_queue_and_agent(api: Api,
     await place_call(ami, caller_context="test-caller", context="test-api-ivr", caller_id=CALLER_NUMBER,
                      variables={"CALLER_HOLD": "40", "HOTLINE_HOLD_INTERVAL": "600"})
     connect = (await api.stack.wait(lambda: api.stack.of("AgentConnect")))[0]
-    call = (await api.http.get(f"/calls/{connect.call_id}", headers=api.as_("viewer"))).json()
+    call = (await api.http.get(f"/calls/{connect.call_id}", headers=api.as_("supervisor"))).json()
     kinds = [e["type"] for e in call["timeline"]]
     assert kinds[:5] == ["HotlineCallStart", "HotlineMenu", "HotlineKey", "HotlineToAgent", "QueueCallerJoin"]
     assert "AgentConnect" in kinds[5:]
@@ -134,6 +134,6 @@ async def test_a_caller_who_hangs_up_while_waiting_counts_as_abandoned_today(api
     today = next(q for q in (await api.http.get("/queues", headers=api.as_("viewer"))).json()
                  if q["id"] == "zhuang.pension")["today"]
     assert (today["offered"], today["answered"], today["abandoned"], today["abandonment_rate"]) == (1, 0, 1, 1.0)
-    call = (await api.http.get(f"/calls/{gone.call_id}", headers=api.as_("viewer"))).json()
+    call = (await api.http.get(f"/calls/{gone.call_id}", headers=api.as_("ops"))).json()
     assert call["live"] is None and call["timeline"][-1]["type"] == "CallEnded"
     assert call["timeline"][-1]["reason"] == "abandoned"

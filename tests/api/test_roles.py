@@ -33,9 +33,18 @@ async def test_every_mutating_endpoint_checks_the_token_and_whose_agent_it_is(ap
     assert (await api.http.post("/agents/z2/login", headers=api.as_("ops"))).status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/queues", "/queues/zhuang.pension/calls", "/calls", "/agents", "/agents/z1"])
+@pytest.mark.parametrize("path", ["/queues", "/queues/zhuang.pension/calls", "/queues/calls", "/agents", "/agents/z1"])
 async def test_reads_need_a_token_of_any_role(api: Api, path: str) -> None:
     assert (await api.http.get(path)).status_code == 401
     for role in ("viewer", "agent", "ops"):
         assert (await api.http.get(path, headers=api.as_(role))).status_code == 200
     assert (await api.http.get(path, headers=api.as_("recorder"))).status_code == 403  # prompts only
+
+
+@pytest.mark.parametrize("path", ["/calls", "/calls.csv", "/calls/1733212800.42"])
+async def test_call_history_is_for_supervisors_and_ops(api: Api, path: str) -> None:
+    assert (await api.http.get(path)).status_code == 401
+    for role in ("viewer", "agent", "recorder"):
+        assert (await api.http.get(path, headers=api.as_(role))).status_code == 403, role
+    for role in ("supervisor", "ops"):
+        assert (await api.http.get(path, headers=api.as_(role))).status_code in (200, 404), role

@@ -76,7 +76,7 @@ async function refresh() {
   reading = true;
   lastRead = Date.now();
   try {
-    const [queues, agents, calls] = await Promise.all([get("/queues"), get("/agents"), get("/calls")]);
+    const [queues, agents, calls] = await Promise.all([get("/queues"), get("/agents"), get("/queues/calls")]);
     data = { queues, agents, calls, readAt: Date.now() };
     problem(null);
     render();
