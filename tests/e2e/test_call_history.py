@@ -16,11 +16,12 @@ import pytest
 from hotline.assembly import AsteriskSite, Hotline, assemble
 from hotline.auth import TokenStore
 from hotline.db.migrate import upgrade
-from hotline.settings import ServiceSettings
+from hotline.settings import Settings
 from ivr.ami import AmiClient
 from ivr.sandbox.calls import place_call
 from tests.e2e.test_caller_to_agent import WORKING_THURSDAY_NOON, config_dir, press  # noqa: F401 (fixture)
 from tests.support.events import EventLog
+from tests.support.site import site_settings
 
 pytestmark = pytest.mark.asterisk
 
@@ -28,20 +29,18 @@ CALLER = "13800138000"
 WAIT_S = 1.0  # how long the caller waits before the agent logs in
 
 
-def build(settings: ServiceSettings, sandbox, agi_port: int) -> Hotline:
+def build(settings: Settings, sandbox, agi_port: int) -> Hotline:
     site = AsteriskSite(ami=sandbox.ami, dialplan_live_dir=None, messages_dir=None)
     return assemble(settings, site, agi_port=agi_port, clock=lambda: WORKING_THURSDAY_NOON)
 
 
 async def test_a_rated_call_is_found_by_every_filter_and_shown_whole_after_a_restart(
         sandbox, agi_port, ami: AmiClient, events: EventLog, config_dir: Path, tmp_path: Path,  # noqa: F811
-        monkeypatch) -> None:
-    monkeypatch.setenv("HOTLINE_VAR_DIR", str(tmp_path))
-    monkeypatch.setenv("HOTLINE_TOKENS_FILE", str(tmp_path / "tokens.json"))
+        ) -> None:
     upgrade(f"sqlite:///{tmp_path / 'hotline.db'}")
-    tokens = TokenStore(tmp_path / "tokens.json")
+    settings = site_settings(tmp_path, config_dir=config_dir, agi_port=agi_port)
+    tokens = TokenStore(settings.tokens_file)
     supervisor = {"Authorization": f"Bearer {tokens.create('supervisor')[0]}"}
-    settings = ServiceSettings(config_path=config_dir / "hotline.yaml", agi_port=agi_port)
 
     hotline = build(settings, sandbox, agi_port)
     await hotline.start()
