@@ -184,7 +184,7 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
 
     service.ami.connected.connect(switch_speech)
     # supervisors and agents: queues, agents, calls, live events, metrics, the wallboard
-    feed = install_supervision(app, service, adapter, desk)
+    feed = install_supervision(app, service, adapter, desk, short_abandon_s=staffing.short_abandon_s)
     closers.append(feed.close)
 
     # call history: every call's timeline kept in the database, read back with its record

@@ -1,7 +1,8 @@
 """The interval report's one query: call records summed per (interval, dialect, business line)
 in the database, so a month of records never crosses the wire row by row.
 
-The definitions of every sum are in hotline.records.intervals; this module only says them in SQL.
+The definitions of every sum are in hotline.records.intervals (counts_of); this module only says
+them in SQL, and a test holds the two to each other.
 Intervals are counted from `start` (whole seconds: a call at 09:29:59.9 belongs to 09:00-09:30).
 """
 
@@ -15,10 +16,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from hotline.db.records import CallRecordRow
-from hotline.records.intervals import WAIT_BUCKETS, Counts, GroupCounts
+from hotline.records.intervals import OFFERED_OUTCOMES, WAIT_BUCKETS, Counts, GroupCounts
 from hotline.records.model import Outcome
 
-OFFERED = (Outcome.ANSWERED.value, Outcome.ABANDONED.value, Outcome.CALLBACK.value)
+OFFERED = tuple(sorted(outcome.value for outcome in OFFERED_OUTCOMES))
 
 
 def _interval_index(session: Session, start: datetime, interval_s: int) -> ColumnElement[int]:

@@ -27,6 +27,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
+from hotline.records.model import CallRecord, Outcome
+
+OFFERED_OUTCOMES = frozenset({Outcome.ANSWERED, Outcome.ABANDONED, Outcome.CALLBACK})
 # Upper bounds (seconds) of the queue-wait histogram; the Prometheus histogram uses the same.
 WAIT_BUCKETS: tuple[float, ...] = (1, 2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 300, 600, 1200)
 ALL = "*"
@@ -58,6 +61,25 @@ class Counts:
                       self.handled + other.handled, self.answer_wait_s + other.answer_wait_s,
                       self.waited + other.waited, self.wait_s + other.wait_s, self.talk_s + other.talk_s,
                       self.wrap_up_s + other.wrap_up_s, tuple(map(operator.add, self.wait_le, other.wait_le)))
+
+
+def counts_of(record: CallRecord, *, within_s: float, short_abandon_s: float, wrap_up_s: float) -> Counts | None:
+    """One call's contribution, by the definitions above (None: not offered to the queue).
+    The database sums the same in SQL (hotline.db.interval_query); the metrics count this."""
+    outcome = record.outcome
+    if outcome not in OFFERED_OUTCOMES:
+        return None
+    wait = record.queue_wait_s or 0.0
+    answered = outcome is Outcome.ANSWERED and record.callback_task_id is None
+    abandoned = outcome is Outcome.ABANDONED
+    waited = answered or abandoned
+    handled = outcome is Outcome.ANSWERED and record.talk_s is not None
+    return Counts(offered=1, answered=int(answered), answered_in_time=int(answered and wait <= within_s),
+                  abandoned=int(abandoned), short_abandoned=int(abandoned and wait < short_abandon_s),
+                  callbacks=int(record.callback_task_id is not None), handled=int(handled),
+                  answer_wait_s=wait if answered else 0.0, waited=int(waited), wait_s=wait if waited else 0.0,
+                  talk_s=(record.talk_s or 0.0) if handled else 0.0, wrap_up_s=wrap_up_s if handled else 0.0,
+                  wait_le=tuple(int(waited and wait <= bound) for bound in WAIT_BUCKETS))
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,8 @@ async def test_metrics_show_the_waiting_call_agents_events_and_fastagi_sessions(
     assert got[("hotline_agents", (("state", "paused"),))] == 1
     assert got[("hotline_agents", (("state", "available"),))] == 0
     assert got[("hotline_router_events_total", (("event", "QueueCallerJoin"),))] == 1
+    assert got[("hotline_calls_offered_total", zhuang)] == 1  # counted as the interval report counts
+    assert ("hotline_calls_answered_total", zhuang) not in got  # nobody has answered it yet
     assert got[("hotline_ami_connected", ())] == 1
     assert ("hotline_ami_reconnects_total", ()) in got
     assert 0 <= got[("hotline_event_loop_lag_seconds", ())] < 5 and got[("hotline_saturated", ())] in (0, 1)

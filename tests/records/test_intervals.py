@@ -15,7 +15,7 @@ from hotline.auth.tokens import TokenStore
 from hotline.db import records_store as db
 from hotline.http.reports import reports_router
 from hotline.records.cli import report
-from hotline.records.intervals import histogram_quantile, report_csv, report_json
+from hotline.records.intervals import Counts, counts_of, histogram_quantile, report_csv, report_json
 from hotline.records.model import CallRecord
 from hotline.records.queries import load_intervals
 from hotline.settings import Settings
@@ -247,3 +247,28 @@ async def test_the_report_over_http_and_cli(day_of_calls, hours, database_url, t
                                  obj=Settings.from_env({}))
     assert refused.exit_code == 1 and f"{broken}:1: shrinkage:" in refused.output
     assert "Traceback" not in refused.output
+
+
+def test_the_sql_sums_what_counts_of_defines(day_of_calls, hours) -> None:
+    """One definition: the database's sums equal the pure per-call counts added up."""
+    report = load_intervals(day_of_calls, hours, STAFFING, default_config(), at("09:00:00"), at("10:00:00"))
+    config = default_config()
+    expected: dict[tuple[datetime, str, str], Counts] = {}
+    for record in CALLS:
+        if not at("09:00:00") <= record.started_at < at("10:00:00"):
+            continue
+        counts = counts_of(record, within_s=STAFFING.target(hours.line_of(record.dialect).line).within_s,
+                           short_abandon_s=STAFFING.short_abandon_s, wrap_up_s=config.wrap_up(record.business))
+        if counts is not None:
+            slot = at("09:00:00") + timedelta(minutes=30) * ((record.started_at - at("09:00:00")) // timedelta(minutes=30))
+            key = (slot, record.dialect, record.business)
+            expected[key] = expected[key] + counts if key in expected else counts
+    got = {(c.start, c.dialect, c.business): c.counts for c in report.cells if c.level == "line"}
+    assert got.keys() == expected.keys()
+    for key, counts in expected.items():
+        assert got[key].wait_le == counts.wait_le
+        assert got[key].offered == counts.offered and got[key].answered_in_time == counts.answered_in_time
+        for name in ("answered", "abandoned", "short_abandoned", "callbacks", "handled", "waited"):
+            assert getattr(got[key], name) == getattr(counts, name), (key, name)
+        for name in ("answer_wait_s", "wait_s", "talk_s", "wrap_up_s"):  # summed in another order
+            assert getattr(got[key], name) == pytest.approx(getattr(counts, name)), (key, name)
