@@ -22,7 +22,7 @@ DASHBOARD = ROOT / "monitoring" / "grafana-dashboard.json"
 EXPORTED = {
     "hotline_calls_waiting", "hotline_longest_wait_seconds", "hotline_service_level_ratio", "hotline_agents",
     "hotline_router_events_total", "hotline_ami_reconnects_total", "hotline_ami_connected",
-    "hotline_fastagi_active_sessions", "hotline_database_reachable", "hotline_calls_offered_total",
+    "hotline_fastagi_active_sessions", "hotline_event_loop_lag_seconds", "hotline_saturated", "hotline_database_reachable", "hotline_calls_offered_total",
     "hotline_calls_answered_total", "hotline_calls_abandoned_total", "hotline_calls_short_abandoned_total",
     "hotline_callbacks_total", "hotline_queue_wait_seconds_bucket", "hotline_selfservice_total",
     "hotline_dialplan_reloads_total", "up",
