@@ -9,8 +9,9 @@ export HOTLINE_ASTERISK_ROOT ?= $(CACHE_DIR)/asterisk-root
 
 .PHONY: run test check bench asterisk prompts demo-data system-deps venv clean
 
+# `make run DEMO_AGENTS=1`: SIPp phones answer as the roster's agents (a tone), agents logged in.
 run: venv asterisk prompts demo-data
-	$(VENV)/bin/ivrctl run
+	$(VENV)/bin/ivrctl run $(if $(DEMO_AGENTS),--demo-agents)
 
 test: venv check asterisk prompts
 	$(PY) -m pytest $(PYTEST_ARGS)

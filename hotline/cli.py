@@ -41,13 +41,17 @@ def main(ctx: click.Context, verbose: bool) -> None:
 
 
 @main.command("run")
+@click.option("--demo-agents", is_flag=True,
+              help="sandbox only: a SIPp phone per agent, registered and answering with a tone, agents logged in")
 @click.pass_obj
-def run_command(settings: Settings) -> None:
+def run_command(settings: Settings, demo_agents: bool) -> None:
     """Run the hotline in the foreground (sandbox Asterisk unless HOTLINE_ASTERISK_MODE=external)."""
     from hotline.run import run
 
+    if demo_agents and settings.asterisk_mode != "sandbox":
+        raise click.ClickException("--demo-agents needs the sandbox: its phones are SIPp on this machine")
     try:
-        run(settings)
+        run(settings, demo_agents=demo_agents)
     except ConfigurationError as exc:  # the operator's to fix: one line, not a traceback
         raise click.ClickException(str(exc)) from None
 

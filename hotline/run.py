@@ -21,7 +21,9 @@ from ivr.pjsip import AgentPhone, demo_secrets, pjsip_name
 from ivr.pjsip.secrets import DEMO_FILE
 from ivr.prompts.moh import MOH_CLASS, render_built_moh_conf
 from ivr.sandbox import Sandbox
+from hotline.demo_agents import log_in, start_phones, stop_phones
 from ivr.sandbox.keeper import SandboxKeeper
+from ivr.sipp.process import SippPhone
 from ivr.sandbox.runner import remove_stale_instances
 from ivr.sandbox.ports import free_tcp_port
 from routing.asterisk import load_roster
@@ -29,30 +31,38 @@ from routing.asterisk import load_roster
 log = logging.getLogger("hotline")
 
 
-def run(settings: Settings) -> None:
-    """Raises ConfigurationError, before anything starts, on a database not at the head schema."""
+def run(settings: Settings, *, demo_agents: bool = False) -> None:
+    """Raises ConfigurationError, before anything starts, on a database not at the head schema.
+    `demo_agents` (sandbox only): a registered SIPp phone per agent, answering with a tone."""
     require_head_schema([settings.database().resolved_url()])
     agi_port = settings.agi_port or free_tcp_port()
     keeper: SandboxKeeper | None = None
+    phones: list[SippPhone] = []
     if settings.asterisk_mode == "sandbox":
         keeper = start_sandbox(settings, agi_port)
         sandbox = keeper.sandbox
+        if demo_agents:
+            roster = load_roster(settings.agents_path)
+            secrets = demo_secrets(settings.var_dir / DEMO_FILE, [p.name for p in sandbox.sip_phones])
+            phones = start_phones(sandbox, roster, secrets, settings.var_dir / "demo-agents")
         site = AsteriskSite(
             ami=sandbox.ami,
             dialplan_live_dir=sandbox.dialplan_dir,
             messages_dir=sandbox.host_path(sandbox.layout.spool) / "monitor" / "messages",
             recorder_spool_dir=sandbox.host_path(sandbox.layout.spool) / "recorder",
-            live_sounds_dir=sandbox.host_path(sandbox.layout.data) / "sounds",  # a copy of the build's
+            # hard links to the build's files: a take going live replaces its link, not the build
+            live_sounds_dir=sandbox.host_path(sandbox.layout.data) / "sounds",
         )
     else:
         site = AsteriskSite(ami=settings.ami(), dialplan_live_dir=settings.dialplan_live_dir,
                             messages_dir=settings.messages_dir, recorder_spool_dir=settings.recorder_spool_dir,
                             live_sounds_dir=settings.prompts_live_dir)
     try:
-        asyncio.run(_serve(settings, site, agi_port))
+        asyncio.run(_serve(settings, site, agi_port, demo_agents=bool(phones)))
     except KeyboardInterrupt:
         pass
     finally:
+        stop_phones(phones)
         if keeper is not None:
             log.info("stopping the sandbox Asterisk")
             keeper.stop()
@@ -103,11 +113,13 @@ def _existing(path: Path) -> Path | None:
     return path if path.exists() else None
 
 
-async def _serve(settings: Settings, site: AsteriskSite, agi_port: int) -> None:
+async def _serve(settings: Settings, site: AsteriskSite, agi_port: int, *, demo_agents: bool = False) -> None:
     hotline = assemble(settings, site, agi_port=agi_port)
     await hotline.start()
     try:
         await hotline.service.wait_ready(10)
+        if demo_agents:
+            await log_in(hotline.desk, hotline.desk.roster)
         config = uvicorn.Config(hotline.app, host=settings.http_host, port=settings.http_port,
                                 log_level="info", lifespan="off")
         server = uvicorn.Server(config)
