@@ -24,7 +24,11 @@ from fastapi.routing import APIRoute
 
 from hotline.http.problems import DESCRIPTIONS, MEDIA_TYPE, Problem, install_problem_handlers, problem, problem_body
 
-MAX_BODY_BYTES = 64 * 1024  # no endpoint takes more than a few hundred bytes
+MAX_BODY_BYTES = 64 * 1024  # no endpoint takes more than a few hundred bytes...
+# ...but those whose path ends in /upload, which take a file: a one-minute prompt recorded as
+# 48 kHz stereo wav is 11 MB.
+UPLOAD_SUFFIX = "/upload"
+MAX_UPLOAD_BYTES = 16 * 1024 * 1024
 INT32_MAX = 2**31 - 1  # integer ids are 32-bit on PostgreSQL: path parameters are range-checked to it
 # A database row id in a path: out of range is a 422, never a database error (PostgreSQL's integer).
 RowId = Annotated[int, Path(ge=1, le=INT32_MAX, description="a row id, 1 to 2^31-1")]
@@ -59,8 +63,9 @@ class BodyLimit:
         if declared is None and b"transfer-encoding" not in headers:
             await self.app(scope, receive, send)  # no body (a GET, the event stream)
             return
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await self._refuse(scope, send)
+        limit = MAX_UPLOAD_BYTES if str(scope.get("path", "")).endswith(UPLOAD_SUFFIX) else self.limit
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await self._refuse(scope, send, limit)
             return
         body, more = b"", True
         while more:
@@ -69,8 +74,8 @@ class BodyLimit:
                 return  # the client went away
             body += message.get("body", b"")
             more = message.get("more_body", False)
-            if len(body) > self.limit:
-                await self._refuse(scope, send)
+            if len(body) > limit:
+                await self._refuse(scope, send, limit)
                 return
         replayed = False
 
@@ -83,8 +88,8 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, scope: Scope, send: Send) -> None:
-        body = json.dumps(problem_body(413, "request_too_large", f"request bodies are limited to {self.limit} bytes",
+    async def _refuse(self, scope: Scope, send: Send, limit: int) -> None:
+        body = json.dumps(problem_body(413, "request_too_large", f"request bodies are limited to {limit} bytes",
                                        instance=scope.get("path"))).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode()),
