@@ -26,6 +26,7 @@ from hotline.http.app import create_app
 from hotline.http.callbacks import callbacks_router
 from hotline.http.history import history_router
 from hotline.http.messages import messages_router
+from hotline.http.prompts import prompts_router
 from hotline.http.reports import reports_router
 from hotline.http.staffing import staffing_router
 from hotline.http.supervision import install_supervision
@@ -145,6 +146,7 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
 
     # voice prompts: recorded by phone (the recorder line), reviewed and approved in the browser
     prompts = prompt_library(settings, site)
+    app.include_router(prompts_router(prompts))
     if site.recorder_spool_dir is not None:
         logins = PhoneLogins(phone_logins_file(settings.tokens_file), app.state.token_store)
         service.agi.routes["recorder"] = recorder_handler(prompts, logins,
