@@ -34,6 +34,10 @@ class Review:
     tokens: dict[str, str]  # "ops", "recorder", "viewer"
     files: Path  # upload files made for the test
 
+    @property
+    def caller_prompts(self) -> int:
+        return sum(p.audience == "caller" for p in self.library.catalog().prompts.values())
+
     def as_(self, who: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[who]}"}
 

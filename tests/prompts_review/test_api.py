@@ -15,10 +15,10 @@ async def upload(review: Review, path, prompt="welcome", who="recorder", languag
 async def test_progress_and_status_per_language(review: Review) -> None:
     progress = (await review.http.get("/prompts/progress", headers=review.as_("recorder"))).json()
     za = next(p for p in progress if p["language"] == "za")
-    assert za["summary"] == f"Zhuang: 0 of {za['total']} recorded" and za["total"] == 81
+    assert za["summary"] == f"Zhuang: 0 of {za['total']} recorded" and za["total"] == review.caller_prompts
     assert za["own_language"] == 0 and "welcome" in za["falling_back"]
     zh_yue = next(p for p in progress if p["language"] == "zh_yue")
-    assert (zh_yue["own_language"], zh_yue["falling_back"]) == (81, [])
+    assert (zh_yue["own_language"], zh_yue["falling_back"]) == (review.caller_prompts, [])
     page = (await review.http.get("/prompts/languages/za", headers=review.as_("ops"))).json()
     welcome = page["prompts"][0]
     assert (welcome["number"], welcome["prompt_id"], welcome["status"], welcome["text"]) == (1, "welcome", "fallback to zh", None)
@@ -63,6 +63,22 @@ async def test_only_ops_approve_and_approval_goes_live(review: Review) -> None:
     again = await review.http.post(approve, headers=review.as_("ops"))
     assert again.status_code == 409
     page = (await review.http.get("/prompts/languages/za", headers=review.as_("ops"))).json()
-    assert page["progress"]["summary"] == "Zhuang: 1 of 81 recorded"
+    assert page["progress"]["summary"] == f"Zhuang: 1 of {review.caller_prompts} recorded"
     assert next(p for p in page["prompts"] if p["prompt_id"] == "yuan")["status"] == "recorded"
     assert (await review.http.post("/prompts/takes/nope/approve", headers=review.as_("ops"))).status_code == 404
+
+
+async def test_uploads_have_their_own_body_limit_and_the_operations_are_documented(review: Review) -> None:
+    from hotline.http.contract import MAX_BODY_BYTES, MAX_UPLOAD_BYTES
+
+    big = await review.http.post("/prompts/upload", params={"language": "za", "prompt": "welcome",
+                                                            "filename": "x.wav"},
+                                 content=b"\0" * (MAX_UPLOAD_BYTES + 1), headers=review.as_("ops"))
+    assert big.status_code == 413 and big.json()["code"] == "request_too_large"
+    other = await review.http.post("/prompts/takes/20261203T000000-abcdef/approve", content=b"\0" * (MAX_BODY_BYTES + 1),
+                                   headers=review.as_("ops"))
+    assert other.status_code == 413  # only the upload takes a file
+    schema = (await review.http.get("/openapi.json")).json()
+    operations = {op["operationId"]: op for path in schema["paths"].values() for op in path.values()}
+    assert {"upload_prompt_take", "approve_prompt_take", "prompts_progress", "prompts_of_language"} <= set(operations)
+    assert {"401", "403", "413", "415", "422"} <= set(operations["upload_prompt_take"]["responses"])

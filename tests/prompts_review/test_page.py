@@ -39,7 +39,7 @@ async def test_upload_play_and_approve_in_the_browser(review: Review, browser) -
         await page.click("#signin")
         zhuang = '#languages button[data-language="za"]'
         await page.wait_for_selector(f'{zhuang}[aria-pressed="true"]')
-        assert await page.inner_text(zhuang) == "Zhuang: 0 of 81 recorded"
+        assert await page.inner_text(zhuang) == f"Zhuang: 0 of {review.caller_prompts} recorded"
         welcome = 'tr[data-prompt="welcome"]'
         assert await page.inner_text(f"{welcome} td.status") == "fallback to zh"
         assert page.url == f"{url}/prompts/review"  # the token is nowhere in the address
@@ -54,7 +54,7 @@ async def test_upload_play_and_approve_in_the_browser(review: Review, browser) -
 
         await page.click(f"{take} button.approve")
         await page.wait_for_selector(f'{welcome}[data-kind="recorded"]')
-        assert await page.inner_text(zhuang) == "Zhuang: 1 of 81 recorded"
+        assert await page.inner_text(zhuang) == f"Zhuang: 1 of {review.caller_prompts} recorded"
         assert await page.get_attribute(f"{welcome} .take", "data-status") == "approved"
         await page.click(f"{welcome} button.listen")  # what callers hear now: the approved take, built
         await page.wait_for_selector('#player[data-ended="live:welcome"]', state="attached", timeout=15000)
