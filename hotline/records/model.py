@@ -119,6 +119,15 @@ def _self_service(r: CallRecord, e: Event, at: datetime) -> CallRecord:
     return replace(r, self_service=r.self_service + (step,))
 
 
+def _self_service_hangup(r: CallRecord, e: Event, at: datetime) -> CallRecord:
+    """The flow's own report; only a hang-up adds to the record, since the dialplan reports
+    every other end (HotlineSelfService) and has no line left to run after a hang-up."""
+    if e.get("Result") != "hangup":
+        return r
+    step = f"{e.get('Flow', '?')}:hangup:{e.get('Outcome') or 'nothing'}"  # what the caller completed
+    return replace(r, self_service=r.self_service + (step,))
+
+
 def _to_agent(r: CallRecord, e: Event, at: datetime) -> CallRecord:
     return replace(r, to_agent=True, agent_reason=e.get("Reason", ""),
                    dialect=e.get("Dialect") or r.dialect, business=e.get("Business") or r.business)
@@ -172,6 +181,7 @@ FOLDS: dict[str, Fold] = {
     "HotlineMenu": _menu,
     "HotlineKey": _key,
     "HotlineSelfService": _self_service,
+    "HotlineSelfServiceOutcome": _self_service_hangup,
     "HotlineToAgent": _to_agent,
     "HotlineHours": _hours,
     "HotlineMessage": _message,

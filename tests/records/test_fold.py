@@ -119,3 +119,14 @@ def test_a_caller_who_took_a_callback_is_not_a_failure_and_the_call_back_complet
     later = fold(later, user("HotlineSurvey", Agent="a7", Rating="4"), T0)
     later = fold(later, router_fields(AgentComplete(9.0, "c1", "a7", 300.0, 60.0, Party.AGENT)), T0)
     assert later.outcome is Outcome.ANSWERED and later.rating == 4 and later.talk_s == 60.0
+
+
+def test_a_hang_up_in_a_flow_is_recorded_with_what_the_caller_completed():
+    outcome = {"Event": "UserEvent", **CALL, "Flow": "balance"}
+    record = replay(
+        {"Event": "UserEvent", "UserEvent": "HotlineSelfServiceOutcome", **outcome, "Outcome": "balance_read", "Result": "done"},
+        {"Event": "UserEvent", "UserEvent": "HotlineSelfService", **outcome, "Result": "done", "AgiStatus": "SUCCESS"},
+        {"Event": "UserEvent", "UserEvent": "HotlineSelfServiceOutcome", **outcome, "Outcome": "balance_read", "Result": "hangup"},
+    )
+    assert record.self_service == ("balance:done", "balance:hangup:balance_read")
+    assert record.outcome is Outcome.SELF_SERVICE

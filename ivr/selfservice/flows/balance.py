@@ -23,6 +23,7 @@ async def balance(call: FlowCall) -> Ending:
         return Ending("agent", "no_accounts")
     for repeat in range(MAX_REPEATS):
         await call.voice.say(*((INTRO,) if repeat else ()), *readout)
+        call.completed = "balance_read"
         key = await choose(call, "balance_options", REPEAT + BACK + AGENT)
         if key == BACK:
             return Ending("done", "balance_read")

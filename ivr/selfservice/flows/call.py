@@ -1,7 +1,8 @@
 """One self-service call: what every flow shares, and the wrapper that guarantees its end.
 
 Whatever happens inside a flow, the caller leaves it with HOTLINE_FLOW_RESULT set to `done`
-(back to the menu) or `agent` (the dialplan routes to that business line's agents). A backend
+(back to the menu) or `agent` (the dialplan routes to that business line's agents), or hangs
+up: a normal end, reported (Result `hangup`) with the last step the caller completed. A backend
 that fails or does not answer in time, a prompt that cannot be played, or a bug all end in the
 service_unavailable apology and `agent`: never dead air, never a hang-up. Every `agent` ending
 tells the caller (transfer_agent) before the hold music starts, and is audited when the
@@ -16,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from ivr.agi import AgiHandler, AgiHangup, AgiSession, AgiTimeout
+from ivr.agi import AgiError, AgiHandler, AgiHangup, AgiSession, AgiTimeout
 from ivr.dialplan import names
 from ivr.selfservice.audit import audit_entry
 from ivr.selfservice.backend import BackendUnavailable, SelfServiceBackend
@@ -27,9 +28,9 @@ from ivr.selfservice.records import Card, InsuredPerson
 
 log = logging.getLogger("ivr.selfservice.flows")
 T = TypeVar("T")
-FlowResult = Literal["done", "agent"]
+FlowResult = Literal["done", "agent", "hangup"]
 # AMI UserEvent a flow emits as it ends: CallID, Flow, Outcome (a word from the flow, never
-# caller data), Result (done|agent).
+# caller data), Result (done|agent|hangup). After a hang-up, Outcome is the last step completed.
 EVENT_OUTCOME = "HotlineSelfServiceOutcome"
 APOLOGY = (Prompt("service_unavailable"),)
 TO_AGENT = (Prompt("transfer_agent"),)
@@ -61,6 +62,7 @@ class FlowCall:
     call_id: str
     caller_number: str
     person: str | None = None  # masked ID number once identified, for logs
+    completed: str = "nothing"  # the last step the caller completed (id_number, identified, balance_read, ...)
 
     async def ask_backend(self, operation: Awaitable[T]) -> T:
         """A backend call under the flow's own time limit: a backend that hangs counts as
@@ -123,7 +125,11 @@ def flow_handler(flow: str, body: FlowBody, backend: SelfServiceBackend, setting
             call_id=args[2] or session.uniqueid,
             caller_number="" if caller_number == "unknown" else caller_number,  # Asterisk's "none"
         )
-        ending = await _shed(call) if settings.overloaded() else await _run(call, body)
+        try:
+            ending = await _shed(call) if settings.overloaded() else await _run(call, body)
+        except AgiHangup:
+            await _hung_up(call)
+            return
         if ending.result == "agent":
             await _to_agent(call, ending)
         await session.set_variable(names.FLOW_RESULT, ending.result)
@@ -164,6 +170,18 @@ async def _shed(call: FlowCall) -> Ending:
     except Exception as exc:  # the notice failed: the caller still reaches a person
         log.error("self-service %s call %s: %s not played (%s)", call.flow, call.call_id, MANY_CALLERS, exc)
     return Ending("agent", "overloaded")
+
+
+async def _hung_up(call: FlowCall) -> None:
+    """The caller hung up: nothing more to play. EXEC runs on a dead channel, so the flow's
+    event still reaches AMI, with what the caller had completed."""
+    ending = Ending("hangup", call.completed)
+    log.info("self-service %s call %s (%s, %s) person %s: caller hung up after %s", call.flow, call.call_id,
+             call.dialect, call.business, call.person or "-", call.completed)
+    try:
+        await call.session.command("EXEC", "UserEvent", _event(call, ending))
+    except AgiError as exc:  # the AGI connection itself is gone: nothing left to tell
+        log.info("self-service %s call %s: hang-up not reported (%s)", call.flow, call.call_id, exc)
 
 
 async def _to_agent(call: FlowCall, ending: Ending) -> None:

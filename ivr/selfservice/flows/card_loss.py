@@ -48,5 +48,6 @@ async def card_loss(call: FlowCall) -> Ending:
     except CardNotReportable:
         await call.voice.say(Prompt("card_not_found"))
         return Ending("agent", "card_not_reportable")
+    call.completed = "card_blocked"  # blocked whether or not the caller hears the reference
     await call.voice.say(*loss_report_readout(report))
     return Ending("done", "card_already_lost" if report.already_reported else "card_blocked")

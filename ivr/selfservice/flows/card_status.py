@@ -18,4 +18,5 @@ async def card_status(call: FlowCall) -> Ending:
         await call.voice.say(Prompt("card_not_found"))
         return Ending("agent", "card_not_found")
     await call.voice.say(*card_status_readout(card))
+    call.completed = "card_status_read"
     return Ending("done", "card_lost" if card_is_lost(card) else "card_active")

@@ -38,8 +38,11 @@ async def identify(call: FlowCall) -> InsuredPerson | Ending:
     person = await _id_number(call)
     if isinstance(person, Ending):
         return person
-    call.person = person.masked_id
-    return await _pin(call, person)
+    call.person, call.completed = person.masked_id, "id_number"
+    verified = await _pin(call, person)
+    if not isinstance(verified, Ending):
+        call.completed = "identified"
+    return verified
 
 
 async def _id_number(call: FlowCall) -> InsuredPerson | Ending:

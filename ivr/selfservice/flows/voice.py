@@ -47,7 +47,10 @@ class Voice:
 
         The keys travel only in the FastAGI reply; they are never logged or stored here."""
         keys = await self._session.get_data(prompt, timeout_ms, max_keys)
-        if keys == "-1":  # Asterisk's failure answer: no such prompt (or the caller just hung up)
+        if keys == "-1":
+            # Asterisk's -1 means the caller hung up as well as "could not play": ask the
+            # channel, which answers a hang-up with 511 (AgiHangup), a live channel with its state.
+            await self._session.command("CHANNEL STATUS")
             raise PromptFailed(f"GET DATA could not play {prompt!r}")
         return keys or None
 
