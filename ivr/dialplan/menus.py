@@ -23,6 +23,7 @@ def render_menu(config: HotlineConfig, version: str, menu_id: str) -> list[str]:
         f"Set({names.MENU}={menu_id})",
         set_inherited(names.BUSINESS, business),
         f"Set({names.TRIES}=0)",
+        f"Set({names.SILENCES}=0)",
         user_event(names.EVENT_MENU, ("Menu", menu_id), ("Dialect", var(names.DIALECT)), ("Business", business)),
     ]
     if menu.is_announcement:
@@ -88,8 +89,17 @@ def _invalid_and_silence(config: HotlineConfig, version: str, menu_id: str, menu
         action = menu.on_timeout
         event = user_event(names.EVENT_TIMEOUT, ("Menu", menu_id), ("Attempt", "0"), ("Action", action.kind), ("Target", _target(action)))
         return lines + extension("t", [event] + action_steps(config, version, action, "timeout"))
-    silence = user_event(names.EVENT_TIMEOUT, ("Menu", menu_id), ("Attempt", tries), ("Action", "replay"), ("Target", menu_id))
-    return lines + extension("t", [count, silence, give_up, f"Background({config.defaults.no_input_prompt})", "Goto(s,prompt)"])
+    # Silence has its own count: a caller waiting for a person reaches one after
+    # `silence_replays` replays, told so, rather than hearing a long menu again and again.
+    silences, replays = var(names.SILENCES), config.silence_replays_of(menu)
+    replay = user_event(names.EVENT_TIMEOUT, ("Menu", menu_id), ("Attempt", silences), ("Action", "replay"), ("Target", menu_id))
+    agent = user_event(names.EVENT_TIMEOUT, ("Menu", menu_id), ("Attempt", silences), ("Action", "agent"), ("Target", "agent"))
+    return lines + extension("t", [
+        f"Set({names.SILENCES}=$[{silences} + 1])",
+        f"GotoIf($[{silences} > {replays}]?to_agent)",
+        replay, f"Background({config.defaults.no_input_prompt})", "Goto(s,prompt)",
+        f"(to_agent){agent}", f"Playback({config.defaults.silence_to_agent_prompt})", f"Goto({to_agent},timeout,1)",
+    ])
 
 
 def _describe(config: HotlineConfig, menu_id: str, menu: Menu) -> list[str]:
@@ -99,7 +109,8 @@ def _describe(config: HotlineConfig, menu_id: str, menu: Menu) -> list[str]:
         return head + [comment(f"Announcement: plays once, then {_say(menu.next)}.")]
     keys = config.global_keys
     back = back_target(config, menu_id)
-    head.append(comment(f"Waits {config.timeout_of(menu)} s; {config.retries_of(menu)} replays after an invalid key or silence, then an agent."))
+    head.append(comment(f"Waits {config.timeout_of(menu)} s; {config.retries_of(menu)} replays after an invalid key, "
+                        f"{config.silence_replays_of(menu)} after silence, then an agent."))
     head += [comment(f"  {key}  {_say(action)}") for key, action in menu.keys.items()]
     head.append(comment(f"  {keys.agent} agent | {keys.back} {'back to ' + back if back else 'repeat'} | {keys.repeat} repeat"))
     if menu.on_timeout:

@@ -22,7 +22,8 @@ CONFIG_VERSION = "HOTLINE_CONFIG_VERSION"
 DIALECT = "HOTLINE_DIALECT"  # router skill: mandarin, zhuang, ...
 BUSINESS = "HOTLINE_BUSINESS"  # router skill: pension, medical, ...
 MENU = "HOTLINE_MENU"  # menu the caller is in
-TRIES = "HOTLINE_TRIES"  # invalid keys + silences in the current menu
+TRIES = "HOTLINE_TRIES"  # invalid keys in the current menu
+SILENCES = "HOTLINE_SILENCES"  # silences in the current menu
 AGENT_REASON = "HOTLINE_AGENT_REASON"
 FLOW_RESULT = "HOTLINE_FLOW_RESULT"  # set by the AGI script: done | agent; anything else = failed
 AGI_BASE = "HOTLINE_AGI"  # global defined by hand-written dialplan: agi://host:port

@@ -48,10 +48,15 @@ class GlobalKeys(_Strict):
 
 class Defaults(_Strict):
     timeout_s: int = 5  # silence after the prompt before it counts as no input
-    retries: int = 2  # replays after an invalid key or silence; the next miss goes to an agent
+    retries: int = 2  # replays after an invalid key; the next one goes to an agent
+    # Replays after silence; the next silence goes to an agent. Kept apart from `retries`:
+    # many elderly callers wait in silence for a person, and a long menu heard three times
+    # kept them over two minutes.
+    silence_replays: int = 1
     business: str  # queue for a caller who asks for an agent before choosing a business line
     invalid_key_prompt: str = "invalid_key"
     no_input_prompt: str = "no_input"
+    silence_to_agent_prompt: str = "transfer_agent"  # "putting you through to an agent"
 
 
 class SelfServiceFlow(_Strict):
@@ -113,6 +118,7 @@ class Menu(_Strict):
     back: str | None = None  # where * leads, when more than one menu leads here
     timeout_s: int | None = None
     retries: int | None = None
+    silence_replays: int | None = None
 
     @field_validator("keys", mode="before")
     @classmethod
@@ -155,6 +161,9 @@ class HotlineConfig(Sourced):
 
     def retries_of(self, menu: Menu) -> int:
         return menu.retries if menu.retries is not None else self.defaults.retries
+
+    def silence_replays_of(self, menu: Menu) -> int:
+        return menu.silence_replays if menu.silence_replays is not None else self.defaults.silence_replays
 
 
 # Last, because the speech section's intents are built from Action above.

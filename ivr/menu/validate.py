@@ -157,6 +157,11 @@ def _ranges(config: HotlineConfig) -> Iterator[Issue]:
         low, high = RETRIES_RANGE
         if retries is not None and not low <= retries <= high:
             yield config.source.issue("out-of-range", path + ("retries",), f"{retries} retries is out of range", f"use {low} to {high}")
+    replays = [(("defaults",), config.defaults.silence_replays)] + [(("menus", m), menu.silence_replays) for m, menu in config.menus.items()]
+    for path, count in replays:
+        low, high = RETRIES_RANGE
+        if count is not None and not low <= count <= high:
+            yield config.source.issue("out-of-range", path + ("silence_replays",), f"{count} silence replays is out of range", f"use {low} to {high}")
 
 
 def _graph(config: HotlineConfig) -> Iterator[Issue]:
@@ -177,7 +182,8 @@ def _graph(config: HotlineConfig) -> Iterator[Issue]:
 
 
 def _prompts_used(config: HotlineConfig) -> list[tuple[tuple[str, ...], str]]:
-    used = [(("defaults", "invalid_key_prompt"), config.defaults.invalid_key_prompt), (("defaults", "no_input_prompt"), config.defaults.no_input_prompt)]
+    used = [(("defaults", "invalid_key_prompt"), config.defaults.invalid_key_prompt), (("defaults", "no_input_prompt"), config.defaults.no_input_prompt),
+            (("defaults", "silence_to_agent_prompt"), config.defaults.silence_to_agent_prompt)]
     return used + [(("menus", m, "prompt"), menu.prompt) for m, menu in config.menus.items()]
 
 

@@ -115,8 +115,12 @@ def test_retry_limit_leads_to_the_agent_route(config):
         invalid = extension_steps(text, names.menu_context(v, menu_id), "i")
         assert invalid[2] == limit and invalid[-2:] == [f"Background({config.defaults.invalid_key_prompt})", "Goto(s,prompt)"]
         silence = extension_steps(text, names.menu_context(v, menu_id), "t")
-        if menu.on_timeout is None:
-            assert silence[2] == limit and silence[-2] == f"Background({config.defaults.no_input_prompt})"
+        if menu.on_timeout is None:  # silence has its own count, and the caller is told
+            replays = config.silence_replays_of(menu)
+            assert silence[1] == f"GotoIf($[${{{names.SILENCES}}} > {replays}]?to_agent)"
+            assert silence[3:5] == [f"Background({config.defaults.no_input_prompt})", "Goto(s,prompt)"]
+            assert silence[-2:] == [f"Playback({config.defaults.silence_to_agent_prompt})",
+                                    f"Goto({names.to_agent_context(v)},timeout,1)"]
         prompt = extension_steps(text, names.menu_context(v, menu_id), "s")[-2:]
         assert prompt == [f"Background({menu.prompt})", f"WaitExten({config.timeout_of(menu)})"]
 
@@ -124,8 +128,9 @@ def test_retry_limit_leads_to_the_agent_route(config):
 def test_small_config_retry_counts_are_per_menu(tmp_path):
     config = load_config(write_config(tmp_path, SMALL))
     text, v = text_of(config), config_version(config)
-    assert "$[${HOTLINE_TRIES} > 1]" in extension_steps(text, f"hotline-v{v}-menu-ss_card", "t")[2]
-    assert "$[${HOTLINE_TRIES} > 2]" in extension_steps(text, f"hotline-v{v}-menu-pension", "t")[2]
+    assert "$[${HOTLINE_TRIES} > 1]" in extension_steps(text, f"hotline-v{v}-menu-ss_card", "i")[2]
+    assert "$[${HOTLINE_TRIES} > 2]" in extension_steps(text, f"hotline-v{v}-menu-pension", "i")[2]
+    assert "$[${HOTLINE_SILENCES} > 1]" in extension_steps(text, f"hotline-v{v}-menu-pension", "t")[1]
 
 
 def test_every_jump_lands_on_something_that_exists(config):

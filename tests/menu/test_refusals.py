@@ -141,9 +141,9 @@ def test_every_problem_is_reported_not_just_the_first(tmp_path):
     text = edit(text, "  timeout_s: 5", "  timeout_s: 99")
     text = edit(text, "start: welcome", "start: welcome\n  numbers: ['12333']")
     codes = sorted(issue.code for issue in problems(tmp_path, text, ["welcome"]))
-    # nowhere; timeout; ss_card now unreachable; 6 prompts other than welcome missing
+    # nowhere; timeout; ss_card now unreachable; 7 prompts other than welcome missing
     assert codes.count("dangling-target") == 1 and codes.count("out-of-range") == 1
-    assert codes.count("unreachable") == 1 and codes.count("missing-prompt") == 6
+    assert codes.count("unreachable") == 1 and codes.count("missing-prompt") == 7
 
 
 def test_global_key_cannot_be_a_menu_key(tmp_path):

@@ -29,7 +29,7 @@ async def load(ami, settings, config, who="test"):
     return attempt
 
 
-async def test_silence_and_invalid_keys_replay_the_menu_then_the_retry_limit_sends_to_an_agent(box_ami, box_events, box_settings, configs):
+async def test_silence_and_invalid_keys_replay_the_menu_then_their_limits_send_to_an_agent(box_ami, box_events, box_settings, configs):
     version = (await load(box_ami, box_settings, configs["fast"])).version
     silent, confused = Caller(box_ami, box_events), Caller(box_ami, box_events)
     await asyncio.gather(silent.dial(), confused.dial())
@@ -38,8 +38,8 @@ async def test_silence_and_invalid_keys_replay_the_menu_then_the_retry_limit_sen
         await silent.event("HotlineTimeout", Menu="language", Action="goto", Target="main")  # silence = Mandarin
         await silent.event("HotlineTimeout", Menu="main", Attempt="1", Action="replay")
         await silent.wait_played("year", 2)  # main's prompt again
-        route = await silent.event("HotlineToAgent")
-        assert (route["Menu"], route["Reason"]) == ("main", "retries")
+        route = await silent.event("HotlineToAgent")  # one replay after silence (silence_replays)
+        assert (route["Menu"], route["Reason"]) == ("main", "timeout")
         await silent.hang_up()  # leave no channel on this version for the tests after
 
     async def press_wrong_keys() -> None:
