@@ -49,6 +49,9 @@ log = logging.getLogger("routing.asterisk")
 AGENT_CONTEXT = "hotline-agent-answer"
 CALLBACK_AGENT_CONTEXT = "hotline-callback-agent"
 HOLD_CONTEXT = "hotline-hold"
+# The longest a notice due before a ring may hold the ring back (a notice runs about 5 s; a
+# caller who cannot be sent to hear it, or a lost AGI, must not keep the agent waiting long).
+NOTICE_LIMIT_S = 15.0
 EventListener = Callable[[object], None]
 
 
@@ -100,6 +103,7 @@ class RouterAdapter:
         # Callers in a conversation on hold (the callback offer): a Redirect would cut it off, so
         # what the router wants them to hear waits for the next hold announcement.
         self.in_conversation: set[str] = set()
+        self._notices: dict[str, asyncio.Event] = {}  # call id -> set once its notice has played
         self._tasks: set[asyncio.Task[None]] = set()
         self._ticker: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()  # one router command at a time, in event order
@@ -189,6 +193,7 @@ class RouterAdapter:
         if (call_id := self._callers.pop(uniqueid, None)) is not None:
             self._call_channels.pop(call_id, None)
             self.announcements.pop(call_id, None)
+            self.announced(call_id)  # a ring held back for a notice need not wait any longer
             self.callback_steps.discard(call_id)
             if call_id in self._reserved:  # becoming a callback: keep_place or release decides
                 self._reserved[call_id] = True
@@ -213,10 +218,11 @@ class RouterAdapter:
                     log.exception("router event listener failed")
         offering = {d.call_id for d in outcome.decisions if isinstance(d, OfferCallback)}
         for decision in outcome.decisions:
-            if isinstance(decision, Announce) and decision.call_id in offering:
-                # one Redirect, not two racing: the offer plays pending announcements first
+            if isinstance(decision, Announce):
+                # pending before any decision runs, so an Offer in the same outcome sees it
                 self.announcements.setdefault(decision.call_id, []).append(decision.prompt)
-                continue
+                if decision.call_id in offering:
+                    continue  # one Redirect, not two racing: the offer plays pending announcements first
             self._spawn(self._decide(decision))
 
     async def _decide(self, decision: Decision) -> None:
@@ -227,7 +233,6 @@ class RouterAdapter:
                 case CancelOffer():
                     await self._cancel(decision)
                 case Announce():
-                    self.announcements.setdefault(decision.call_id, []).append(decision.prompt)
                     await self._redirect_to_announcement(decision.call_id)
                 case OfferCallback():
                     self.callback_steps.add(decision.call_id)
@@ -236,6 +241,13 @@ class RouterAdapter:
             log.warning("router decision %s not carried out: %s", type(decision).__name__, exc)
 
     async def _ring(self, offer: Offer) -> None:
+        if not offer.callback and self.announcements.get(offer.call_id):
+            # A notice due as the offer is made (a Zhuang caller relaxed to a Mandarin agent):
+            # the caller hears it first, then the agent's phone rings.
+            await self._announce_before_ring(offer.call_id)
+            entry = self.router.calls.get(offer.call_id)
+            if entry is None or entry.state is not CallState.OFFERED or entry.agent_id != offer.agent_id:
+                return  # taken back meanwhile (the caller hung up): the router already knows
         # unique across service restarts: Asterisk refuses a ChannelId a live channel still has
         ring_id = f"agent-{offer.agent_id}-{secrets.token_hex(5)}"
         self._rings[ring_id] = _Ring(offer.call_id, offer.agent_id, callback=offer.callback)
@@ -280,6 +292,26 @@ class RouterAdapter:
         else:
             self._rings.pop(ring_id, None)
             await self.command(lambda now: self.router.ring_no_answer(offer.call_id, offer.agent_id, now))
+
+    async def _announce_before_ring(self, call_id: str) -> None:
+        channel = self._call_channels.get(call_id)
+        if channel is None or call_id in self.in_conversation:
+            return  # a conversation on hold plays pending announcements itself
+        played = self._notices.setdefault(call_id, asyncio.Event())
+        try:
+            await self.ami.send({"Action": "Redirect", "Channel": channel, "Context": HOLD_CONTEXT,
+                                 "Exten": "announce", "Priority": "1"})
+            async with asyncio.timeout(NOTICE_LIMIT_S):
+                await played.wait()
+        except (AmiError, TimeoutError) as exc:
+            log.warning("call %s: notice before the ring not confirmed (%s); ringing anyway", call_id, exc or "timeout")
+        finally:
+            self._notices.pop(call_id, None)
+
+    def announced(self, call_id: str) -> None:
+        """The hold script has played the call's pending announcements (or the caller left)."""
+        if (played := self._notices.get(call_id)) is not None:
+            played.set()
 
     async def _cancel(self, cancel: CancelOffer) -> None:
         for ring in list(self._rings.values()):

@@ -40,8 +40,11 @@ def hold_handler(adapter: RouterAdapter, after: HoldHook | None = None) -> AgiHa
         call_id = args[0] if args else ""
         mode = args[1] if len(args) > 1 else ""
         speech = hold_speech(adapter, call_id, announce_only=mode in ("announce", "offer"))
-        if speech:
-            await Voice(session, session.env.get("language", "zh")).say(*speech)
+        try:
+            if speech:
+                await Voice(session, session.env.get("language", "zh")).say(*speech)
+        finally:
+            adapter.announced(call_id)  # a ring held back for the notice may go ahead
         if after is not None and mode != "announce":
             await after(session, call_id, mode == "offer")
 

@@ -156,3 +156,18 @@ async def test_an_elderly_caller_who_joined_later_is_answered_first(make_stack, 
     connect = (await stack.wait(lambda: stack.of("AgentConnect")))[0]
     assert connect.call_id == elderly.uniqueid
     await bridged_with(events, elderly, "m1")
+
+
+async def test_a_caller_relaxed_to_a_mandarin_agent_hears_the_notice_before_the_bridge(
+        make_stack, ami: AmiClient, events: EventLog) -> None:
+    """The step-up and the offer to the idle Mandarin agent happen at the same moment: the
+    notice must still play, and before the caller is bridged (issue 15, defect 2)."""
+    stack: RoutingStack = await make_stack()
+    await stack.login(agent("m1", "talk2", mandarin=5, pension=4))
+    call = await caller(ami)
+    await stack.wait(lambda: stack.of("AgentConnect"))
+    await bridged_with(events, call, "m1")
+    order = [e for e in events.events if e.get("Uniqueid") == call.uniqueid or e.get("Channel") == call.channel]
+    notice = [i for i, e in enumerate(order) if e.get("Event") == "TestEvent" and e.get("Message") == "mandarin_agent_notice"]
+    bridge = [i for i, e in enumerate(order) if e.get("Event") == "BridgeEnter"]
+    assert notice and bridge and notice[0] < bridge[0], [(e.get("Event"), e.get("Message")) for e in order]
