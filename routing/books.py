@@ -78,6 +78,7 @@ class TimerKind(IntEnum):
     WRAP_UP_END = 1
     RETRY = 2  # a call back from RONA may be offered to the agent who missed it
     OFFER_EXPIRY = 3  # safety net if the shell never reports an offer's result
+    CALLBACK_OFFER = 4  # a step climbed early asks for the callback offer once its time comes
 
 
 class Timers:

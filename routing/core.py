@@ -70,6 +70,9 @@ class RouterCore:
             if kind is TimerKind.OFFER_EXPIRY:
                 if entry.state is CallState.OFFERED and entry.version == token:
                     self._missed(entry, due, "expired", out)
+            elif kind is TimerKind.CALLBACK_OFFER:
+                if entry.state is CallState.WAITING and not entry.call.callback:
+                    out.decisions.append(OfferCallback(entry.id, entry.call.channel))
             elif entry.state is CallState.WAITING and (kind is TimerKind.RETRY or entry.step == token):
                 self.queues.remove(entry.bucket, entry.place)
                 self._enter_waiting(entry, due, out)
@@ -123,7 +126,14 @@ class RouterCore:
             else:
                 break
             step += 1
-            callback = callback or steps[step].offer_callback
+            if steps[step].offer_callback:
+                # The offer waits for the step's own time: a step climbed early because nobody
+                # logged in could meet the ones below must not offer a callback at 0 s.
+                due = enqueued + steps[step].after
+                if due <= at:
+                    callback = True
+                elif not entry.call.callback:
+                    self.timers.schedule(due, TimerKind.CALLBACK_OFFER, entry.id, 0)
         if step == start:
             return
         entry.step = step

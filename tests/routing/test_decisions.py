@@ -172,6 +172,15 @@ def test_a_step_can_ask_for_a_callback_offer():
     assert OfferCallback("c", "PJSIP/trunk-c") in out.decisions
 
 
+def test_a_step_climbed_early_for_want_of_agents_does_not_offer_the_callback_before_its_time():
+    r = Router(guangxi())  # nobody logged in: every step is unmeetable, the top one at 300 s offers
+    out = r.arrive(call("c", at=1), 1)
+    assert r.call_view("c", 1).step == len(r.config.ladder("mandarin", "pension").steps) - 1
+    assert not [d for d in out.decisions if isinstance(d, OfferCallback)]
+    assert OfferCallback("c", "PJSIP/trunk-c") not in r.tick(300).decisions
+    assert OfferCallback("c", "PJSIP/trunk-c") in r.tick(301).decisions  # the step's own time
+
+
 def test_a_ladder_step_falls_due_exactly_on_its_timer_despite_float_rounding():
     # (2.3 + 30) - 2.3 < 30 in binary floating point: the step must still be taken at 32.3.
     r = Router(guangxi())
