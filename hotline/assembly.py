@@ -42,7 +42,8 @@ from ivr.agi.load import OverloadPolicy
 from ivr.ami import AmiSettings
 from ivr.ami import AmiError
 from ivr.menu import load_config
-from ivr.prompts.library import PromptLibrary, PromptPaths
+from ivr.prompts.build import read_provenance
+from ivr.prompts.library import TAKES_DIR, PromptLibrary, PromptPaths
 from ivr.prompts.phone import RecorderSettings, recorder_handler
 from ivr.selfservice.flows import FlowSettings
 from ivr.selfservice.flows import routes as selfservice_routes
@@ -109,7 +110,7 @@ class Hotline:
 def prompt_library(settings: Settings, site: AsteriskSite) -> PromptLibrary:
     return PromptLibrary(PromptPaths(
         catalog=settings.catalog_path, recordings=settings.recordings_dir, build=settings.prompts_build_dir,
-        takes=settings.var_dir / "prompt-takes", live_sounds=site.live_sounds_dir))
+        takes=settings.var_dir / TAKES_DIR, live_sounds=site.live_sounds_dir))
 
 
 def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
@@ -147,6 +148,7 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     # voice prompts: recorded by phone (the recorder line), reviewed and approved in the browser
     prompts = prompt_library(settings, site)
     app.include_router(prompts_router(prompts))
+    service.prompts_report = lambda: read_provenance(settings.prompts_build_dir)
     if site.recorder_spool_dir is not None:
         logins = PhoneLogins(phone_logins_file(settings.tokens_file), app.state.token_store)
         service.agi.routes["recorder"] = recorder_handler(prompts, logins,

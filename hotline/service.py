@@ -29,6 +29,8 @@ class Health:
     agi_serving: bool
     agi_active_sessions: int
     database_reachable: bool | None = None  # None: this service has no database to check
+    # the last prompt build's provenance per language (ivr.prompts.build.read_provenance)
+    prompts: Mapping[str, Mapping[str, Any]] | None = None
 
     @property
     def ok(self) -> bool:
@@ -41,6 +43,9 @@ class Health:
                     "reconnects": self.ami_reconnects, "asterisk_version": self.asterisk_version},
             "fastagi": {"serving": self.agi_serving, "active_sessions": self.agi_active_sessions},
             "database": {"reachable": self.database_reachable},
+            **({"prompts": {language: {"own_language": p.get("own_language"), "recorded": p.get("recorded"),
+                                       "total": p.get("total"), "falling_back": len(p.get("falling_back") or [])}
+                            for language, p in self.prompts.items()}} if self.prompts is not None else {}),
         }
 
 
@@ -54,6 +59,8 @@ class HotlineService:
         self.overload = overload
         self._asterisk_version: str | None = None
         self.database_check: Callable[[], Awaitable[None]] | None = None  # raises when unreachable
+        # what callers hear in their own language, per language (blocking: a small file read)
+        self.prompts_report: Callable[[], Mapping[str, Mapping[str, Any]] | None] | None = None
         self.ami.connected.connect(self._on_connected)
 
     async def _on_connected(self) -> None:
@@ -94,6 +101,7 @@ class HotlineService:
             except Exception as exc:  # any failure is "unreachable"; the reason goes to the log
                 log.warning("health: database unreachable (%s)", type(exc).__name__)
                 reachable = False
+        prompts = await asyncio.to_thread(self.prompts_report) if self.prompts_report is not None else None
         return Health(
             ami_connected=self.ami.is_connected,
             ami_state=self.ami.state,
@@ -102,4 +110,5 @@ class HotlineService:
             agi_serving=self.agi.serving,
             agi_active_sessions=self.agi.stats.active,
             database_reachable=reachable,
+            prompts=prompts,
         )

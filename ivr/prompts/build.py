@@ -12,9 +12,10 @@ import yaml
 from .audio import AudioSettings, condition, espeak_version, load_recording, synthesise, write_telephone_files
 from .catalog import Catalog, parse_catalog
 from .plan import ManifestEntry, Origin, Recording, Step, manifest_entry, plan_build, resolve_targets
-from .report import BuildReport, MissingPromptsError, fallback_warnings
+from .report import BuildReport, MissingPromptsError, fallback_warnings, language_provenance, provenance_json
 
 MANIFEST = "manifest.json"
+PROVENANCE = "provenance.json"  # per language: prompts heard in the callers' own language, and the rest
 MANIFEST_VERSION = 2
 SOUNDS = "sounds"
 Progress = Callable[[str], None]  # called with a target name each time one is written
@@ -103,7 +104,8 @@ def build_prompts(
         raise MissingPromptsError(plan.missing)
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    report = BuildReport(out_dir=out_dir, targets=targets, warnings=fallback_warnings(targets))
+    report = BuildReport(out_dir=out_dir, targets=targets, warnings=fallback_warnings(targets),
+                         provenance=language_provenance(catalog, targets))
     entries = {n: e for n, e in manifest.items() if n in set(names)}
     _remove_stale(sounds_dir, set(manifest) - set(names))
 
@@ -125,7 +127,23 @@ def build_prompts(
                         on_progress(step.target.name)
     finally:
         write_manifest(out_dir, entries)
+    _write_json(Path(out_dir, PROVENANCE), provenance_json(report.provenance))
     return report
+
+
+def read_provenance(out_dir: Path) -> dict[str, dict[str, object]] | None:
+    """What the last build wrote (None before the first build)."""
+    try:
+        data = json.loads(Path(out_dir, PROVENANCE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _write_json(path: Path, data: object) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
 
 
 def _remove_stale(sounds_dir: Path, names: set[str]) -> None:

@@ -11,7 +11,8 @@ from .build import build_prompts, load_catalog, scan_recordings
 from .catalog import CatalogError
 from .moh import MOH_CLASS, build_moh, default_moh_source, render_moh_class
 from .plan import resolve_targets
-from .report import MissingPromptsError, recordings_needed, render_table
+from .library import TAKES_DIR, PromptLibrary, PromptPaths
+from .report import MissingPromptsError, provenance_lines, recordings_needed, render_table
 from ..site import prompts_site
 
 _PATH = click.Path(path_type=Path)
@@ -57,6 +58,8 @@ def build(catalog: Path | None, recordings: Path | None, out: Path | None, worke
     for warning in report.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     click.echo(render_table(report))
+    for line in provenance_lines(report):
+        click.echo(line)
     if moh:
         try:
             class_dir = build_moh(moh_source or default_moh_source(prompts_site().asterisk_root), out, MOH_CLASS)
@@ -88,3 +91,28 @@ def todo(language: str, catalog: Path | None, recordings: Path | None) -> None:
     for task in recordings_needed(parsed, targets, language):
         text = task.text or f"(translate) {task.reference or ''}"
         click.echo(f"{language}/{task.prompt_id}\t{text}")
+
+
+@prompts.command("status")
+@click.argument("language", required=False)
+def status(language: str | None) -> None:
+    """Progress per language ("Zhuang: 31 of 81 recorded"), what callers hear in their own
+    language, and takes awaiting review; with LANGUAGE, every prompt of it and its status."""
+    site = prompts_site()
+    library = PromptLibrary(PromptPaths(catalog=site.catalog_path, recordings=site.recordings_dir,
+                                        build=site.prompts_build_dir, takes=site.var_dir / TAKES_DIR))
+    try:
+        catalog = library.catalog()
+    except CatalogError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if language is not None and language not in catalog.languages:
+        raise click.BadParameter(f"not one of {', '.join(catalog.languages)}", param_hint="LANGUAGE")
+    takes = library.takes.all()
+    for p in library.progress():
+        if language in (None, p.language):
+            waiting = sum(t.language == p.language and t.status.value == "awaiting" for t in takes)
+            click.echo(f"{p.sentence()}; callers hear {p.own_language} in {p.name}, "
+                       f"{len(p.falling_back)} fall back; {waiting} take(s) awaiting review")
+    if language is not None:
+        for row in library.rows(language, catalog):
+            click.echo(f"{row.number:>4}  {row.prompt_id:<28} {row.status:<16} {row.text or '(translate) ' + (row.reference or '')}")

@@ -37,6 +37,9 @@ from .take_store import Refused, TakeStore, _load
 from .takes import Take, TakeError, approve, awaiting, reject
 
 
+TAKES_DIR = "prompt-takes"  # in the site's var directory
+
+
 @dataclass(frozen=True)
 class PromptPaths:
     catalog: Path
@@ -136,4 +139,4 @@ def _atomic_copy(source: Path, target: Path) -> None:
     os.replace(tmp, target)
 
 
-__all__ = ["AudioError", "PromptLibrary", "PromptPaths", "Refused", "TakeError"]
+__all__ = ["TAKES_DIR", "AudioError", "PromptLibrary", "PromptPaths", "Refused", "TakeError"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .catalog import Catalog
 from .plan import Kind, Step, Target
+from .progress import Progress, progress, prompt_rows
 
 COLUMNS = (Kind.RECORDED, Kind.SYNTHESISED, Kind.FALLBACK, Kind.MISSING)
 
@@ -26,6 +27,8 @@ class BuildReport:
     targets: list[Target]
     built: list[Step] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # per language: what its callers hear in their own language and what still falls back
+    provenance: list[Progress] = field(default_factory=list)
 
     @property
     def rebuilt(self) -> list[str]:
@@ -51,6 +54,27 @@ def fallback_warnings(targets: list[Target]) -> list[str]:
         f"{lang}: {len(ids)} prompt(s) use the {source} fallback: {_shorten(ids)}"
         for (lang, source), ids in borrowed.items()
     ]
+
+
+def language_provenance(catalog: Catalog, targets: list[Target]) -> list[Progress]:
+    return [progress(catalog, prompt_rows(catalog, targets, code), code) for code in catalog.languages]
+
+
+def provenance_lines(report: BuildReport) -> list[str]:
+    """One line per language: "Zhuang: callers hear 2 of 81 prompts in Zhuang (2 recorded); 79 fall
+    back: menu_language, ..." (agents' prompts are Mandarin and not counted elsewhere)."""
+    lines = []
+    for p in report.provenance:
+        line = f"{p.name}: callers hear {p.own_language} of {p.total} prompts in {p.name} ({p.recorded} recorded)"
+        if p.falling_back:
+            line += f"; {len(p.falling_back)} fall back: {_shorten(list(p.falling_back))}"
+        lines.append(line)
+    return lines
+
+
+def provenance_json(items: list[Progress]) -> dict[str, dict[str, object]]:
+    return {p.language: {"name": p.name, "own_language": p.own_language, "recorded": p.recorded,
+                         "total": p.total, "falling_back": list(p.falling_back)} for p in items}
 
 
 def _shorten(ids: list[str], shown: int = 8) -> str:
