@@ -9,6 +9,7 @@ import click
 
 from hotline.agent_cli import agent
 from hotline.asterisk_cli import asterisk
+from hotline.site_init import init_command
 from hotline.auth.cli import token
 from hotline.config.cli import config, dialplan_check
 from hotline.db.cli import db
@@ -68,3 +69,4 @@ main.add_command(calls)
 main.add_command(agent)
 main.add_command(staffing)
 main.add_command(asterisk)
+main.add_command(init_command)

@@ -9,11 +9,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from hotline.shipped import shipped
 from hotline.staffing.erlang import Target
 from ivr.menu.issues import ConfigError, Issue
 from ivr.menu.positions import SourceMap, parse_yaml
 
-DEFAULT_STAFFING_PATH = Path(__file__).resolve().parents[2] / "config" / "staffing.yaml"
+DEFAULT_STAFFING_PATH = shipped("config/staffing.yaml")
 MAX_BYTES = 64 * 1024  # a planning file is a few lines; anything bigger is not one
 
 
