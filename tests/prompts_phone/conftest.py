@@ -90,6 +90,7 @@ def desk(make_sandbox: Callable[..., Sandbox], clipped_sounds: Path, agi_server:
     shutil.copy(BUILD / "manifest.json", build / "manifest.json")
     library = PromptLibrary(PromptPaths(catalog=PROJECT / "prompts" / "catalog.yaml", recordings=tmp_path / "recordings",
                                         build=build, takes=tmp_path / "takes", live_sounds=sounds_of(box)))
+    library.publish()  # the copy is as current as the catalog (a no-op after `make prompts`)
     tokens = TokenStore(tmp_path / "tokens.json")
     logins = PhoneLogins(tmp_path / "phone-logins.json", tokens)
     spool = box.host_path(box.layout.spool) / "recorder"

@@ -60,6 +60,7 @@ async def review(tmp_path: Path) -> AsyncIterator[Review]:
     shutil.copy(BUILD / "manifest.json", build / "manifest.json")
     library = PromptLibrary(PromptPaths(catalog=PROJECT / "prompts" / "catalog.yaml", recordings=tmp_path / "recordings",
                                         build=build, takes=tmp_path / "takes"))
+    library.publish()  # the copy is as current as the catalog (a no-op after `make prompts`)
     store = TokenStore(tmp_path / "tokens.json")
     tokens = {role: store.create(role, name=f"{role} 蓝")[0] for role in ("ops", "recorder", "viewer")}
     app = new_app(title="prompts", description="test")
