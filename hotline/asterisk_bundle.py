@@ -24,14 +24,13 @@ from hotline.ami_events import service_eventfilter
 from hotline.callbacks.policy import load_policy
 from hotline.settings import Settings
 from ivr.pjsip import AgentPhone, IncomingTrunk, pjsip_name, render_pjsip
-from ivr.pjsip.secrets import read_secrets
+from ivr.pjsip.secrets import SIP_SECRETS_FILE, read_secrets
 from ivr.prompts.moh import MOH_CLASS, render_moh_class
 from ivr.sandbox.config import MODULES
 from routing.asterisk import load_roster
 
 AMI_USER = "hotline"
 PLACEHOLDER = "00-hotline-placeholder.conf"
-SIP_SECRETS_FILE = "sip-secrets"  # in the site's var directory: `name = secret` lines
 # Loaded only for the project's own tests: a production Asterisk has no need of them.
 TEST_ONLY_MODULES = frozenset({"app_echo.so", "app_senddtmf.so", "res_pjsip_logger.so", "res_pjsip_notify.so"})
 PRODUCTION_MODULES = tuple(module for module in MODULES if module not in TEST_ONLY_MODULES)

@@ -15,6 +15,7 @@ from hotline.config.cli import config, dialplan_check
 from hotline.db.cli import db
 from hotline.db.settings import ConfigurationError
 from hotline.hours.cli import calendar
+from hotline.pjsip_cli import pjsip
 from hotline.records.cli import report
 from hotline.records.history_cli import calls
 from hotline.settings import Settings
@@ -70,3 +71,4 @@ main.add_command(agent)
 main.add_command(staffing)
 main.add_command(asterisk)
 main.add_command(init_command)
+main.add_command(pjsip)

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 from hotline.db.settings import ConfigurationError, DatabaseSettings
 from hotline.shipped import CHECKOUT, shipped
 from ivr.ami import AmiSettings
+from ivr.pjsip.secrets import SIP_SECRETS_FILE
 from ivr.dialplan.reload_settings import ReloadSettings
 from ivr.menu.limits import DEFAULT_MAX_BYTES, ReadLimits
 
@@ -92,6 +93,7 @@ class Settings(BaseModel):
     # dialplan and music-on-hold reloads
     dialplan_live_dir: Path | None = None  # the directory Asterisk's extensions.conf #includes
     moh_live_file: Path | None = None  # our musiconhold.conf section file
+    pjsip_live_file: Path | None = None  # our PJSIP objects, #included by pjsip.conf (ivrctl pjsip reload)
     staged_check: Literal["auto", "always", "never"] = "auto"
     reload_timeout_s: float = 5.0
 
@@ -157,6 +159,14 @@ class Settings(BaseModel):
     @property
     def callbacks_path(self) -> Path:
         return self.config_dir / "callbacks.yaml"
+
+    @property
+    def sip_path(self) -> Path:
+        return self.config_dir / "sip.yaml"
+
+    @property
+    def sip_secrets_path(self) -> Path:
+        return self.var_dir / SIP_SECRETS_FILE
 
     @property
     def staffing_path(self) -> Path:  # service-level targets, shrinkage, forecast weeks

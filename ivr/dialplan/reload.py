@@ -49,7 +49,7 @@ class Candidate:
     warnings: list[str] = field(default_factory=list)
 
 
-def new_attempt(target: Literal["dialplan", "moh"], action: Literal["reload", "rollback"], who: str, source: str) -> Attempt:
+def new_attempt(target: Literal["dialplan", "moh", "pjsip"], action: Literal["reload", "rollback"], who: str, source: str) -> Attempt:
     now = datetime.now(UTC)
     return Attempt(id=f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}", target=target, action=action,
                    who=who, started_at=now.isoformat(timespec="milliseconds"), source=source)

@@ -1,7 +1,7 @@
 """SIP secrets (agents' phone passwords, a trunk's credentials): one `name = secret` a line.
 
-Production reads the site's file, kept outside the repository (HOTLINE_SIP_SECRETS_FILE, mode
-0600). The sandbox generates a demo file once per install under the var directory
+Production reads the site's file, `<site>/var/sip-secrets` (mode 0600, outside any checkout:
+`ivrctl init` puts the site elsewhere, and a checkout's var/ is git-ignored). The sandbox generates a demo file once per install under the var directory
 (git-ignored), so `make run`, the README's softphone settings and `ivrctl demo agents` agree
 without anyone committing a secret.
 """
@@ -14,7 +14,8 @@ import secrets as _random
 from collections.abc import Iterable
 from pathlib import Path
 
-DEMO_FILE = "sip-demo-secrets"
+DEMO_FILE = "sip-demo-secrets"  # the sandbox's, in the var directory
+SIP_SECRETS_FILE = "sip-secrets"  # production's, in the site's var directory (outside any checkout)
 _LINE = re.compile(r"^(?P<name>[A-Za-z0-9_.+-]+)\s*=\s*(?P<secret>\S+)\s*$")
 
 
@@ -66,7 +67,7 @@ def demo_secrets(path: Path, names: Iterable[str]) -> dict[str, str]:
         with os.fdopen(descriptor, "a") as out:
             if new:
                 out.write("# DEMO SIP secrets for the sandbox's agent phones, generated on this machine.\n")
-                out.write("# Not for production: set HOTLINE_SIP_SECRETS_FILE to a file outside the repository.\n")
+                out.write("# Not for production: production reads <site>/var/sip-secrets (ivrctl pjsip reload).\n")
             out.writelines(f"{name} = {secret}\n" for name, secret in fresh.items())
         known.update(fresh)
     return known
