@@ -28,7 +28,7 @@ from hotline.http.history import history_router
 from hotline.http.messages import messages_router
 from hotline.http.prompts import prompts_router
 from hotline.http.reports import reports_router
-from hotline.http.staffing import staffing_router
+from hotline.http.staffing import speakers_logged_in, staffing_router
 from hotline.http.supervision import install_supervision
 from hotline.priority import bonus_policy
 from hotline.records import wiring as records_wiring
@@ -176,7 +176,7 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     PhoneWatch(adapter, roster).attach()  # agents whose phone is not registered get no call
     # the day's staffing plan, against the agents of config/agents.yaml
     app.include_router(staffing_router(store, hours, lambda: staffing, adapter.router.config,
-                                       lambda: roster.values()))
+                                       lambda: roster.values(), logged_in=speakers_logged_in(adapter.router)))
 
     # speech navigation (off unless config/hotline.yaml enables it and a Vosk model is set)
     speech = create_speech_service(lambda: hotline_config, host=settings.speech_host, port=settings.speech_port,

@@ -1,14 +1,15 @@
-"""GET /staffing?date=: the day's staffing plan (any role: it names no caller, and agents only
-by count).
+"""GET /staffing?date=: the day's staffing plan; GET /staffing/today?dialect=: today so far
+against the plan, for the wallboard's chart. Any role: they name no caller, and agents only by
+count.
 
-    app.include_router(staffing_router(store, hours=..., staffing=..., roster=...))
+    app.include_router(staffing_router(store, hours, staffing, router_config, roster, logged_in=...))
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
@@ -18,14 +19,28 @@ from hotline.hours.schedule import HoursConfig
 from hotline.http.auth import READ_ROLES, require_role
 from hotline.staffing.config import StaffingConfig
 from hotline.staffing.plan import plan_json
-from hotline.staffing.service import load_plan
+from hotline.records.queries import load_intervals
+from hotline.staffing.service import load_plan, phone_line_namer
+from hotline.staffing.today import today_series
 from routing.ladder import RouterConfig
+from routing.queries import RouterQueries
 from routing.model import Agent
+
+
+def speakers_logged_in(router: RouterQueries) -> Callable[[str], int]:
+    """Agents logged in now (any state) who speak the dialect at the level the router counts."""
+    def count(dialect: str) -> int:
+        level = router.config.scarce_min_level
+        return sum(view.proficiencies.get(dialect, 0) >= level for view in router.agent_views())
+    return count
 
 
 def staffing_router(store: RecordStore, hours: Callable[[], HoursConfig], staffing: Callable[[], StaffingConfig],
                     router_config: RouterConfig, roster: Callable[[], Iterable[Agent]], *,
+                    logged_in: Callable[[str], int] = lambda dialect: 0,
+                    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                     access: Callable[..., Any] | None = None) -> APIRouter:
+    """`logged_in(dialect)`: agents logged in now who speak the dialect."""
     readers = access or require_role(*READ_ROLES)
     router = APIRouter(tags=["reports"])
 
@@ -42,5 +57,24 @@ def staffing_router(store: RecordStore, hours: Callable[[], HoursConfig], staffi
         result = await asyncio.to_thread(load_plan, store, hours_now, config, router_config, list(roster()), target,
                                          only=line)
         return plan_json(result, {name: str(config.target(name)) for name in [*hours_now.lines, "default"]})
+
+    @router.get("/staffing/today", summary="Today per interval: offered, service level, forecast and required agents",
+                responses={422: {"description": "not a dialect"}})
+    async def today(dialect: str = Query(..., examples=["zhuang"]), _user: Any = Depends(readers)) -> dict[str, object]:
+        if dialect not in router_config.dialects:
+            raise HTTPException(422, f"{dialect!r} is not a dialect ({', '.join(router_config.dialects)})")
+        hours_now, config = hours(), staffing()
+        day = clock().astimezone(hours_now.timezone).date()
+        start = datetime.combine(day, time(0), hours_now.timezone)
+
+        def read() -> dict[str, object]:
+            report = load_intervals(store, hours_now, config, router_config, start, start + timedelta(days=1),
+                                    only=[dialect])
+            plan = load_plan(store, hours_now, config, router_config, list(roster()), day, only=[dialect],
+                             simulate=False)
+            target = config.target(phone_line_namer(hours_now)(dialect))
+            return today_series(day, dialect, report, plan, target, logged_in(dialect))
+
+        return await asyncio.to_thread(read)
 
     return router

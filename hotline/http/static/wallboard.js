@@ -11,6 +11,9 @@ const LABELS = {
     staffed: "可接/空闲", offered: "呼入", answered: "接通", abandoned: "放弃", sl: "服务水平",
     asa: "平均应答", abandon_rate: "放弃率", handled: "今日处理", aht: "平均处理", toggle: "English", no_token: "缺少令牌：请在地址后加 ?token=…",
     denied: "令牌无效或已撤销", none: "—",
+    today: "今日对比计划", calls_vs_plan: "呼入（柱）、预测（虚线）与服务水平（点，右轴）",
+    agents_vs_plan: "所需坐席（虚线）与在线坐席（实线）", target: "目标", logged_in: "在线",
+    fold_on: "只看活跃队列", fold_off: "显示全部队列", folded: "条无活动队列已折叠",
     dialect: { mandarin: "普通话", zhuang: "壮语", cantonese: "粤语", guiliu: "桂柳话", hakka: "客家话" },
     businessLine: { pension: "养老保险", medical: "医疗保险", unemployment: "失业保险", work_injury: "工伤保险",
       employment: "就业服务", labour_relations: "劳动关系", personnel: "人事人才", ss_card: "社保卡" },
@@ -25,6 +28,9 @@ const LABELS = {
     staffed: "Staffed/idle", offered: "Offered", answered: "Answered", abandoned: "Abandoned", sl: "SL 20s",
     asa: "ASA", abandon_rate: "Aband.", handled: "Handled", aht: "AHT", toggle: "中文", no_token: "No token: add ?token=… to the address",
     denied: "The token is unknown or revoked", none: "—",
+    today: "Today against the plan", calls_vs_plan: "Offered (bars), forecast (dashed) and service level (dots, right axis)",
+    agents_vs_plan: "Agents required (dashed) and logged in (solid)", target: "target", logged_in: "logged in",
+    fold_on: "Active queues only", fold_off: "Show every queue", folded: "idle queues folded",
     dialect: { mandarin: "Mandarin", zhuang: "Zhuang", cantonese: "Cantonese", guiliu: "Guiliu", hakka: "Hakka" },
     businessLine: { pension: "Pension", medical: "Medical", unemployment: "Unemployment", work_injury: "Work injury",
       employment: "Employment", labour_relations: "Labour relations", personnel: "Personnel", ss_card: "SS card" },
@@ -44,6 +50,9 @@ const token = params.get("token") || "";
 const lateAfter = Number(params.get("late") || 60);  // seconds: longest waits past this are highlighted
 let lang = params.get("lang") === "en" ? "en" : "zh";
 let data = { queues: [], agents: [], calls: [], readAt: Date.now() };
+let foldIdle = params.get("active") === "1";  // fold the queues with nobody waiting and no call today
+let chartDialect = DIALECT_ORDER.includes(params.get("dialect")) ? params.get("dialect") : "mandarin";
+let today = null;  // GET /staffing/today for chartDialect
 let refreshTimer = null, lastRead = 0, reading = false, again = false;
 const MIN_GAP = 250;  // ms between reads: a busy router's events must not flood the API
 
@@ -101,8 +110,10 @@ function renderQueues() {
   const t = T(), host = document.getElementById("queues"), elapsed = sinceRead();
   host.replaceChildren();
   for (const dialect of DIALECT_ORDER) {
-    const lines = data.queues.filter((q) => q.dialect === dialect);
-    if (!lines.length) continue;
+    const all = data.queues.filter((q) => q.dialect === dialect);
+    if (!all.length) continue;
+    const lines = foldIdle ? all.filter((q) => q.waiting > 0 || q.today.offered > 0) : all;
+    const note = lines.length < all.length ? el("span", { class: "folded-note" }, ` ${all.length - lines.length} ${t.folded}`) : "";
     const head = el("tr", {}, ...[t.business, t.waiting, t.longest, t.estimated, t.staffed, t.offered, t.answered,
       t.abandoned, t.sl, t.asa, t.abandon_rate].map((h) => el("th", {}, h)));
     const body = lines.map((q) => {
@@ -115,8 +126,8 @@ function renderQueues() {
         el("td", {}, q.today.answered), el("td", {}, q.today.abandoned), el("td", {}, percent(q.today.service_level)),
         el("td", {}, seconds(q.today.average_speed_of_answer)), el("td", {}, percent(q.today.abandonment_rate)));
     });
-    host.append(el("div", { class: "dialect", "data-dialect": dialect }, el("h3", {}, t.dialect[dialect] || dialect),
-      el("table", {}, el("thead", {}, head), el("tbody", {}, ...body))));
+    host.append(el("div", { class: "dialect", "data-dialect": dialect }, el("h3", {}, t.dialect[dialect] || dialect, note),
+      lines.length ? el("table", {}, el("thead", {}, head), el("tbody", {}, ...body)) : ""));
   }
 }
 
@@ -148,6 +159,85 @@ function renderAgents() {
     (s) => el("span", { class: `legend state-${s}` }, t.state[s])));
 }
 
+// ----- today against the plan: two small SVG charts, drawn here (no chart library, no CDN) -----
+const SVG = "http://www.w3.org/2000/svg";
+function svg(tag, attrs = {}, text = null) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== null) node.textContent = text;
+  return node;
+}
+const BOX = { w: 640, h: 220, left: 36, right: 40, top: 12, bottom: 28 };
+
+function chartFrame(host, points, max, rightAxis) {
+  const plotW = BOX.w - BOX.left - BOX.right, plotH = BOX.h - BOX.top - BOX.bottom;
+  const band = plotW / Math.max(1, points.length);
+  const x = (i) => BOX.left + band * (i + 0.5);
+  const y = (v) => BOX.top + plotH * (1 - v / max);
+  host.replaceChildren(svg("line", { class: "axis", x1: BOX.left, y1: BOX.top + plotH, x2: BOX.w - BOX.right, y2: BOX.top + plotH }),
+    svg("text", { x: BOX.left - 4, y: BOX.top + 8, "text-anchor": "end" }, String(Math.round(max))));
+  if (rightAxis) host.append(svg("text", { x: BOX.w - BOX.right + 4, y: BOX.top + 8 }, "100%"));
+  const every = Math.max(1, Math.ceil(points.length / 10));
+  points.forEach((p, i) => {
+    if (i % every === 0) host.append(svg("text", { x: x(i), y: BOX.h - 8, "text-anchor": "middle" }, p.start));
+  });
+  return { x, y, band, plotH };
+}
+
+function line(host, cls, coords) {
+  if (coords.length > 1) host.append(svg("polyline", { class: cls, points: coords.map(([a, b]) => `${a},${b}`).join(" ") }));
+}
+
+function renderCharts() {
+  const t = T(), calls = document.getElementById("calls-chart"), agents = document.getElementById("agents-chart");
+  const select = document.getElementById("today-dialect");
+  select.replaceChildren(...DIALECT_ORDER.map((d) => {
+    const option = el("option", { value: d }, t.dialect[d] || d);
+    if (d === chartDialect) option.selected = true;
+    return option;
+  }));
+  if (!today) { calls.replaceChildren(); agents.replaceChildren(); return; }
+  const points = today.intervals;
+  document.getElementById("today-target").textContent = `${t.target} ${today.target}`;
+  const maxCalls = Math.max(1, ...points.map((p) => Math.max(p.offered || 0, p.forecast_calls || 0)));
+  const c = chartFrame(calls, points, maxCalls * 1.1, true);
+  const level = (v) => BOX.top + c.plotH * (1 - v);
+  calls.append(svg("line", { class: "target", x1: BOX.left, x2: BOX.w - BOX.right, y1: level(today.target_level), y2: level(today.target_level) }));
+  const forecast = [], sl = [];
+  points.forEach((p, i) => {
+    if (p.offered !== null) {
+      const top = c.y(p.offered);
+      calls.append(svg("rect", { class: "offered-bar", "data-start": p.start, x: c.x(i) - c.band * 0.3, width: c.band * 0.6,
+        y: top, height: BOX.top + c.plotH - top }));
+    }
+    if (p.forecast_calls !== null) forecast.push([c.x(i), c.y(p.forecast_calls)]);
+    if (p.service_level !== null) sl.push([c.x(i), level(p.service_level), p]);
+  });
+  line(calls, "forecast", forecast);
+  forecast.forEach(([a, b]) => calls.append(svg("circle", { class: "forecast-point", cx: a, cy: b, r: 3 })));
+  line(calls, "sl", sl);
+  sl.forEach(([a, b, p]) => calls.append(svg("circle", { class: `sl-point${p.service_level < today.target_level ? " short" : ""}`,
+    cx: a, cy: b, r: 4, "data-start": p.start }, null)));
+
+  const maxAgents = Math.max(1, today.logged_in, ...points.map((p) => p.required_agents || 0)) * 1.2;
+  const a = chartFrame(agents, points, maxAgents, false);
+  const required = points.flatMap((p, i) => (p.required_agents === null ? [] : [[a.x(i), a.y(p.required_agents)]]));
+  line(agents, "required", required);
+  required.forEach(([px, py]) => agents.append(svg("circle", { class: "required-point", cx: px, cy: py, r: 3 })));
+  const now = a.y(today.logged_in);
+  agents.append(svg("line", { class: "logged-in", x1: BOX.left, x2: BOX.w - BOX.right, y1: now, y2: now }),
+    svg("text", { x: BOX.w - BOX.right + 4, y: now + 4, class: "logged-in-label" }, `${t.logged_in} ${today.logged_in}`));
+}
+
+async function refreshToday() {
+  try {
+    today = await get(`/staffing/today?dialect=${encodeURIComponent(chartDialect)}`);
+  } catch (err) {
+    today = null;  // the charts stay empty; the queues and agents still show
+  }
+  renderCharts();
+}
+
 function render() {
   const t = T();
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
@@ -159,9 +249,11 @@ function render() {
   document.getElementById("lang").textContent = t.toggle;
   const status = document.getElementById("status");
   status.textContent = t[status.dataset.i18n];
+  document.getElementById("fold").textContent = foldIdle ? t.fold_off : t.fold_on;
   renderQueues();
   renderCalls();
   renderAgents();
+  renderCharts();
 }
 
 function connect() {
@@ -175,6 +267,8 @@ function connect() {
 }
 
 document.getElementById("lang").addEventListener("click", () => { lang = lang === "zh" ? "en" : "zh"; render(); });
+document.getElementById("fold").addEventListener("click", () => { foldIdle = !foldIdle; render(); });
+document.getElementById("today-dialect").addEventListener("change", (e) => { chartDialect = e.target.value; refreshToday(); });
 setInterval(() => {
   document.getElementById("clock").textContent = new Date().toLocaleTimeString(lang === "zh" ? "zh-CN" : "en-GB");
   renderQueues(); renderCalls(); renderAgents();  // waits and times in state tick between reads
@@ -185,5 +279,7 @@ if (!token) {
 } else {
   render();
   refresh();
+  refreshToday();
+  setInterval(refreshToday, 60000);  // the interval figures move slowly: once a minute
   connect();
 }
