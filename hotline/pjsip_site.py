@@ -23,7 +23,7 @@ class SipConfigError(ValueError):
 @dataclass(frozen=True)
 class SipConfig:
     transport: str = "transport-udp"
-    agent_context: str = "hotline-entry"
+    agent_context: str = "hotline-staff"  # dialplans/hotline-recorder.conf
     qualify_s: int = 30
     incoming: tuple[IncomingTrunk, ...] = ()
     outgoing: OutgoingTrunk | None = None
@@ -77,7 +77,7 @@ def parse_sip_config(text: str, source: str) -> SipConfig:
         outgoing = OutgoingTrunk(text_at(item.get("name"), "outgoing.name"), contact,
                                  text_at(username, "outgoing.username") if username is not None else None)
     return SipConfig(text_at(data.get("transport", "transport-udp"), "transport"),
-                     text_at(data.get("agent_context", "hotline-entry"), "agent_context"), qualify,
+                     text_at(data.get("agent_context", "hotline-staff"), "agent_context"), qualify,
                      tuple(incoming), outgoing)
 
 

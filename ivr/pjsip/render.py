@@ -130,7 +130,7 @@ def render_outgoing_trunk(trunk: OutgoingTrunk, *, transport: str) -> str:
 
 
 def render_pjsip(*, transport: str, phones: Sequence[AgentPhone], incoming: Sequence[IncomingTrunk] = (),
-                 outgoing: OutgoingTrunk | None = None, agent_context: str = "hotline-entry",
+                 outgoing: OutgoingTrunk | None = None, agent_context: str = "hotline-staff",
                  qualify_s: int = 30) -> str:
     """The hotline's PJSIP objects as one file. Refuses names that would collide, since
     Asterisk would otherwise merge two objects of one type silently."""
