@@ -172,12 +172,13 @@ def render_bundle(settings: Settings, target: BundleTarget, *, ami_secret: str,
 def write_bundle(settings: Settings, target: BundleTarget, out: Path) -> list[str]:
     """Write the bundle into `out`; returns warnings (e.g. agents with no SIP secret)."""
     warnings = []
-    secrets_path = settings.var_dir / SIP_SECRETS_FILE
-    sip_secrets = read_secrets(secrets_path) if secrets_path.exists() else {}
+    secrets_path = settings.sip_secrets_file
+    sip_secrets = read_secrets(secrets_path) if secrets_path is not None else {}
     missing = [name for agent in load_roster(settings.agents_path).values()
                if (name := pjsip_name(agent.endpoint)) and name not in sip_secrets]
     if missing:
-        warnings.append(f"no SIP secret in {secrets_path} for {', '.join(missing)}: their phones are left out")
+        where = secrets_path or "HOTLINE_SIP_SECRETS_FILE (not set)"
+        warnings.append(f"no SIP secret in {where} for {', '.join(missing)}: their phones are left out")
     files = render_bundle(settings, target, ami_secret=secrets.token_urlsafe(24), sip_secrets=sip_secrets)
     for name, text in files.items():
         path = out / name

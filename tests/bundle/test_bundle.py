@@ -66,8 +66,15 @@ def admin(asterisk_root: Path, site: Settings, tmp_path: Path) -> Iterator[tuple
 
 def test_the_bundle_has_every_language_readable_and_the_secrets_private(tmp_path, site):
     bundle = tmp_path / "out"
-    made = CliRunner().invoke(main, ["asterisk", "bundle", str(bundle)], obj=site)
+    secrets = tmp_path / "sip-secrets"
+    secrets.write_text("1001 = s3cret-of-1001\n")
+    secrets.chmod(0o600)
+    made = CliRunner().invoke(main, ["asterisk", "bundle", str(bundle)], obj=site.replace(sip_secrets_file=secrets))
     assert made.exit_code == 0, made.output
+    assert "no SIP secret in" in made.stderr and "1002" in made.stderr and "1001," not in made.stderr
+    pjsip = (bundle / "etc" / "pjsip-hotline.conf").read_text()
+    assert "[1001]" in pjsip and "s3cret-of-1001" in pjsip and "[1002]" not in pjsip
+    assert stat.S_IMODE((bundle / "etc" / "pjsip-hotline.conf").stat().st_mode) == 0o640
     assert {path.name for path in (bundle / "sounds").iterdir()} == LANGUAGES
     for path in (bundle / "sounds").rglob("*"):
         assert stat.S_IMODE(path.stat().st_mode) == (0o755 if path.is_dir() else 0o644), path
