@@ -12,11 +12,10 @@ from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from panoramisk.message import Message
-
 from hotline.db import records_store
 from hotline.db.records_store import RecordStore
 from hotline.records.model import known_number
+from ivr.userevents import QueueJoin
 from routing.asterisk.adapter import BonusPolicy, Bonuses
 
 ELDERLY_SECONDS = 60.0
@@ -31,9 +30,9 @@ def local_day(now: datetime) -> tuple[datetime, datetime]:
 
 
 def bonus_policy(store: RecordStore, clock: Callable[[], datetime]) -> BonusPolicy:
-    async def bonuses(message: Message) -> Bonuses:
-        elderly = ELDERLY_SECONDS if message.get("Elderly") == "1" else 0.0
-        number, business = known_number(message.get("CallerIDNum", "")), message.get("Business", "")
+    async def bonuses(join: QueueJoin) -> Bonuses:
+        elderly = ELDERLY_SECONDS if join.elderly == "1" else 0.0
+        number, business = known_number(join.origin.caller_number), join.business
         if not number:  # withheld: every such caller shares it, so it says nothing
             return Bonuses(elderly=elderly)
         start, end = local_day(clock())

@@ -26,7 +26,6 @@ from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
 
 from hotline.callbacks.offer import take_callback_number
 from hotline.callbacks.policy import CallbackPolicy, HoldChoice, after_attempt, hold_choice
@@ -39,6 +38,7 @@ from ivr.agi import AgiSession
 from ivr.ami import AmiClient
 from ivr.selfservice.flows.speech import Prompt
 from ivr.selfservice.flows.voice import Voice
+from ivr.userevents import CallbackAttempt, CallbackConnected, decode
 from routing import Call, CallState, GoneReason
 from routing.events import CallEnded
 from routing.asterisk.adapter import RouterAdapter
@@ -179,20 +179,20 @@ class VirtualHold:
         }
 
     # each attempt's outcome (the dialplan's events) --------------------------------------
-    async def _on_user_event(self, message: Mapping[str, Any]) -> None:
-        name = message.get("UserEvent")
-        if name not in ("HotlineCallbackConnected", "HotlineCallbackAttempt"):
+    async def _on_user_event(self, message: Mapping[str, str]) -> None:
+        event = decode(message)
+        if not isinstance(event, CallbackConnected | CallbackAttempt):
             return
-        call_id = str(message.get("CallID", ""))
+        call_id = event.call_id
         task = self._live.get(call_id)
-        if task is None or str(task.id) != message.get("Task"):
+        if task is None or str(task.id) != event.task:
             return
-        if name == "HotlineCallbackConnected":
+        if isinstance(event, CallbackConnected):
             result = "ANSWER"
-        elif message.get("Reached") == "1":
+        elif event.reached == "1":
             return  # the end of a call back that reached the caller: closed when it connected
         else:
-            result = str(message.get("Status") or "")
+            result = event.status
         if self._unreported.pop(call_id, None) is None:
             self._early_outcomes.add(call_id)
         task = after_attempt(self.policy, task, result, self.clock())

@@ -3,6 +3,8 @@ and the service that follows calls through AMI. One home, so no side spells them
 """
 from __future__ import annotations
 
+from ivr import userevents
+
 # Contexts rendered from the config. Everything a call runs after entry lives in contexts
 # named after the config version (hotline-v<version>-...), in a file of their own: a reload
 # loads the new version beside the old one, so a caller already in a menu finishes on the
@@ -31,15 +33,15 @@ AGI_BASE = "HOTLINE_AGI"  # global defined by hand-written dialplan: agi://host:
 # Why a caller is sent to an agent (extensions of TO_AGENT_CONTEXT).
 AGENT_REASONS = ("key", "timeout", "retries", "flow-agent", "flow-failed", "announcement", "speech")
 
-# UserEvents (AMI `Event: UserEvent`, `UserEvent: <name>`); every one carries CallID.
-EVENT_CALL_START = "HotlineCallStart"  # CallID, Version, Dialect
-EVENT_MENU = "HotlineMenu"  # CallID, Menu, Dialect, Business
-EVENT_KEY = "HotlineKey"  # CallID, Menu, Key, Action (goto|agent|self_service|back|repeat), Target
-EVENT_INVALID_KEY = "HotlineInvalidKey"  # CallID, Menu, Key (one character), Attempt
-EVENT_TIMEOUT = "HotlineTimeout"  # CallID, Menu, Attempt (0 when on_timeout acts), Action, Target
-EVENT_SELF_SERVICE = "HotlineSelfService"  # CallID, Menu, Flow, Result (done|agent|failed), AgiStatus
-EVENT_TO_AGENT = "HotlineToAgent"  # CallID, Menu, Dialect, Business, Reason
-EVENT_CALL_END = "HotlineCallEnd"  # CallID, Menu
+# UserEvents the menus send: names and headers are the contract's (ivr/userevents.py).
+EVENT_CALL_START = userevents.CallStart.NAME
+EVENT_MENU = userevents.MenuEntered.NAME
+EVENT_KEY = userevents.KeyPressed.NAME
+EVENT_INVALID_KEY = userevents.InvalidKey.NAME
+EVENT_TIMEOUT = userevents.MenuTimeout.NAME
+EVENT_SELF_SERVICE = userevents.SelfService.NAME
+EVENT_TO_AGENT = userevents.ToAgent.NAME
+EVENT_CALL_END = userevents.CallEnd.NAME
 
 
 

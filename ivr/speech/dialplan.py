@@ -19,6 +19,7 @@ simply has the keypad menu.
 from __future__ import annotations
 
 from ivr.dialplan import names
+from ivr import userevents
 from ivr.dialplan.text import extension, user_event, var
 from ivr.menu.models import HotlineConfig
 
@@ -28,7 +29,7 @@ RESULT = "HOTLINE_SPEECH_RESULT"  # intent | key | silence | keypad | off
 REASON = "HOTLINE_SPEECH_REASON"  # confident, confirmed, no-match, ambiguous, failure, ...
 INTENT = "HOTLINE_SPEECH_INTENT"
 KEY = "HOTLINE_SPEECH_KEY"
-EVENT = "HotlineSpeech"  # CallID, Menu, Result, Reason, Intent (never what was said)
+EVENT = userevents.Speech.NAME  # never what was said
 AGENT_REASON = "speech"  # HOTLINE_AGENT_REASON of a spoken "transfer me to a person"
 
 

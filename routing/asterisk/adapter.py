@@ -29,6 +29,7 @@ from typing import Protocol
 from panoramisk.message import Message
 
 from ivr.ami import AmiClient, AmiError
+from ivr.userevents import CallbackConnected, QueueJoin, decode
 from routing import (
     Announce,
     CancelOffer,
@@ -71,7 +72,7 @@ class Bonuses:
 
 # What a joining caller's priority is, from the join event (caller number, flags the dialplan
 # set); the service supplies it, so routing/ needs no database.
-BonusPolicy = Callable[[Message], Awaitable[Bonuses]]
+BonusPolicy = Callable[[QueueJoin], Awaitable[Bonuses]]
 
 
 @dataclass
@@ -142,46 +143,45 @@ class RouterAdapter:
 
     # what Asterisk tells us ------------------------------------------------------------
     async def _on_user_event(self, message: Message) -> None:
-        name = message.get("UserEvent")
-        if name == "HotlineCallbackConnected":
-            self._caller_reached(message)
+        event = decode(message)
+        if isinstance(event, CallbackConnected):
+            self._caller_reached(event)
             return
-        if name != "HotlineQueueJoin":
+        if not isinstance(event, QueueJoin):
             return
-        call = self._call_from(message)
+        call = self._call_from(event)
         if call.id in self.router.calls:  # a caller sent back to the queue already has a place
             return
         if self.bonuses is not None:
             try:
-                bonus = await self.bonuses(message)
+                bonus = await self.bonuses(event)
                 call = replace(call, elderly_bonus=bonus.elderly, repeat_bonus=bonus.repeat)
             except Exception:  # a priority lookup must never keep a caller out of the queue
                 log.exception("priority bonus lookup failed for call %s", call.id)
-        self._track_caller(call.id, message.get("Uniqueid", ""), call.channel)
+        self._track_caller(call.id, event.origin.uniqueid, call.channel)
         await self.command(lambda now: self.router.arrive(call, now))
 
-    def _call_from(self, message: Message) -> Call:
-        enqueued = message.get("Enqueued", "")
+    def _call_from(self, join: QueueJoin) -> Call:
+        enqueued = join.enqueue_time
         return Call(
-            id=message["CallID"],
-            channel=message["Channel"],
-            dialect=message["Dialect"],
-            business=message["Business"],
-            caller_number=message.get("CallerIDNum", ""),
-            enqueue_time=float(enqueued) if enqueued else self.clock(),
+            id=join.call_id,
+            channel=join.origin.channel,
+            dialect=join.dialect,
+            business=join.business,
+            caller_number=join.origin.caller_number,
+            enqueue_time=enqueued if enqueued is not None else self.clock(),
         )
 
     def _track_caller(self, call_id: str, uniqueid: str, channel: str) -> None:
         self._callers[uniqueid] = call_id
         self._call_channels[call_id] = channel
 
-    def _caller_reached(self, message: Message) -> None:
+    def _caller_reached(self, connected: CallbackConnected) -> None:
         """A callback's caller picked up: their hang-up now ends the call like any caller's."""
-        call_id = message.get("CallID", "")
         for ring in self._rings.values():
-            if ring.call_id == call_id and ring.callback:
+            if ring.call_id == connected.call_id and ring.callback:
                 ring.caller_reached = True
-                self._track_caller(call_id, message.get("Uniqueid", ""), message.get("Channel", ""))
+                self._track_caller(connected.call_id, connected.origin.uniqueid, connected.origin.channel)
 
     def _on_new_channel(self, message: Message) -> None:
         ring = self._rings.get(message.get("Uniqueid", ""))

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from panoramisk.message import Message
+from ivr.userevents import QueueJoin, decode_as
 
 from hotline.db import records_store
 from hotline.priority import ELDERLY_SECONDS, REPEAT_SECONDS, bonus_policy, local_day
@@ -11,9 +11,9 @@ from hotline.records.model import CallRecord
 NOW = datetime(2026, 11, 19, 4, 0, tzinfo=UTC)  # 12:00 in Beijing
 
 
-def join(number: str, business: str = "pension", elderly: str = "") -> Message:
-    return Message({"Event": "UserEvent", "UserEvent": "HotlineQueueJoin", "CallerIDNum": number,
-                    "Business": business, "Elderly": elderly})
+def join(number: str, business: str = "pension", elderly: str = "") -> QueueJoin:
+    return decode_as(QueueJoin, {"Event": "UserEvent", "UserEvent": "HotlineQueueJoin", "CallerIDNum": number,
+                                 "Business": business, "Elderly": elderly})
 
 
 def ended(call_id: str, number: str, business: str, at: datetime) -> CallRecord:

@@ -9,6 +9,7 @@ import pytest
 
 from ivr.ami import AmiClient
 from ivr.sandbox.calls import PlacedCall, place_call
+from ivr.userevents import QueueJoin
 from routing import AgentState, PauseReason, Router
 from routing.asterisk import RouterAdapter
 from tests.routing_asterisk.conftest import MANDARIN_AFTER, RoutingStack, agent, short_ladders
@@ -141,8 +142,8 @@ async def test_an_elderly_caller_who_joined_later_is_answered_first(make_stack, 
                                                                     events: EventLog) -> None:
     from routing.asterisk.adapter import Bonuses
 
-    async def policy(message) -> Bonuses:  # the service's policy reads the records; here the flag only
-        return Bonuses(elderly=60.0 if message.get("Elderly") == "1" else 0.0)
+    async def policy(join: QueueJoin) -> Bonuses:  # the service's policy reads the records; here the flag only
+        return Bonuses(elderly=60.0 if join.elderly == "1" else 0.0)
 
     stack: RoutingStack = await make_stack()
     stack.adapter.bonuses = policy

@@ -25,13 +25,14 @@ from ivr.selfservice.flows.settings import FlowSettings
 from ivr.selfservice.flows.speech import Prompt, Utterance
 from ivr.selfservice.flows.voice import Voice
 from ivr.selfservice.records import Card, InsuredPerson
+from ivr.userevents import SelfServiceOutcome, encode
 
 log = logging.getLogger("ivr.selfservice.flows")
 T = TypeVar("T")
 FlowResult = Literal["done", "agent", "hangup"]
-# AMI UserEvent a flow emits as it ends: CallID, Flow, Outcome (a word from the flow, never
-# caller data), Result (done|agent|hangup). After a hang-up, Outcome is the last step completed.
-EVENT_OUTCOME = "HotlineSelfServiceOutcome"
+# AMI UserEvent a flow emits as it ends (ivr.userevents.SelfServiceOutcome). After a hang-up,
+# Outcome is the last step the caller completed.
+EVENT_OUTCOME = SelfServiceOutcome.NAME
 APOLOGY = (Prompt("service_unavailable"),)
 TO_AGENT = (Prompt("transfer_agent"),)
 # Endings after which an audit write is not tried: the backend is down, or the service is
@@ -201,13 +202,11 @@ async def _to_agent(call: FlowCall, ending: Ending) -> None:
 
 
 def _event(call: FlowCall, ending: Ending) -> str:
-    # Commas separate UserEvent's arguments; quoting keeps the whole body one AGI argument.
-    body = ",".join([
-        EVENT_OUTCOME,
-        f"CallID: {call.call_id}",
-        f"Flow: {call.flow}",
-        f"Outcome: {ending.outcome}",
-        f"Result: {ending.result}",
-    ])
-    return '"' + body.replace('"', "") + '"'
+    return outcome_event(call.call_id, call.flow, ending)
 
+
+def outcome_event(call_id: str, flow: str, ending: Ending) -> str:
+    """The flow's HotlineSelfServiceOutcome as one AGI argument (the contract's encoding,
+    quoted: commas separate UserEvent's arguments)."""
+    event = SelfServiceOutcome(call_id=call_id, flow=flow, outcome=ending.outcome, result=ending.result)
+    return '"' + encode(event).replace('"', "") + '"'
