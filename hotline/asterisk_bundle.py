@@ -24,7 +24,7 @@ from hotline.ami_events import service_eventfilter
 from hotline.callbacks.policy import load_policy
 from hotline.settings import Settings
 from ivr.pjsip import AgentPhone, IncomingTrunk, pjsip_name, render_pjsip
-from ivr.pjsip.secrets import SIP_SECRETS_FILE, read_secrets
+from ivr.pjsip.secrets import read_secrets
 from ivr.prompts.moh import MOH_CLASS, render_moh_class
 from ivr.sandbox.config import MODULES
 from routing.asterisk import load_roster
