@@ -160,6 +160,15 @@ class AgentAnswer(HotlineEvent):
 
 
 @dataclass(frozen=True)
+class Recording(HotlineEvent):
+    """The agent leg started recording the conversation (MixMonitor) into `file`."""
+
+    NAME: ClassVar[str] = "HotlineRecording"
+    agent: str = header("Agent")
+    file: str = header("File")
+
+
+@dataclass(frozen=True)
 class AgentBridgeFailed(HotlineEvent):
     NAME: ClassVar[str] = "HotlineAgentBridgeFailed"
     agent: str = header("Agent")
@@ -220,7 +229,7 @@ class Survey(HotlineEvent):
 
 EVENTS: dict[str, type[HotlineEvent]] = {cls.NAME: cls for cls in (
     CallStart, MenuEntered, KeyPressed, InvalidKey, MenuTimeout, SelfService, SelfServiceOutcome, ToAgent,
-    CallEnd, Speech, QueueJoin, CallbackTaken, AgentAnswer, AgentBridgeFailed, CallbackConnected,
+    CallEnd, Speech, QueueJoin, CallbackTaken, AgentAnswer, Recording, AgentBridgeFailed, CallbackConnected,
     CallbackAttempt, Hours, MessageStart, MessageLeft, Survey,
 )}
 E = TypeVar("E", bound=HotlineEvent)
