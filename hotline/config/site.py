@@ -46,10 +46,11 @@ def default_routing() -> RouterConfig:
 
 def load_site(config_dir: Path, *, limits: ReadLimits | None = None, catalog: PromptCatalog | str | Path | None = None,
               routing: RouterConfig | None = None, texts: dict[str, str] | None = None,
-              paths: dict[str, Path] | None = None) -> tuple[SiteConfig | None, list[Issue]]:
+              paths: dict[str, Path] | None = None, hotline: HotlineConfig | None = None) -> tuple[SiteConfig | None, list[Issue]]:
     """Every file under `config_dir` (or, for a name in `texts`, that text instead: what a
     reload was sent; for a name in `paths`, that file), checked alone and together. The site
-    is None when any error was found."""
+    is None when any error was found. `hotline`: a hotline.yaml already read and validated
+    (only the other files and the cross-file rules are then checked)."""
     config_dir = Path(config_dir)
     texts = dict(texts or {})
     paths = {name: Path(path) for name, path in (paths or {}).items()}
@@ -78,9 +79,10 @@ def load_site(config_dir: Path, *, limits: ReadLimits | None = None, catalog: Pr
             issues.extend(error.issues)
             return None
 
-    hotline = parsed("hotline.yaml", lambda t, f: parse_config(t, f, limits))
-    if hotline is not None:
-        issues.extend(validate(hotline, catalog))
+    if hotline is None:
+        hotline = parsed("hotline.yaml", lambda t, f: parse_config(t, f, limits))
+        if hotline is not None:
+            issues.extend(validate(hotline, catalog))
     hours_spec = parsed("hours.yaml", lambda t, f: parse_model(t, f, HoursFileSpec, "config/hours.yaml", limits))
     hours = None
     try:  # checked even when hours.yaml is not, so one run shows every file's problems

@@ -29,6 +29,9 @@ MAX_BODY_BYTES = 64 * 1024  # no endpoint takes more than a few hundred bytes...
 # 48 kHz stereo wav is 11 MB.
 UPLOAD_SUFFIX = "/upload"
 MAX_UPLOAD_BYTES = 16 * 1024 * 1024
+# ...and a configuration reload, which may carry a whole file (1 MB of YAML is up to ~4 MB of
+# JSON once escaped); the config layer then applies its own, configurable, limit.
+LARGE_BODY_PATHS = {"/ops/dialplan/reload": 4 * 1024 * 1024, "/ops/config/reload": 4 * 1024 * 1024}
 INT32_MAX = 2**31 - 1  # integer ids are 32-bit on PostgreSQL: path parameters are range-checked to it
 # A database row id in a path: out of range is a 422, never a database error (PostgreSQL's integer).
 RowId = Annotated[int, Path(ge=1, le=INT32_MAX, description="a row id, 1 to 2^31-1")]
@@ -63,7 +66,8 @@ class BodyLimit:
         if declared is None and b"transfer-encoding" not in headers:
             await self.app(scope, receive, send)  # no body (a GET, the event stream)
             return
-        limit = MAX_UPLOAD_BYTES if str(scope.get("path", "")).endswith(UPLOAD_SUFFIX) else self.limit
+        path = str(scope.get("path", ""))
+        limit = MAX_UPLOAD_BYTES if path.endswith(UPLOAD_SUFFIX) else LARGE_BODY_PATHS.get(path, self.limit)
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await self._refuse(scope, send, limit)
             return

@@ -1,6 +1,8 @@
 """Operations endpoints: safe dialplan reload and its history (ops tokens).
 
-    POST /ops/dialplan/reload   {"config_path": optional}  -> the recorded attempt
+    POST /ops/dialplan/reload   {} | {"config": "<hotline.yaml text>"} | {"version": "<stored>"}
+                                -> the recorded attempt (never a server path: an ops token must not
+                                read files through the errors)
         200 loaded and verified | 409 a reload is in progress | 422 config refused (messages)
         502 Asterisk did not take it (rolled back) | 503 no live directory configured
     GET  /ops/dialplan/history  -> attempts, oldest first
@@ -14,12 +16,14 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from hotline.auth.tokens import Principal
 from hotline.http.auth import require_role
 from ivr.dialplan.history import Attempt, History, ReloadInProgress
-from ivr.dialplan.reload import reload
+from ivr.dialplan.reload import SiteCheck, reload, rollback
+from ivr.menu.issues import Issue
+from ivr.menu.models import HotlineConfig
 from ivr.dialplan.reload_settings import ReloadSettings
 
 router = APIRouter(prefix="/ops", tags=["operations"])
@@ -27,8 +31,22 @@ _STATUS = {"ok": 200, "refused": 422, "rolled_back": 502, "failed": 502}
 
 
 class ReloadRequest(BaseModel):
+    """What to load: the site's own hotline.yaml (nothing given), the text of one, or a version
+    from the history. A `config_path` is refused (422) like any unknown field."""
+
     model_config = ConfigDict(extra="forbid")
-    config_path: str | None = None  # default: the site's config/hotline.yaml
+    config: str | None = Field(None, description="the text of a hotline.yaml; checked with the site's other files")
+    version: str | None = Field(None, pattern=r"^[0-9a-f]{6,64}$", description="a stored version to go back to")
+
+
+def site_check(config_dir: Path) -> SiteCheck:
+    """The site's other files checked against a hotline.yaml text (cross-file rules)."""
+    def check(config: HotlineConfig) -> list[Issue]:
+        from hotline.config.site import load_site
+
+        _, issues = load_site(config_dir, hotline=config)
+        return issues
+    return check
 
 
 def reload_settings(request: Request) -> ReloadSettings:
@@ -45,9 +63,15 @@ async def reload_dialplan(request: Request, body: ReloadRequest | None = None,
                           settings: ReloadSettings = Depends(reload_settings)) -> JSONResponse:
     if settings.dialplan_live_dir is None:
         raise HTTPException(503, {"error": "not_configured", "message": "set HOTLINE_DIALPLAN_LIVE_DIR"})
-    config_path = Path(body.config_path) if body and body.config_path else None
+    ami, body = request.app.state.service.ami, body or ReloadRequest()
+    if body.config is not None and body.version is not None:
+        raise HTTPException(422, {"error": "refused", "messages": ["give the config or a version, not both"]})
     try:
-        attempt = await reload(request.app.state.service.ami, settings, config_path=config_path, who=principal.name)
+        if body.version is not None:
+            attempt = await rollback(ami, settings, body.version, who=principal.name)
+        else:
+            attempt = await reload(ami, settings, config_text=body.config, who=principal.name,
+                                   site_check=site_check(settings.config_path.parent))
     except ReloadInProgress as busy:
         raise HTTPException(409, {"error": "reload_in_progress", "message": str(busy)}) from None
     if attempt.result == "refused":

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 Result = Literal["ok", "refused", "rolled_back", "failed", "busy"]
 CONFIG_COPY = "config.yaml"
@@ -72,7 +72,7 @@ class History:
 
     def record(self, attempt: Attempt) -> None:
         self.var_dir.mkdir(parents=True, exist_ok=True)
-        line = json.dumps(attempt.as_json(), ensure_ascii=False, sort_keys=True) + "\n"
+        line = json.dumps(bounded(attempt.as_json()), ensure_ascii=False, sort_keys=True) + "\n"
         with open(self.log_path, "a", encoding="utf-8") as log:  # O_APPEND: whole lines
             log.write(line)
 
@@ -102,6 +102,26 @@ class History:
 
     def stored_versions(self) -> list[str]:
         return sorted(path.name for path in self.versions_dir.iterdir()) if self.versions_dir.is_dir() else []
+
+
+MAX_TEXT = 500  # characters of one history string (a source, a message)
+MAX_ITEMS = 50  # messages, warnings, changes kept per attempt
+
+
+def bounded(entry: dict[str, Any]) -> dict[str, Any]:
+    """An attempt as the history keeps it: every string and list cut to a fixed size, so no
+    request (a 10 MB value, thousands of problems) can grow the history by more than ~100 KB."""
+    def cut(value: Any) -> Any:
+        if isinstance(value, str):
+            return value if len(value) <= MAX_TEXT else value[:MAX_TEXT - 1] + "…"
+        if isinstance(value, list):
+            kept = [cut(item) for item in value[:MAX_ITEMS]]
+            return kept + ([f"... and {len(value) - MAX_ITEMS} more"] if len(value) > MAX_ITEMS else [])
+        if isinstance(value, dict):
+            return {key: cut(item) for key, item in list(value.items())[:MAX_ITEMS]}
+        return value
+    result: dict[str, Any] = cut(entry)
+    return result
 
 
 def version_before(attempts: list[Attempt], current: str | None) -> str | None:

@@ -11,8 +11,10 @@ every attempt, refused or not, is appended to the history.
 """
 from __future__ import annotations
 
+import asyncio
 import secrets
 import shutil
+from collections.abc import Callable
 import time
 from fnmatch import fnmatch
 from dataclasses import dataclass, field
@@ -29,7 +31,8 @@ from ivr.dialplan.reload_settings import ReloadSettings
 from ivr.dialplan.render import config_version, render_dialplan
 from ivr.dialplan.staged_check import check_staged, stage
 from ivr.dialplan.verify import file_version, verify_loaded
-from ivr.menu import ConfigError, HotlineConfig, check_config, errors_only, parse_config, summarise_change, validate
+from ivr.menu import ConfigError, HotlineConfig, Issue, errors_only, parse_config, summarise_change, validate
+from ivr.menu.limits import read_config_text
 
 __all__ = ["Attempt", "ReloadInProgress", "reload", "rollback", "new_attempt", "Refused"]
 
@@ -55,14 +58,26 @@ def new_attempt(target: Literal["dialplan", "moh", "pjsip"], action: Literal["re
                    who=who, started_at=now.isoformat(timespec="milliseconds"), source=source)
 
 
+SiteCheck = Callable[[HotlineConfig], list[Issue]]  # a checked hotline.yaml -> the cross-file verdict
+
+
 async def reload(ami: AmiClient, settings: ReloadSettings, *, config_path: Path | None = None,
-                 catalog_path: Path | None = None, who: str = "cli") -> Attempt:
-    """Load the config at `config_path` (default: settings) into the live Asterisk, safely.
+                 catalog_path: Path | None = None, who: str = "cli", config_text: str | None = None,
+                 site_check: SiteCheck | None = None) -> Attempt:
+    """Load the config at `config_path` (default: settings), or `config_text` when given (what
+    an ops request sent: never a server path), into the live Asterisk, safely. `site_check`
+    adds the checks across the site's other files. Parsing, validation and rendering run in a
+    worker thread: a large config must not stall the event loop (AMI watchdog, FastAGI).
     Returns the recorded attempt; raises ReloadInProgress when another attempt holds the lock."""
     path = Path(config_path or settings.config_path)
     catalog = Path(catalog_path or settings.catalog_path)
+    if config_text is not None:
+        label = f"hotline.yaml sent by {who}"
+        attempt = new_attempt("dialplan", "reload", who, label)
+        return await _guarded(ami, settings, attempt,
+                              lambda: _from_text(config_text, label, catalog, _hand_written(settings), site_check))
     attempt = new_attempt("dialplan", "reload", who, str(path))
-    return await _guarded(ami, settings, attempt, lambda: _from_config(path, catalog, _hand_written(settings)))
+    return await _guarded(ami, settings, attempt, lambda: _from_config(path, catalog, _hand_written(settings), site_check))
 
 
 async def rollback(ami: AmiClient, settings: ReloadSettings, version: str | None = None, *,
@@ -101,13 +116,28 @@ def _hand_written(settings: ReloadSettings) -> dict[str, str]:
     return files
 
 
-def _from_config(path: Path, catalog: Path, hand_written: dict[str, str]) -> Candidate:
-    config, issues = check_config(path, catalog)
-    if config is None or errors_only(issues):
+
+def _from_config(path: Path, catalog: Path, hand_written: dict[str, str], site_check: SiteCheck | None = None) -> Candidate:
+    try:
+        text = read_config_text(path)
+    except ConfigError as error:
+        raise Refused([str(issue) for issue in error.issues]) from None
+    return _from_text(text, str(path), catalog, hand_written, site_check)
+
+
+def _from_text(text: str, label: str, catalog: Path, hand_written: dict[str, str], site_check: SiteCheck | None) -> Candidate:
+    try:
+        config = parse_config(text, label)
+    except ConfigError as error:
+        raise Refused([str(issue) for issue in error.issues]) from None
+    issues = validate(config, catalog)
+    if site_check is not None:
+        seen = {str(issue) for issue in issues}
+        issues += [issue for issue in site_check(config) if str(issue) not in seen]
+    if errors_only(issues):
         raise Refused([str(issue) for issue in errors_only(issues)])
     warnings = [str(issue) for issue in issues if issue.severity != "error"]
-    return Candidate(config_version(config, hand_written), render_dialplan(config, hand_written), config,
-                     path.read_text(encoding="utf-8"), warnings)
+    return Candidate(config_version(config, hand_written), render_dialplan(config, hand_written), config, text, warnings)
 
 
 def _parse_quietly(text: str | None) -> HotlineConfig | None:
@@ -150,12 +180,12 @@ class _Steps:
 
 async def _run(ami: AmiClient, settings: ReloadSettings, history: History, attempt: Attempt, prepare) -> None:  # type: ignore[no-untyped-def]
     steps = _Steps(attempt)
-    candidate: Candidate = prepare()
+    candidate: Candidate = await asyncio.to_thread(prepare)  # CPU-bound: off the event loop
     attempt.version, attempt.warnings = candidate.version, candidate.warnings
     live_dir = settings.live_dir()
     before = read_state(live_dir)
     attempt.previous_version = file_version(before.entry_text)
-    attempt.changes = _changes(history, attempt.previous_version, candidate)
+    attempt.changes = await asyncio.to_thread(_changes, history, attempt.previous_version, candidate)
     steps.done("validate")
     if settings.use_staged_check():
         staging = stage(live_dir, candidate.files, settings.var_dir / "staging" / attempt.id)
@@ -191,10 +221,17 @@ async def _run(ami: AmiClient, settings: ReloadSettings, history: History, attem
 async def _load_and_verify(ami: AmiClient, settings: ReloadSettings, files: dict[str, str], version: str | None) -> list[str]:
     try:
         await reload_module(ami, "pbx_config", settings.reload_timeout_s)
-        loaded = await loaded_dialplan(ami)
+        loaded = await loaded_dialplan(ami, _listing_timeout(settings, files))
     except Exception as error:  # AMI gone, timeout, refused reload: all mean "not verified"
         return [f"reload through AMI failed: {error}"]
-    return verify_loaded(files, version, loaded) if version else []
+    return await asyncio.to_thread(verify_loaded, files, version, loaded) if version else []
+
+
+def _listing_timeout(settings: ReloadSettings, files: dict[str, str]) -> float:
+    """Asterisk lists the whole dialplan to verify it: about a second per 5,000 lines on a
+    loaded 2-core machine (2,500 menus: over 5 s). The fixed timeout plus that allowance."""
+    lines = sum(text.count("\n") for text in files.values())
+    return settings.reload_timeout_s + lines / 2000
 
 
 async def _load_previous(ami: AmiClient, settings: ReloadSettings, live_dir: Path, before: LiveState) -> list[str]:

@@ -15,7 +15,7 @@ from hotline.service import HotlineService
 from ivr.dialplan.history import History
 from tests.support.site import reload_settings
 from ivr.sandbox.ports import free_tcp_port
-from tests.reload.configs import BROKEN, CATALOG, write
+from tests.reload.configs import BROKEN, CATALOG
 
 
 @pytest.fixture
@@ -72,12 +72,11 @@ async def test_reload_needs_an_ops_token_and_records_who(client, tokens):
 async def test_reload_refused_422_and_busy_409(client, tokens, tmp_path):
     _, secret = tokens
     text, _code, line, words = BROKEN["dangling-target"]
-    config = write(tmp_path, text)
-    refused = await client.post("/ops/dialplan/reload", headers=bearer(secret["ops"]), json={"config_path": str(config)})
+    refused = await client.post("/ops/dialplan/reload", headers=bearer(secret["ops"]), json={"config": text})
     assert refused.status_code == 422
     detail = refused.json()
     assert detail["code"] == "refused" and detail["attempt"]["result"] == "refused"
-    assert any(m.startswith(f"{config}:{line}: ") and words in m for m in detail["messages"])
+    assert any(m.startswith(f"hotline.yaml sent by ops person:{line}: ") and words in m for m in detail["messages"])
 
     with History(tmp_path / "var").lock():  # the var dir the client fixture's settings name
         busy = await client.post("/ops/dialplan/reload", headers=bearer(secret["ops"]))
@@ -103,3 +102,30 @@ async def test_an_agent_token_acts_only_on_its_own_agent(tokens):
     assert other.status_code == 403 and "may act only on agent a1, not a2" in other.json()["detail"]
     assert ops.status_code == 200
     assert viewer.status_code == 403
+
+
+async def test_reload_takes_no_server_path_and_echoes_nothing_it_was_not_sent(client, tokens, tmp_path):
+    """Today's defect: `config_path` let an ops token read any file through the errors."""
+    _, secret = tokens
+    secret_file = tmp_path / "secret.txt"
+    secret_file.write_text("root-password: hunter2\n")
+    for body in ({"config_path": str(secret_file)}, {"config_path": "/etc/passwd"}):
+        refused = await client.post("/ops/dialplan/reload", headers=bearer(secret["ops"]), json=body)
+        assert refused.status_code == 422, refused.text
+        assert "hunter2" not in refused.text and "root:" not in refused.text
+    assert History(tmp_path / "var").attempts("dialplan") == []  # refused before any attempt
+
+
+async def test_history_entries_stay_bounded(client, tokens, tmp_path):
+    _, secret = tokens
+    huge = "name: x\n" + "#" * (2 * 1024 * 1024) + "\n"  # over the 1 MB config limit, under the body limit
+    refused = await client.post("/ops/dialplan/reload", headers=bearer(secret["ops"]), json={"config": huge})
+    assert refused.status_code == 422 and "larger than the 1,048,576-byte limit" in refused.text
+    many = "name: x\n" + "".join(f"unknown_{n}: 1\n" for n in range(400))  # 400 problems and more
+    refused = await client.post("/ops/dialplan/reload", headers=bearer(secret["ops"]), json={"config": many})
+    assert refused.status_code == 422
+    too_big = await client.post("/ops/dialplan/reload", headers=bearer(secret["ops"]), json={"config": "x" * (5 * 1024 * 1024)})
+    assert too_big.status_code == 413
+    lines = (tmp_path / "var" / "reload-history.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2 and all(len(line.encode()) < 64 * 1024 for line in lines)
+    assert History(tmp_path / "var").attempts("dialplan")[1].messages[-1].startswith("... and ")
