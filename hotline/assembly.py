@@ -21,6 +21,7 @@ from hotline.callbacks.policy import load_policy
 from hotline.callbacks.service import VirtualHold
 from hotline.db.backend import SqlBackend
 from hotline.db.records_store import RecordStore
+from hotline.hours.calendar import coverage
 from hotline.hours.source import HoursFile
 from hotline.http.app import create_app
 from hotline.http.callbacks import callbacks_router
@@ -149,6 +150,7 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     prompts = prompt_library(settings, site)
     app.include_router(prompts_router(prompts))
     service.prompts_report = lambda: read_provenance(settings.prompts_build_dir)
+    service.calendar_report = lambda: coverage(hours().calendar, hours().local(clock()).date())
     if site.recorder_spool_dir is not None:
         logins = PhoneLogins(phone_logins_file(settings.tokens_file), app.state.token_store)
         service.agi.routes["recorder"] = recorder_handler(prompts, logins,

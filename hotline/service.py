@@ -31,6 +31,9 @@ class Health:
     database_reachable: bool | None = None  # None: this service has no database to check
     # the last prompt build's provenance per language (ivr.prompts.build.read_provenance)
     prompts: Mapping[str, Mapping[str, Any]] | None = None
+    # the holiday calendar's coverage (hotline.hours.calendar.coverage); a missing year is shown,
+    # not a 503: restarting the service would not add the notice
+    calendar: Mapping[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -46,6 +49,7 @@ class Health:
             **({"prompts": {language: {"own_language": p.get("own_language"), "recorded": p.get("recorded"),
                                        "total": p.get("total"), "falling_back": len(p.get("falling_back") or [])}
                             for language, p in self.prompts.items()}} if self.prompts is not None else {}),
+            **({"calendar": dict(self.calendar)} if self.calendar is not None else {}),
         }
 
 
@@ -61,6 +65,7 @@ class HotlineService:
         self.database_check: Callable[[], Awaitable[None]] | None = None  # raises when unreachable
         # what callers hear in their own language, per language (blocking: a small file read)
         self.prompts_report: Callable[[], Mapping[str, Mapping[str, Any]] | None] | None = None
+        self.calendar_report: Callable[[], Mapping[str, Any]] | None = None  # blocking: may re-read hours files
         self.ami.connected.connect(self._on_connected)
 
     async def _on_connected(self) -> None:
@@ -111,4 +116,5 @@ class HotlineService:
             agi_active_sessions=self.agi.stats.active,
             database_reachable=reachable,
             prompts=prompts,
+            calendar=await asyncio.to_thread(self.calendar_report) if self.calendar_report is not None else None,
         )

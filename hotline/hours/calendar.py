@@ -80,10 +80,16 @@ class YearNotice:
     working_days: tuple[AdjustedWorkday, ...]
     demo: bool = False
     source: str = ""
+    # The province's own statutory holidays (Guangxi: 壮族三月三), on top of the national ones.
+    regional: tuple[Holiday, ...] = ()
+
+    @property
+    def all_holidays(self) -> tuple[Holiday, ...]:
+        return self.holidays + self.regional
 
     def __post_init__(self) -> None:
         seen: dict[date, str] = {}
-        for holiday in self.holidays:
+        for holiday in self.all_holidays:
             if holiday.last < holiday.first:
                 raise CalendarError(f"{holiday.name}: ends ({holiday.last}) before it starts ({holiday.first})")
             for day in holiday.days():
@@ -110,11 +116,23 @@ class HolidayCalendar:
         holidays: dict[date, str] = {}
         worked: dict[date, str] = {}
         for notice in self.notices.values():
-            for holiday in notice.holidays:
+            for holiday in notice.all_holidays:
                 holidays.update((day, holiday.name) for day in holiday.days())
             worked.update((w.day, w.for_holiday) for w in notice.working_days)
         object.__setattr__(self, "_holidays", holidays)
         object.__setattr__(self, "_worked", worked)
+
+    @property
+    def last_year(self) -> int | None:
+        return max(self.notices) if self.notices else None
+
+    def missing_within(self, today: date, days: int) -> int | None:
+        """The first year without a notice that starts within `days` of `today` (or has
+        started), else None: ops load next year's notice before it is needed."""
+        for year in (today.year, (today + timedelta(days=days)).year):
+            if year not in self.notices:
+                return year
+        return None
 
     def day(self, day: date) -> Day:
         covered = day.year in self.notices
@@ -126,3 +144,19 @@ class HolidayCalendar:
             return Day(day, DayKind.ADJUSTED_WORKDAY, worked[day])
         kind = DayKind.WEEKEND if day.weekday() >= 5 else DayKind.WORKDAY
         return Day(day, kind, covered=covered)
+
+
+WARN_AHEAD_DAYS = 42  # the State Council's notice comes out in November; six weeks is time to add it
+
+
+def coverage(calendar: HolidayCalendar, today: date, ahead_days: int = WARN_AHEAD_DAYS) -> dict[str, object]:
+    """The calendar's state for /health and `ivrctl calendar check`: "ok"; "next_year_missing"
+    (the year starting within `ahead_days` has no notice yet); "missing" (today's year has none:
+    holidays are not known, weekdays are treated as working days)."""
+    if today.year not in calendar.notices:
+        state, year = "missing", today.year
+    elif (missing := calendar.missing_within(today, ahead_days)) is not None:
+        state, year = "next_year_missing", missing
+    else:
+        state, year = "ok", None
+    return {"state": state, "missing_year": year, "last_year": calendar.last_year}

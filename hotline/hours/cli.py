@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from hotline.hours.calendar import WARN_AHEAD_DAYS, coverage
+
 from hotline.hours.loader import HoursConfigError, load_hours
 from hotline.settings import Settings
 
@@ -48,4 +50,11 @@ def check(ctx: click.Context, day: str, line: str, at: str | None, hours_path: P
     notice = hours.calendar.notices.get(when.year)
     if notice is not None and notice.demo:
         click.echo(f"note: the {when.year} calendar is DEMO data; load the State Council's notice")
+    if notice is None:
+        click.echo(f"warning: calendar missing for {when.year}: public holidays unknown, weekdays read as working days; "
+                   f"add calendar/{when.year}.yaml from the State Council's notice", err=True)
+    state = coverage(hours.calendar, date.today())
+    if state["state"] != "ok" and state["missing_year"] != when.year:
+        click.echo(f"warning: calendar missing for {state['missing_year']} (due within {WARN_AHEAD_DAYS} days); "
+                   f"add calendar/{state['missing_year']}.yaml from the State Council's notice", err=True)
     raise SystemExit(0 if is_open else 1)

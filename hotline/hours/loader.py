@@ -80,6 +80,10 @@ class WorkdaySpec(_Strict):
     for_holiday: str = Field(alias="for")
 
 
+class RegionalHolidaySpec(HolidaySpec):
+    region: str  # the province whose statute it is, e.g. guangxi
+
+
 class CalendarFileSpec(Sourced):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
     year: int
@@ -87,6 +91,7 @@ class CalendarFileSpec(Sourced):
     notice: str = Field("", alias="source")  # the notice the dates were taken from
     holidays: list[HolidaySpec] = Field(default_factory=list)
     working_days: list[WorkdaySpec] = Field(default_factory=list)
+    regional_holidays: list[RegionalHolidaySpec] = Field(default_factory=list)
 
 
 def _refuse(issues: list[Issue]) -> HoursConfigError:
@@ -105,11 +110,12 @@ def notice_from(spec: CalendarFileSpec, source: SourceMap) -> YearNotice:
     """A year's notice from its checked file; the calendar's own rules (a day in two holidays,
     a weekday listed as a working day) become issues on the entry's line."""
     issues = []
-    for index, holiday in enumerate(spec.holidays):
-        for day in (holiday.first, holiday.last):
-            if day.year != spec.year:
-                issues.append(source.issue("invalid-value", ("holidays", index), f"{holiday.name}: {day} is not in {spec.year}",
-                                           f"a calendar file holds one year: move the entry to calendar/{day.year}.yaml"))
+    for section, entries in (("holidays", spec.holidays), ("regional_holidays", spec.regional_holidays)):
+        for index, holiday in enumerate(entries):
+            for day in (holiday.first, holiday.last):
+                if day.year != spec.year:
+                    issues.append(source.issue("invalid-value", (section, index), f"{holiday.name}: {day} is not in {spec.year}",
+                                               f"a calendar file holds one year: move the entry to calendar/{day.year}.yaml"))
     if issues:
         raise _refuse(issues)
     try:
@@ -118,6 +124,7 @@ def notice_from(spec: CalendarFileSpec, source: SourceMap) -> YearNotice:
             tuple(Holiday(h.name, h.first, h.last, h.name_zh) for h in spec.holidays),
             tuple(AdjustedWorkday(w.day, w.for_holiday) for w in spec.working_days),
             demo=spec.demo, source=spec.notice,
+            regional=tuple(Holiday(f"{h.name} ({h.region})", h.first, h.last, h.name_zh) for h in spec.regional_holidays),
         )
     except CalendarError as error:
         raise _refuse([source.issue("invalid-value", _calendar_path(spec, str(error)), str(error),

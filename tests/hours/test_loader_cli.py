@@ -26,10 +26,9 @@ def write_config(tmp_path: Path, notice: dict, hours: dict = HOURS) -> Path:
     return path
 
 
-def test_the_shipped_files_load_and_the_2026_calendar_is_marked_demo():
+def test_the_shipped_files_load():
     hours = load_hours(DEFAULT_HOURS_PATH)
     notice = hours.calendar.notices[2026]
-    assert notice.demo
     assert {h.name for h in notice.holidays} >= {"Spring Festival", "National Day"}
     assert all(w.day.weekday() >= 5 for w in notice.working_days)
     assert set(hours.lines) == {"mandarin", "dialect"}
@@ -67,7 +66,7 @@ def test_check_says_open_or_closed_and_why(tmp_path):
     path = str(write_config(tmp_path, NOTICE))
     closed = run("check", "2026-10-01", "--hours", path)
     assert closed.exit_code == 1
-    assert closed.output == "2026-10-01 is a public holiday (National Day): mandarin line closed all day\n"
+    assert closed.stdout == "2026-10-01 is a public holiday (National Day): mandarin line closed all day\n"
     sunday = run("check", "2026-09-27", "--line", "dialect", "--hours", path)
     assert sunday.exit_code == 0
     assert sunday.output.startswith("2026-09-27 is an adjusted working Sunday (in exchange for National Day): "
@@ -76,9 +75,10 @@ def test_check_says_open_or_closed_and_why(tmp_path):
     assert lunch.exit_code == 1 and "at 12:30 closed (between periods)" in lunch.output
 
 
-def test_check_warns_about_demo_data_and_refuses_bad_input():
-    demo = run("check", "2026-10-01")
-    assert "DEMO data" in demo.output
+def test_check_says_when_the_calendar_is_missing_and_refuses_bad_input():
+    missing = run("check", "2031-03-03")  # a Monday in a year without a notice
+    assert missing.exit_code == 0 and "no holiday calendar loaded for 2031" in missing.stdout
+    assert "warning: calendar missing for 2031" in missing.stderr
     bad = run("check", "2026-02-30")
     assert bad.exit_code == 2 and "day is out of range" in bad.output
     unknown = run("check", "2026-10-01", "--line", "uyghur")
