@@ -223,6 +223,7 @@ def call(*, key_groups: Sequence[str], press_dir: Path, gap_ms: int = 200) -> st
       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
       From: "caller" <sip:13800138000@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
       [last_To:]
+      [routes]
       Call-ID: [call_id]
       CSeq: 1 ACK
       Contact: <sip:13800138000@[local_ip]:[local_port];transport=[transport]>
@@ -239,6 +240,7 @@ def call(*, key_groups: Sequence[str], press_dir: Path, gap_ms: int = 200) -> st
       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
       From: "caller" <sip:13800138000@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
       To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      [routes]
       Call-ID: [call_id]
       CSeq: 2 BYE
       Max-Forwards: 70
