@@ -13,6 +13,7 @@ from hotline.callbacks.policy import CallbackPolicy, parse_policy
 from hotline.config.crosscheck import cross_check
 from hotline.hours.loader import CalendarFileSpec, HoursFileSpec, hours_from, load_calendar
 from hotline.hours.schedule import HoursConfig
+from hotline.staffing.config import StaffingConfig, parse_staffing
 from ivr.menu import validate
 from ivr.menu.catalog import PromptCatalog
 from ivr.menu.issues import ConfigError, Issue, errors_only
@@ -36,6 +37,7 @@ class SiteConfig:
     routing: RouterConfig
     texts: dict[str, str] = field(default_factory=dict, repr=False)  # file name -> the text read
     warnings: list[Issue] = field(default_factory=list)
+    staffing: StaffingConfig = field(default_factory=StaffingConfig)  # optional file: planning figures
 
 
 def default_routing() -> RouterConfig:
@@ -93,6 +95,9 @@ def load_site(config_dir: Path, *, limits: ReadLimits | None = None, catalog: Pr
     roster_spec = parsed("agents.yaml", lambda t, f: roster_sources(t, f, limits))
     agents = parsed("agents.yaml", lambda t, f: parse_roster(t, f, limits)) if roster_spec is not None else None
     callbacks = parsed("callbacks.yaml", lambda t, f: parse_policy(t, f, limits))
+    staffing = StaffingConfig()
+    if "staffing.yaml" in texts or path_of("staffing.yaml").exists():  # reports and staffing plans only
+        staffing = parsed("staffing.yaml", lambda t, f: parse_staffing(t, f, limits)) or staffing
     routing = routing or default_routing()
     if hotline is not None:
         issues.extend(cross_check(hotline, hours, hours_spec.source if hours_spec else None,
@@ -101,4 +106,4 @@ def load_site(config_dir: Path, *, limits: ReadLimits | None = None, catalog: Pr
         return None, issues
     assert hotline is not None and hours is not None and agents is not None and callbacks is not None
     warnings = [issue for issue in issues if issue.severity != "error"]
-    return SiteConfig(hotline, hours, agents, callbacks, routing, texts, warnings), issues
+    return SiteConfig(hotline, hours, agents, callbacks, routing, texts, warnings, staffing), issues

@@ -12,11 +12,12 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 
 from hotline.db.records_store import RecordStore
 from hotline.hours.schedule import HoursConfig
 from hotline.http.auth import READ_ROLES, require_role
+from hotline.http.problems import problem, problem_responses
 from hotline.staffing.config import StaffingConfig
 from hotline.staffing.plan import plan_json
 from hotline.records.queries import load_intervals
@@ -45,24 +46,24 @@ def staffing_router(store: RecordStore, hours: Callable[[], HoursConfig], staffi
     router = APIRouter(tags=["reports"])
 
     @router.get("/staffing", summary="Agents needed per interval and dialect line, against the roster, simulated",
-                responses={422: {"description": "not a date"}})
+                responses=problem_responses(422, s422="not a date"))
     async def plan(day: str = Query(..., alias="date", examples=["2026-12-08"]),
                    line: list[str] = Query([], description="phone line, dialect or dialect/business; repeatable"),
                    _user: Any = Depends(readers)) -> dict[str, object]:
         try:
             target = date.fromisoformat(day)
         except ValueError:
-            raise HTTPException(422, f"{day!r} is not a date like 2026-12-08") from None
+            raise problem(422, "invalid_request", f"{day!r} is not a date like 2026-12-08") from None
         hours_now, config = hours(), staffing()
         result = await asyncio.to_thread(load_plan, store, hours_now, config, router_config, list(roster()), target,
                                          only=line)
         return plan_json(result, {name: str(config.target(name)) for name in [*hours_now.lines, "default"]})
 
     @router.get("/staffing/today", summary="Today per interval: offered, service level, forecast and required agents",
-                responses={422: {"description": "not a dialect"}})
+                responses=problem_responses(422, s422="not a dialect"))
     async def today(dialect: str = Query(..., examples=["zhuang"]), _user: Any = Depends(readers)) -> dict[str, object]:
         if dialect not in router_config.dialects:
-            raise HTTPException(422, f"{dialect!r} is not a dialect ({', '.join(router_config.dialects)})")
+            raise problem(422, "invalid_request", f"{dialect!r} is not a dialect ({', '.join(router_config.dialects)})")
         hours_now, config = hours(), staffing()
         day = clock().astimezone(hours_now.timezone).date()
         start = datetime.combine(day, time(0), hours_now.timezone)

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 from click.testing import CliRunner
-from fastapi import FastAPI
 
 from hotline.auth.tokens import TokenStore
 from hotline.db import records_store as db
+from hotline.http.contract import new_app
 from hotline.http.reports import reports_router
 from hotline.records.cli import report
 from hotline.records.intervals import Counts, counts_of, histogram_quantile, report_csv, report_json
@@ -216,7 +216,7 @@ async def test_the_report_over_http_and_cli(day_of_calls, hours, database_url, t
     staffing_file.write_text("targets:\n  default: {level: 0.8, within_s: 20}\n  dialect: {level: 0.8, within_s: 30}\n")
     wanted = report_json(load_intervals(day_of_calls, hours, STAFFING, default_config(), at("09:00:00"),
                                         at("10:00:00")))
-    app = FastAPI()
+    app = new_app(title="test", description="the interval report")
     app.state.token_store = tokens = TokenStore(tmp_path / "tokens.json")
     app.include_router(reports_router(day_of_calls, lambda: hours, staffing=lambda: STAFFING))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
@@ -227,7 +227,8 @@ async def test_the_report_over_http_and_cli(day_of_calls, hours, database_url, t
         csv_text = (await client.get("/reports/intervals", params={**span, "format": "csv"})).text
         assert csv_text.count("\n") == 1 + len(wanted["cells"])
         backwards = await client.get("/reports/intervals", params={"from": "2026-12-02", "to": "2026-12-01"})
-        assert backwards.status_code == 422 and "must be after" in backwards.text
+        assert backwards.status_code == 422 and "must be after" in backwards.json()["detail"]
+        assert backwards.headers["content-type"] == "application/problem+json"  # the API's one error shape
         assert (await client.get("/reports/intervals", params={"from": "noon", "to": "2026-12-01"})).status_code == 422
 
     printed = CliRunner().invoke(report, ["intervals", "--from", "2026-12-01T09:00", "--to", "2026-12-01T10:00",

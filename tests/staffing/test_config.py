@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
+from hotline.config import load_site
 from hotline.staffing.config import DEFAULT_STAFFING_PATH, load_staffing, parse_staffing
 from hotline.staffing.erlang import Target
 from ivr.menu.issues import ConfigError
@@ -25,12 +28,23 @@ def test_every_problem_is_named_by_file_line_and_key(tmp_path) -> None:
         f"{path}:1: interval_minutes", f"{path}:2: shrinkage", f"{path}:4: targets.dialect.level", f"{path}:5: shrink"}
 
 
-@pytest.mark.parametrize("text", ["- a list\n", "a: [\n", "x" * 70_000])
+@pytest.mark.parametrize("text", ["- a list\n", "a: [\n", "x: " + "y" * 2_000_000])
 def test_a_file_that_is_not_a_plan_is_refused(text: str) -> None:
     with pytest.raises(ConfigError):
         parse_staffing(text, "s.yaml")
 
 
 def test_an_unreadable_file_is_refused_without_a_traceback(tmp_path) -> None:
-    with pytest.raises(ConfigError, match="cannot read"):
+    with pytest.raises(ConfigError, match="does not exist"):
         load_staffing(tmp_path / "missing.yaml")
+
+
+def test_ivrctl_config_check_reads_the_staffing_file_with_the_others(tmp_path) -> None:
+    site_dir = tmp_path / "config"
+    shutil.copytree(DEFAULT_STAFFING_PATH.parent, site_dir)
+    site, issues = load_site(site_dir)
+    assert site is not None and site.staffing == load_staffing(DEFAULT_STAFFING_PATH)
+    (site_dir / "staffing.yaml").write_text("shrinkage: 3\n")
+    site, issues = load_site(site_dir)
+    assert site is None
+    assert any(str(issue).startswith(f"{site_dir / 'staffing.yaml'}:1: shrinkage:") for issue in issues)

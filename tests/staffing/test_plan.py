@@ -8,11 +8,11 @@ from datetime import date, datetime, time, timedelta
 import httpx
 import pytest
 from click.testing import CliRunner
-from fastapi import FastAPI
 
 from hotline.auth.tokens import TokenStore
 from hotline.db import records_store as db
 from hotline.hours.calendar import DayKind
+from hotline.http.contract import new_app
 from hotline.http.staffing import staffing_router
 from hotline.records.model import CallRecord
 from hotline.settings import Settings
@@ -139,7 +139,7 @@ def test_the_plan_from_the_records(store, tmp_path) -> None:
 
 async def test_the_plan_over_http_and_cli(store, database_url, tmp_path) -> None:
     store.run(lambda s: [db.save_record(s, r) for r in history()])
-    app = FastAPI()
+    app = new_app(title="test", description="the staffing plan")
     app.state.token_store = tokens = TokenStore(tmp_path / "tokens.json")
     app.include_router(staffing_router(store, demo_hours, lambda: STAFFING, default_config(), lambda: roster(1)))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
@@ -151,7 +151,8 @@ async def test_the_plan_over_http_and_cli(store, database_url, tmp_path) -> None
         assert [i["interval_start"] for i in body["intervals"]] == ["09:00", "09:00"]  # the line, pooled
         holiday = (await client.get("/staffing", params={"date": "2026-10-02"})).json()
         assert holiday["day_kind"] == "holiday" and holiday["intervals"] == []
-        assert (await client.get("/staffing", params={"date": "tomorrow"})).status_code == 422
+        refused = await client.get("/staffing", params={"date": "tomorrow"})
+        assert refused.status_code == 422 and refused.json()["code"] == "invalid_request"
 
     printed = CliRunner().invoke(staffing, ["plan", "--date", "2026-10-13", "--url", database_url],
                                  obj=Settings.from_env({}))
