@@ -17,6 +17,7 @@ BENCHMARKS: list[str] = [
     "bench.speech",
     "bench.fastagi",
     "bench.api",
+    "bench.config",
     "bench.intervals",
     "bench.staffing",
 ]
