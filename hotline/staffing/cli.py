@@ -63,13 +63,14 @@ def plan(settings: Settings, day: str, lines: tuple[str, ...], roster_path: Path
         click.echo("  no calls forecast: the lines are closed that day, or no history")
         return
     click.echo(f"  {'dialect':<10} {'target':>6} {'peak need':>9} {'at':>5} {'schedule':>8} {'roster':>6}"
-               f" {'missing':>7} {'simulated SL':>12}")
+               f" {'missing':>7} {'with router':>11} {'simulated SL':>12}")
     for d in result.dialects:
         level = "-" if d.simulated_service_level is None else f"{d.simulated_service_level:.1%}"
         verdict = "" if d.meets_target is None else ("  meets" if d.meets_target else "  SHORT")
         at = d.peak_interval.strftime("%H:%M") if d.peak_interval else "-"
+        router = "-" if d.missing_with_router is None else str(d.missing_with_router)
         click.echo(f"  {d.dialect:<10} {str(d.target):>6} {d.peak_agents:>9} {at:>5} {d.peak_scheduled:>8}"
-                   f" {d.rostered:>6} {d.missing:>7} {level:>12}{verdict}")
+                   f" {d.rostered:>6} {d.missing:>7} {router:>11} {level:>12}{verdict}")
     click.echo(f"  {'interval':<8} {'line':<24} {'calls':>6} {'AHT':>5} {'erlangs':>7} {'agents':>6} {'schedule':>8}")
     for n in result.needs:
         if n.business == "*" or lines:

@@ -48,6 +48,7 @@ class DialectPlan:
     missing: int
     simulated_service_level: float | None  # the router's, with the roster
     simulated_calls: int
+    missing_with_router: int | None = None  # speakers to add for the simulated level to meet the target
 
     @property
     def meets_target(self) -> bool | None:
@@ -86,9 +87,12 @@ def _pooled(lines: list[LineForecast]) -> tuple[float, float, float | None]:
 
 def staffing_plan(forecast: DayForecast, roster: Iterable[Agent], *, target_of: Callable[[str], Target],
                   shrinkage: float, speaks_level: int, simulation: SimulationResult | None,
-                  only: Callable[[str, str], bool] = lambda d, b: True) -> StaffingPlan:
+                  only: Callable[[str, str], bool] = lambda d, b: True,
+                  shortfall: Callable[[str, Target, int], int | None] | None = None) -> StaffingPlan:
     """`target_of(dialect)` is the target of the dialect's phone line; `only(dialect, business)`
-    keeps the lines asked for."""
+    keeps the lines asked for; `shortfall(dialect, target, erlang_missing)`, if given, finds
+    how many speakers to add for the simulated level to meet the target (asked only for the
+    dialects whose simulated level falls short)."""
     interval_s = forecast.interval.total_seconds()
     agents = list(roster)
     needs: list[Need] = []
@@ -111,10 +115,13 @@ def staffing_plan(forecast: DayForecast, roster: Iterable[Agent], *, target_of: 
         peak = max(dialect_needs, key=lambda n: n.agents)
         rostered = sum(agent.level(dialect) >= speaks_level for agent in agents)
         tally = simulation.dialect(dialect) if simulation is not None else None
-        dialects.append(DialectPlan(
-            dialect, target_of(dialect), peak.agents, peak.interval, peak.scheduled, rostered,
-            max(0, peak.agents - rostered), None if tally is None else tally.service_level,
-            0 if tally is None else tally.offered))
+        target, missing = target_of(dialect), max(0, peak.agents - rostered)
+        level = None if tally is None else tally.service_level
+        with_router = 0 if level is not None and level >= target.level else None
+        if level is not None and level < target.level and shortfall is not None:
+            with_router = shortfall(dialect, target, missing)
+        dialects.append(DialectPlan(dialect, target, peak.agents, peak.interval, peak.scheduled, rostered, missing,
+                                    level, 0 if tally is None else tally.offered, with_router))
     return StaffingPlan(forecast, shrinkage, tuple(needs), tuple(dialects), simulation)
 
 
@@ -135,7 +142,7 @@ def plan_json(plan: StaffingPlan, targets: Mapping[str, str]) -> dict[str, objec
         "dialects": [{
             "dialect": d.dialect, "target": str(d.target), "peak_agents": d.peak_agents,
             "peak_interval": _clock(d.peak_interval), "peak_scheduled": d.peak_scheduled, "rostered": d.rostered,
-            "missing": d.missing, "simulated_service_level": None if d.simulated_service_level is None
+            "missing": d.missing, "missing_with_router": d.missing_with_router, "simulated_service_level": None if d.simulated_service_level is None
             else round(d.simulated_service_level, 4), "simulated_calls": d.simulated_calls,
             "meets_target": d.meets_target,
         } for d in plan.dialects],

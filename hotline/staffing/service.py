@@ -12,7 +12,8 @@ from hotline.records.queries import load_intervals
 from hotline.staffing.config import StaffingConfig
 from hotline.staffing.forecast import forecast_day, reference_days
 from hotline.staffing.plan import StaffingPlan, staffing_plan
-from hotline.staffing.simulate import simulate_day
+from hotline.staffing.erlang import Target
+from hotline.staffing.simulate import router_shortfall, simulate_day
 from routing.ladder import RouterConfig
 from routing.model import Agent
 
@@ -56,9 +57,19 @@ def load_plan(store: RecordStore, hours: HoursConfig, staffing: StaffingConfig, 
                             is_open, lambda business: router.default_handle_seconds + router.wrap_up(business))
     agents = list(roster)
     simulation = None
+
+    def within_s(dialect: str) -> float:
+        return staffing.target(line_of(dialect)).within_s
+
     if simulate:
-        simulation = simulate_day(forecast, agents, router, within_s=lambda d: staffing.target(line_of(d)).within_s,
+        simulation = simulate_day(forecast, agents, router, within_s=within_s,
                                   short_abandon_s=staffing.short_abandon_s, seed=day.toordinal())
+
+    def shortfall(dialect: str, target: Target, erlang_missing: int) -> int | None:
+        return router_shortfall(forecast, agents, router, dialect, level=target.level, within_s=within_s,
+                                short_abandon_s=staffing.short_abandon_s, seed=day.toordinal(),
+                                start_at=erlang_missing)
+
     return staffing_plan(forecast, agents, target_of=lambda d: staffing.target(line_of(d)),
                          shrinkage=staffing.shrinkage, speaks_level=router.scarce_min_level, simulation=simulation,
-                         only=line_filter(hours, only))
+                         only=line_filter(hours, only), shortfall=shortfall if simulate else None)

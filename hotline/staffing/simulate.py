@@ -169,3 +169,31 @@ def simulate_day(forecast: DayForecast, roster: Iterable[Agent], config: RouterC
         carry_out(outcome.events, outcome.decisions, now)
     return result
 
+
+
+def router_shortfall(forecast: DayForecast, roster: Sequence[Agent], config: RouterConfig, dialect: str, *,
+                     level: float, within_s: Callable[[str], float], short_abandon_s: float, seed: int,
+                     start_at: int = 0, max_extra: int = 30) -> int | None:
+    """How many more agents who speak `dialect` (fluent, Mandarin too, every business line the
+    dialect's callers ask for) the roster needs for the simulated service level of the dialect
+    to reach `level`; None if `max_extra` are not enough. Tries `start_at` first (the Erlang
+    figure is a good first guess), then walks up or down one agent at a time."""
+    businesses = sorted({line.business for line in forecast.lines if line.dialect == dialect})
+    skills = {dialect: 5, "mandarin": 5, **dict.fromkeys(businesses, 4)}
+
+    def meets(extra: int) -> bool:
+        added = [Agent(f"extra-{dialect}-{n}", f"extra {n}", f"Local/extra-{n}", skills) for n in range(extra)]
+        tally = simulate_day(forecast, [*roster, *added], config, within_s=within_s,
+                             short_abandon_s=short_abandon_s, seed=seed).dialect(dialect)
+        return tally.service_level is None or tally.service_level >= level
+
+    extra = max(0, min(start_at, max_extra))
+    if meets(extra):
+        while extra > 0 and meets(extra - 1):
+            extra -= 1
+        return extra
+    while extra < max_extra:
+        extra += 1
+        if meets(extra):
+            return extra
+    return None

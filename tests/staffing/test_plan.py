@@ -22,7 +22,7 @@ from hotline.staffing.erlang import Load, Target, agents_needed
 from hotline.staffing.forecast import DayForecast, LineForecast, reference_days
 from hotline.staffing.plan import staffing_plan
 from hotline.staffing.service import load_plan
-from hotline.staffing.simulate import simulate_day
+from hotline.staffing.simulate import router_shortfall, simulate_day
 from routing.guangxi import default_config
 from routing.model import Agent
 from tests.hours.support import SHANGHAI, demo_hours
@@ -69,8 +69,18 @@ def roster(zhuang: int, mandarin: int = 14) -> list[Agent]:
 
 def plan_for(agents: list[Agent]):  # type: ignore[no-untyped-def]
     simulation = simulate_day(FORECAST, agents, default_config(), within_s=lambda d: 20, short_abandon_s=5, seed=7)
+
+    def shortfall(dialect: str, target: Target, start: int) -> int | None:
+        return router_shortfall(FORECAST, agents, default_config(), dialect, level=target.level,
+                                within_s=lambda d: 20, short_abandon_s=5, seed=7, start_at=start)
+
     return staffing_plan(FORECAST, agents, target_of=lambda d: EIGHTY_TWENTY, shrinkage=0.3, speaks_level=2,
-                         simulation=simulation)
+                         simulation=simulation, shortfall=shortfall)
+
+
+def zhuang_level(agents: list[Agent]) -> float:
+    return simulate_day(FORECAST, agents, default_config(), within_s=lambda d: 20, short_abandon_s=5,
+                        seed=7).dialect("zhuang").service_level  # type: ignore[return-value]
 
 
 def test_a_roster_short_in_zhuang_falls_short_and_the_plan_says_how_many_are_missing() -> None:
@@ -87,6 +97,15 @@ def test_a_roster_short_in_zhuang_falls_short_and_the_plan_says_how_many_are_mis
     full = {d.dialect: d for d in plan_for(roster(zhuang=needed)).dialects}
     assert full["zhuang"].missing == 0
     assert full["zhuang"].simulated_service_level > short["zhuang"].simulated_service_level + 0.3
+
+    # With the router's ladders the Zhuang agents also take Mandarin calls: the plan says how many
+    # speakers to add for the simulated level to meet 80/20, checked here by simulating again.
+    extra = short["zhuang"].missing_with_router
+    assert extra is not None and extra >= 1
+    template = Agent("t", "t", "Local/t", {"zhuang": 5, "mandarin": 5, "pension": 4})
+    added = [Agent(f"x{n}", f"x{n}", f"Local/x{n}", template.proficiencies) for n in range(extra)]
+    assert zhuang_level(roster(zhuang=3) + added) >= 0.80 > zhuang_level(roster(zhuang=3) + added[:-1])
+    assert short["mandarin"].missing_with_router == 0  # it meets the target already
 
 
 def test_the_simulation_is_repeatable_and_counts_every_call() -> None:
