@@ -20,6 +20,7 @@ BENCHMARKS: list[str] = [
     "bench.config",
     "bench.intervals",
     "bench.staffing",
+    "bench.sip",
 ]
 
 

@@ -1,0 +1,456 @@
+"""The whole stack under SIP load: SIPp callers through the hotline against a bare Asterisk
+dialplan with the same menus and prompts, interleaved in one run (`python -m bench sip`).
+
+Each caller dials the 12333 trunk of one sandbox Asterisk (full built prompts, PJSIP on
+loopback) and does a full balance lookup with RFC 2833 keys: language 1, main menu 1,
+pension 1, the ID number and #, the PIN and #, the readout, and hangs up at the balance
+options. All callers are demo person 1 from one caller number (13800138000). The arms differ only in what answers:
+- hotline: the generated dialplan, our FastAGI flows and service (external mode, its own
+  process, its AMI user filtered as in production) and PostgreSQL;
+- bare: `bench-bare` below, Read() and SayNumber() on fixed balances, no AGI and no AMI client.
+SIPp cannot listen, so this driver does: an AMI user of its own (filtered to what it needs,
+events timestamped by Asterisk) sees each prompt start (TestEvent PLAYBACK) and tells SIPp to
+press the next keys (PJSIPNotify in the call). A step's latency is from the last key's DTMF
+end to the next prompt's start, both in Asterisk's clock.
+
+Phases: every concurrency level (BENCH_SIP_LEVELS, default 50,150,300) at every call rate
+(BENCH_SIP_RATES, default 10,20 calls/s); per phase the two arms run one after the other
+(alternating which goes first), each with 2 x level calls, each caller thinking before each
+step just long enough that `level` calls are up at once. Reported per arm and phase: calls completed, callers who heard
+their balance, CPU seconds per call of Asterisk, the service (per thread group: event loop,
+self-service database threads, call-record threads) and PostgreSQL's backends, per-step
+latency p50/p99, and the run's CPU steal. All on 127.0.0.1; SIPp and Asterisk are stopped at
+the end by their own pids.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import multiprocessing.connection
+import os
+import secrets
+import tempfile
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+
+from bench.results import Record, cpu_ticks, percentile, steal_percent
+
+PROJECT = Path(__file__).resolve().parents[1]
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+LEVELS = [int(x) for x in os.environ.get("BENCH_SIP_LEVELS", "50,150,300").split(",")]
+RATES = [float(x) for x in os.environ.get("BENCH_SIP_RATES", "10,20").split(",")]
+CALLS_PER_LEVEL = float(os.environ.get("BENCH_SIP_CALLS_PER_LEVEL", "1"))
+BASE_CALL_S = 35.0  # about how long a lookup takes with no thinking (welcome, keys, the readout)
+HOTLINE_NUMBER, BARE_NUMBER = "12333", "12334"
+PERSON, PIN = "450102199003071238", "135790"  # demo person 1: 12345.60 pension, 3456.06 medical
+# (prompt that starts playing, keys pressed then); the next prompt after balance_options ends it
+STEPS = [("menu_language", "1"), ("menu_main", "1"), ("menu_pension", "1"),
+         ("enter_id_number", PERSON + "#"), ("enter_pin", PIN + "#")]
+LAST_PROMPT = "balance_options"
+BALANCE_PROMPT = "balance_pension"
+STEP_NAMES = {"menu_main": "language->main", "menu_pension": "main->pension",
+              "enter_id_number": "pension->id_prompt", "enter_pin": "id#->pin_prompt",
+              "balance_intro": "pin#->balance"}
+
+# The bare arm: the same menus and prompts, nothing but Asterisk.
+BARE_DIALPLAN = f"""\
+; bench/sip.py: the bare arm. Same prompts, Read() for keys, fixed balances, no AGI, no AMI.
+[hotline-entry]
+exten => {BARE_NUMBER},1,Goto(bench-bare,s,1)
+
+[bench-bare]
+exten => s,1,Answer()
+ same => n,Set(CHANNEL(language)=zh)
+ same => n,Playback(welcome)
+ same => n,Read(KEY,menu_language,1,,1,8)
+ same => n,Read(KEY,menu_main,1,,1,8)
+ same => n,Read(KEY,menu_pension,1,,1,8)
+ same => n,Read(ID,enter_id_number,,,1,10)
+ same => n,Read(PIN,enter_pin,,,1,10)
+ same => n,Playback(balance_intro&balance_pension)
+ same => n,SayNumber(12345)
+ same => n,Playback(yuan)
+ same => n,SayNumber(6)
+ same => n,Playback(jiao&balance_medical)
+ same => n,SayNumber(3456)
+ same => n,Playback(yuan&digits/0)
+ same => n,SayNumber(6)
+ same => n,Playback(fen&last_contribution_month)
+ same => n,SayDigits(2026)
+ same => n,Playback(year)
+ same => n,SayNumber(10)
+ same => n,Playback(month)
+ same => n,Read(KEY,balance_options,1,,1,60)
+ same => n,Hangup()
+"""
+
+
+def _manager_conf(ami_port: int, service: tuple[str, str], driver: tuple[str, str]) -> str:
+    from hotline.ami_events import service_eventfilter
+    from ivr.ami.eventfilter import eventfilter_lines
+
+    def user(name: str, secret: str, filters: list[str]) -> str:
+        lines = "\n".join(filters)
+        return (f"[{name}]\nsecret = {secret}\ndeny = 0.0.0.0/0.0.0.0\npermit = 127.0.0.1/255.255.255.255\n"
+                f"read = all\nwrite = all\nwritetimeout = 1000\n{lines}\n")
+
+    return (f"[general]\nenabled = yes\nwebenabled = no\nbindaddr = 127.0.0.1\nport = {ami_port}\n"
+            f"displayconnects = no\ntimestampevents = yes\n\n"
+            + user(*service, service_eventfilter()) + "\n"
+            + user(*driver, eventfilter_lines(["TestEvent", "DTMFEnd", "Newchannel", "Hangup"])))
+
+
+# --- the service, in its own process ------------------------------------------------------
+def _serve(url: str, keys: tuple[str, str], ami: tuple[int, str, str], agi_port: int, var_dir: str,
+           pipe: multiprocessing.connection.Connection) -> None:
+    import logging
+
+    logging.disable(logging.INFO)
+    asyncio.run(_serve_async(url, keys, ami, agi_port, var_dir, pipe))
+
+
+async def _serve_async(url: str, keys: tuple[str, str], ami: tuple[int, str, str], agi_port: int,
+                       var_dir: str, pipe: multiprocessing.connection.Connection) -> None:
+    import threading
+
+    from hotline.assembly import AsteriskSite, assemble
+    from hotline.settings import Settings
+    from ivr.ami import AmiSettings
+
+    settings = Settings.for_site(PROJECT, var_dir=Path(var_dir), database_url=url, id_hash_key=keys[0],
+                                 pin_hash_key=keys[1], asterisk_mode="external", agi_port=agi_port)
+    site = AsteriskSite(ami=AmiSettings(host="127.0.0.1", port=ami[0], username=ami[1], secret=ami[2]),
+                        dialplan_live_dir=None, messages_dir=None)
+    hotline = assemble(settings, site, agi_port=agi_port)
+    await hotline.start()
+    await hotline.service.ami.wait_connected(10)
+    pipe.send("ready")
+    while True:
+        request = await asyncio.to_thread(pipe.recv)
+        if request == "stop":
+            break
+        # CPU seconds by thread group: where the service's time goes
+        groups: dict[str, float] = defaultdict(float)
+        for thread in threading.enumerate():
+            if thread.ident is None:
+                continue
+            try:
+                seconds = time.clock_gettime(time.pthread_getcpuclockid(thread.ident))
+            except OSError:
+                continue
+            name = thread.name
+            group = ("event_loop" if thread is threading.main_thread() else "selfservice_db"
+                     if name.startswith("selfservice-db") else "call_records_db"
+                     if name.startswith("records-db") else "other_threads")
+            groups[group] += seconds
+        pipe.send(dict(groups))
+    await hotline.stop()
+    pipe.send("stopped")
+
+
+# --- measuring ------------------------------------------------------------------------------
+def _process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used, all its threads."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _postgres_cpu(admin: Any, database: str) -> float:
+    with admin.connect() as connection:
+        pids = connection.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = :d"),
+                                  {"d": database}).scalars().all()
+    return sum(_process_cpu(pid) for pid in pids)
+
+
+@dataclass
+class CallState:
+    arm: str
+    started: float = 0.0
+    ended: float | None = None
+    step: int = 0
+    last_key_at: float | None = None
+    heard_balance: bool = False
+    finished: bool = False
+
+
+@dataclass
+class Observed:
+    calls: dict[str, CallState] = field(default_factory=dict)
+    up: int = 0
+    peak: int = 0
+    steps: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+
+
+class Driver:
+    """Presses each caller's keys as their prompts start, and times the steps."""
+
+    def __init__(self, ami: Any, hold_s: float) -> None:
+        self.ami, self.hold_s = ami, hold_s
+        self.arm = ""
+        self.observed = Observed()
+        self._tasks: set[asyncio.Task[None]] = set()
+        ami.subscribe("Newchannel", self._on_new_channel)
+        ami.subscribe("TestEvent", self._on_test_event)
+        ami.subscribe("DTMFEnd", self._on_dtmf)
+        ami.subscribe("Hangup", self._on_hangup)
+
+    def phase(self, arm: str, hold_s: float) -> Observed:
+        self.arm, self.hold_s, self.observed = arm, hold_s, Observed()
+        return self.observed
+
+    def _on_new_channel(self, m: Any) -> None:
+        channel = m.get("Channel", "")
+        if channel.startswith("PJSIP/trunk-"):
+            self.observed.calls[channel] = CallState(self.arm, float(m.get("Timestamp", 0)))
+            self.observed.up += 1
+            self.observed.peak = max(self.observed.peak, self.observed.up)
+
+    def _on_dtmf(self, m: Any) -> None:
+        call = self.observed.calls.get(m.get("Channel", ""))
+        if call is not None and m.get("Direction") == "Received":
+            call.last_key_at = float(m.get("Timestamp", 0))
+
+    def _on_hangup(self, m: Any) -> None:
+        call = self.observed.calls.get(m.get("Channel", ""))
+        if call is None or call.ended is not None:
+            return
+        call.ended = float(m.get("Timestamp", 0))
+        self.observed.up -= 1
+        call.finished = call.step > len(STEPS)
+
+    def _on_test_event(self, m: Any) -> None:
+        channel = m.get("Channel", "")
+        call = self.observed.calls.get(channel)
+        if call is None or m.get("State") != "PLAYBACK" or "Message" not in m:
+            return
+        prompt = m["Message"]
+        if call.last_key_at is not None:
+            name = STEP_NAMES.get(prompt, prompt)
+            self.observed.steps[name].append(float(m.get("Timestamp", 0)) - call.last_key_at)
+            call.last_key_at = None
+        if prompt == BALANCE_PROMPT:
+            call.heard_balance = True
+        # A caller's hold is spread over the steps as time to think before keying, as real
+        # callers take; it keeps `level` calls up at once without a prompt timing out.
+        think = self.hold_s / (len(STEPS) + 1)
+        if call.step < len(STEPS) and prompt == STEPS[call.step][0]:
+            call.step += 1
+            self._spawn(self._notify(channel, after=think))
+        elif call.step == len(STEPS) and prompt == LAST_PROMPT:
+            call.step += 1
+            self._spawn(self._notify(channel, after=think))
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _notify(self, channel: str, after: float = 0.0) -> None:
+        if after:
+            await asyncio.sleep(after)
+        try:
+            await self.ami.send({"Action": "PJSIPNotify", "Channel": channel, "Variable": "Event=hotline-keys"})
+        except Exception:  # the caller hung up meanwhile
+            pass
+
+
+async def _phase(driver: Driver, box: Any, arm: str, level: int, rate: float, workdir: Path,
+                 measure: Any) -> dict[str, Any]:
+    from ivr.sandbox.ports import free_udp_port
+    from ivr.sipp import scenarios
+    from ivr.sipp.process import start_sipp
+
+    calls = max(level, int(CALLS_PER_LEVEL * level))
+    hold = max(0.0, level / rate - BASE_CALL_S)
+    observed = driver.phase(arm, hold)
+    press_dir = workdir / f"{arm}-{level}-{int(rate)}"
+    press_dir.mkdir(parents=True, exist_ok=True)
+    for name, pcap in scenarios.press_files([keys for _, keys in STEPS]):
+        (press_dir / name).write_bytes(pcap)
+    scenario = scenarios.call(key_groups=[keys for _, keys in STEPS], press_dir=press_dir)
+    number = HOTLINE_NUMBER if arm == "hotline" else BARE_NUMBER
+    # bounded: the slowest the phase can go (SIPp holds `level` calls of BASE_CALL_S), and more
+    limit_s = int(calls / min(rate, level / BASE_CALL_S) * 2 + 4 * BASE_CALL_S)
+    before = measure()
+    started = time.monotonic()
+    run = start_sipp(f"{arm}-{level}-{int(rate)}", scenario,
+                     [f"127.0.0.1:{box.ports.sip}", "-s", number, "-p", str(free_udp_port()),
+                      "-mp", str(free_udp_port()), "-m", str(calls), "-r", str(rate), "-l", str(level),
+                      "-recv_timeout", "30s", "-timeout", f"{limit_s}s"], press_dir)
+    try:
+        while run.running() and time.monotonic() - started < limit_s + 5:
+            await asyncio.sleep(0.5)
+    finally:
+        run.stop()
+    after = measure()
+    seconds = time.monotonic() - started
+    states = [c for c in observed.calls.values() if c.arm == arm]
+    cpu = {part: (after[part] - before.get(part, 0.0)) / max(1, len(states)) for part in after}
+    return {"arm": arm, "level": level, "rate": rate, "calls": len(states), "placed": calls,
+            "completed": sum(c.finished for c in states), "heard_balance": sum(c.heard_balance for c in states),
+            # where the calls that did not complete stopped (steps done), for diagnosis
+            "unfinished_after_step": dict(Counter(c.step for c in states if not c.finished)),
+            "sipp_exit": run.process.returncode, "peak_concurrent": observed.peak,
+            "calls_per_second": round(len(states) / seconds, 2),
+            "mean_call_s": round(sum(c.ended - c.started for c in states if c.ended) / max(1, len(states)), 1),
+            "cpu_s_per_call": cpu, "seconds": seconds,
+            "steps_ms": {name: {"p50": percentile(v, 50) * 1000, "p99": percentile(v, 99) * 1000, "n": len(v)}
+                         for name, v in sorted(observed.steps.items()) if v}}
+
+
+async def _drive(box: Any, driver_ami: tuple[str, str], measure: Any, workdir: Path) -> list[dict[str, Any]]:
+    from ivr.ami import AmiClient, AmiSettings
+
+    ami = AmiClient(AmiSettings(host="127.0.0.1", port=box.ports.ami, username=driver_ami[0], secret=driver_ami[1]))
+    await ami.connect()
+    driver = Driver(ami, 0.0)
+    phases = []
+    try:
+        first = "hotline"
+        for level in LEVELS:
+            for rate in RATES:
+                for arm in (first, "bare" if first == "hotline" else "hotline"):
+                    print(f"  sip: {arm} at {level} concurrent, {rate:g} calls/s", flush=True)
+                    phases.append(await _phase(driver, box, arm, level, rate, workdir, measure))
+                first = "bare" if first == "hotline" else "hotline"
+    finally:
+        await ami.close()
+    return phases
+
+
+def run() -> list[Record]:
+    from hotline.db.migrate import upgrade
+    from hotline.db.seed import seed_demo
+    from ivr.sandbox import Sandbox
+    from ivr.sandbox.config import SandboxPorts
+    from ivr.sandbox.ports import free_tcp_port, free_udp_range
+
+    database = f"hotline_bench_sip_{secrets.token_hex(4)}"
+    admin = create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{database}"'))
+    url = f"{PG_SERVER}/{database}"
+    id_key, pin_key = secrets.token_hex(32), secrets.token_hex(32)
+    work = Path(tempfile.mkdtemp(prefix="bench-sip-"))
+    (work / "dialplan").mkdir()
+    (work / "dialplan" / "bench-bare.conf").write_text(BARE_DIALPLAN)
+    agi_port = free_tcp_port()
+    root = Path(os.environ.get("HOTLINE_ASTERISK_ROOT", Path.home() / ".cache/hotline12333/asterisk-root"))
+    box = Sandbox(root, agi_port=agi_port, dialplan_dirs=[PROJECT / "dialplans", work / "dialplan"],
+                  sounds_dir=PROJECT / "prompts" / "build" / "sounds", name="bench-sip")
+    # Two RTP ports (RTP, RTCP) a call, for the largest level and some spare.
+    box.ports = SandboxPorts(box.ports.ami, box.ports.sip, *free_udp_range(4 * max(LEVELS) + 200))
+    driver_ami = ("bench-driver", secrets.token_urlsafe(12))
+    box.extra_files["manager.conf"] = _manager_conf(box.ports.ami, (box.ami.username, box.ami.secret), driver_ami)
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    service = None
+    try:
+        upgrade(url)
+        seed_demo(url, bytes.fromhex(id_key), bytes.fromhex(pin_key))
+        box.start()
+        service = context.Process(target=_serve, daemon=True, args=(
+            url, (id_key, pin_key), (box.ports.ami, box.ami.username, box.ami.secret), agi_port,
+            str(work / "var"), theirs))
+        service.start()
+        if not ours.poll(60) or ours.recv() != "ready":
+            raise RuntimeError("the hotline service did not start")
+
+        def measure() -> dict[str, float]:
+            ours.send("cpu")
+            threads = ours.recv()
+            return {"asterisk": _process_cpu(box.pid), "service": _process_cpu(service.pid),  # type: ignore[union-attr]
+                    "postgresql": _postgres_cpu(admin, database),
+                    **{f"service.{k}": v for k, v in threads.items()}}
+
+        ticks = cpu_ticks()
+        phases = asyncio.run(_drive(box, driver_ami, measure, work / "sipp"))
+        steal = steal_percent(ticks, cpu_ticks())
+    finally:
+        if service is not None:
+            ours.send("stop")
+            service.join(20)
+            if service.is_alive():
+                service.terminate()
+        box.remove()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()
+    return _records(phases, steal)
+
+
+def _records(phases: list[dict[str, Any]], steal: float) -> list[Record]:
+    records = []
+    by = {(p["arm"], p["level"], p["rate"]): p for p in phases}
+    for (arm, level, rate), hot in sorted(by.items()):
+        if arm != "hotline" or ("bare", level, rate) not in by:
+            continue
+        bare = by[("bare", level, rate)]
+        conditions = {"concurrent_calls": level, "calls_per_second": rate, "cpu_steal_percent": steal,
+                      "hotline": hot, "bare": bare, "database": "postgresql", "transport": "udp loopback"}
+        tag = f"sip.{level}x{rate:g}"
+        records.append(Record(f"{tag}.heard_balance", hot["heard_balance"], "callers", f"{tag}.bare.heard_balance",
+                              bare["heard_balance"], conditions))
+        records.append(Record(f"{tag}.completed", hot["completed"], "calls", f"{tag}.bare.completed",
+                              bare["completed"], conditions))
+        hot_cpu, bare_cpu = hot["cpu_s_per_call"], bare["cpu_s_per_call"]
+        records.append(Record(f"{tag}.cpu_per_call.asterisk", hot_cpu["asterisk"] * 1000, "ms",
+                              f"{tag}.bare.cpu_per_call.asterisk", bare_cpu["asterisk"] * 1000, conditions))
+        records.append(Record(f"{tag}.cpu_per_call.service", hot_cpu["service"] * 1000, "ms",
+                              f"{tag}.cpu_per_call.asterisk", hot_cpu["asterisk"] * 1000, conditions))
+        records.append(Record(f"{tag}.cpu_per_call.postgresql", hot_cpu["postgresql"] * 1000, "ms",
+                              f"{tag}.cpu_per_call.asterisk", hot_cpu["asterisk"] * 1000, conditions))
+        for part in sorted(k for k in hot_cpu if k.startswith("service.")):
+            records.append(Record(f"{tag}.cpu_per_call.{part}", hot_cpu[part] * 1000, "ms",
+                                  f"{tag}.cpu_per_call.asterisk", hot_cpu["asterisk"] * 1000, conditions))
+        for step, figures in hot["steps_ms"].items():
+            base = bare["steps_ms"].get(step)
+            if base is None:
+                continue
+            records.append(Record(f"{tag}.step.{step}.p99", figures["p99"], "ms", f"{tag}.bare.step.{step}.p99",
+                                  base["p99"], conditions))
+    return records + _done_when(by, steal)
+
+
+def _done_when(by: dict[tuple[str, int, float], dict[str, Any]], steal: float) -> list[Record]:
+    """Issue 17's targets, each 1 (met) or 0 (not met), judged on this run's phases."""
+    def level_phases(level: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        return [(hot, by[("bare", lv, rate)]) for (arm, lv, rate), hot in by.items()
+                if arm == "hotline" and lv == level and ("bare", lv, rate) in by]
+
+    def sustained(arm: str) -> float:
+        ok = [rate for (a, _, rate), p in by.items() if a == arm and p["calls"] and p["completed"] >= 0.99 * p["placed"]]
+        return max(ok, default=0.0)
+
+    targets: dict[str, bool | None] = {}
+    top = level_phases(max(LEVELS))
+    targets["balance_at_top_level_99pct_of_bare"] = all(
+        hot["heard_balance"] >= 0.99 * bare["heard_balance"] for hot, bare in top) if top else None
+    targets["service_cpu_under_a_third_of_asterisk"] = all(
+        p["cpu_s_per_call"]["service"] < p["cpu_s_per_call"]["asterisk"] / 3
+        for (arm, _, _), p in by.items() if arm == "hotline") if by else None
+    mid = level_phases(150)
+    targets["steps_add_under_20ms_p99_at_150"] = all(
+        hot["steps_ms"][step]["p99"] - bare["steps_ms"][step]["p99"] < 20
+        for hot, bare in mid for step in hot["steps_ms"] if step in bare["steps_ms"]) if mid else None
+    bare_rate = sustained("bare")
+    targets["sustained_rate_80pct_of_bare"] = sustained("hotline") >= 0.8 * bare_rate if bare_rate else None
+    conditions = {"cpu_steal_percent": steal, "levels": LEVELS, "rates": RATES,
+                  "sustained_calls_per_second": {"hotline": sustained("hotline"), "bare": bare_rate}}
+    return [Record(f"sip.done_when.{name}", float(met), "met (1) or not (0)", conditions=conditions)
+            for name, met in targets.items() if met is not None]
+
+
+if __name__ == "__main__":
+    from bench.results import format_table
+
+    print(format_table(run()))
