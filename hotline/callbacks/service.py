@@ -196,13 +196,14 @@ class VirtualHold:
         if self._unreported.pop(call_id, None) is None:
             self._early_outcomes.add(call_id)
         task = after_attempt(self.policy, task, result, self.clock())
-        if task.status is CallbackStatus.PENDING:
-            self._live[call_id] = task
-        else:
-            del self._live[call_id]
+        # Kept in memory until the row is written: the runner may read the old row meanwhile,
+        # and goes by this (a last attempt's task, dropped too early, was dialled once more).
+        self._live[call_id] = task
         try:
             await self._save(task)
         finally:
+            if task.status is not CallbackStatus.PENDING and self._live.get(call_id) is task:
+                del self._live[call_id]
             log.info("callback task %s: attempt %d %s (%s)", task.id, task.attempts, task.outcome, task.status.value)
             self._wake.set()
 
@@ -249,7 +250,8 @@ class VirtualHold:
             if call_id in self.adapter.router.calls or self._awaiting_outcome(call_id):
                 continue  # in line, being called back now, or its last attempt not yet stored
             known = self._live.get(call_id)
-            if known is not None and (known.attempts != task.attempts or known.due_at > now):
+            if known is not None and (known.attempts != task.attempts or known.due_at > now
+                                      or known.status is not CallbackStatus.PENDING):
                 continue  # an attempt's outcome came in while the tasks were being read
             try:
                 if not hours.status(now, task.dialect).open:

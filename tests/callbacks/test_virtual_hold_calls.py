@@ -4,6 +4,7 @@ again and finally marked failed."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -103,3 +104,29 @@ async def test_a_callback_nobody_answers_is_tried_again_then_marked_failed(
     # the agent is free again, with no wrap-up, and the call is off the books
     await stack.wait(lambda: stack.router.agent_view("m1").state is AgentState.AVAILABLE)
     assert "kept-place-1" not in stack.router.calls
+
+
+async def test_a_slow_save_of_the_last_outcome_does_not_dial_the_number_once_more(
+        make_callback_stack, clipped_ami: AmiClient, clipped_events: EventLog, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15, defect 6: a number was dialled max_attempts + 1 times. The runner read the
+    task row while the last attempt's outcome was still being written, and put it in line
+    again. The write is slowed on purpose (the fault a real database gives under load)."""
+    update_task = db.update_task
+
+    def slow_update(session, task):  # type: ignore[no-untyped-def]
+        time.sleep(0.5)  # in the store's worker thread, as a slow commit would be
+        return update_task(session, task)
+
+    monkeypatch.setattr(db, "update_task", slow_update)
+    stack: CallbackStack = await make_callback_stack()
+    now = stack.hold.clock()
+    queued = datetime.fromtimestamp(stack.adapter.clock() - 120, UTC)
+    task = CallbackTask(NEVER_ANSWERS, "mandarin", "pension", CallbackReason.VIRTUAL_HOLD, now, now,
+                        call_id="kept-place-2", queued_at=queued)
+    task_id = await stack.store.call(lambda s: db.add_task(s, task))
+    stack.hold.wake()
+    await stack.login(agent("m1", "talk30", mandarin=5, pension=4))
+    failed = await stack.hold.wait_task(task_id, lambda t: t.status is CallbackStatus.FAILED, timeout=60)
+    assert failed.attempts == 2
+    joins = stack.of("QueueCallerJoin", call_id="kept-place-2")
+    assert len(joins) == 2 and "kept-place-2" not in stack.router.calls, joins
