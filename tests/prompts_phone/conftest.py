@@ -20,13 +20,16 @@ from pydub import AudioSegment
 from hotline.auth import TokenStore
 from hotline.auth.phone import PhoneLogins
 from ivr.agi import AgiServer
+from ivr.pjsip import AgentPhone
 from ivr.prompts.library import PromptLibrary, PromptPaths
 from ivr.prompts.phone import RecorderSettings, recorder_handler
 from ivr.sandbox import Sandbox
 from tests.prompts_asterisk.support import sounds_of
 
 PROJECT = Path(__file__).resolve().parents[2]
+STAFF_PHONE, STAFF_PHONE_SECRET = "1001", "staff-phone-secret"  # a staff member's desk phone (PJSIP)
 BUILD = PROJECT / "prompts" / "build"
+CATALOG = PROJECT / "prompts" / "catalog.yaml"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -72,10 +75,10 @@ def _speech(text: str, out: Path) -> AudioSegment:
 
 def write_voices(directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
-    for name, text in (("welcome", "Mwngz ndei, angqcoux mwngz dwk daengz"), ("yuan", "maenz")):
+    for name, text in (("welcome", "Mwngz ndei, angqcoux"), ("yuan", "maenz")):
         _speech(text, directory / f"{name}.raw.wav").export(directory / f"{name}.wav", format="wav")
-    AudioSegment.silent(2500, frame_rate=8000).export(directory / "silent.wav", format="wav")
-    loud = _speech("Mwngz ndei", directory / "loud.raw.wav").apply_gain(+30)  # driven past full scale
+    AudioSegment.silent(1200, frame_rate=8000).export(directory / "silent.wav", format="wav")
+    loud = _speech("ndei", directory / "loud.raw.wav").apply_gain(+30)  # driven past full scale
     loud.export(directory / "clipped.wav", format="wav")
     for raw in directory.glob("*.raw.wav"):
         raw.unlink()
@@ -84,11 +87,11 @@ def write_voices(directory: Path) -> None:
 @pytest.fixture
 def desk(make_sandbox: Callable[..., Sandbox], clipped_sounds: Path, agi_server: AgiServer,
          tmp_path: Path) -> Desk:
-    box = make_sandbox(sounds_dir=clipped_sounds)
+    box = make_sandbox(sounds_dir=clipped_sounds, sip_phones=[AgentPhone(STAFF_PHONE, STAFF_PHONE_SECRET)])
     build = tmp_path / "build"
     shutil.copytree(BUILD / "sounds", build / "sounds", copy_function=os.link)
     shutil.copy(BUILD / "manifest.json", build / "manifest.json")
-    library = PromptLibrary(PromptPaths(catalog=PROJECT / "prompts" / "catalog.yaml", recordings=tmp_path / "recordings",
+    library = PromptLibrary(PromptPaths(catalog=CATALOG, recordings=tmp_path / "recordings",
                                         build=build, takes=tmp_path / "takes", live_sounds=sounds_of(box)))
     library.publish()  # the copy is as current as the catalog (a no-op after `make prompts`)
     tokens = TokenStore(tmp_path / "tokens.json")
