@@ -37,6 +37,8 @@ from hotline.records.history import caller_key
 from hotline.staffing.config import load_staffing
 from hotline.records.recorder import utc_now
 from hotline.records.timeline import TimelineWriter
+from hotline.recordings.desk import RecordingDesk
+from hotline.recordings.policy import load_recording_policy
 from hotline.service import HotlineService
 from hotline.settings import Settings
 from ivr.agi.load import OverloadPolicy
@@ -68,6 +70,9 @@ class AsteriskSite:
     # Asterisk's spool `recorder` directory as the service sees it (takes recorded by phone);
     # None: the recorder line is not served.
     recorder_spool_dir: Path | None = None
+    # call recordings as (the service's path, Asterisk's path) of one directory; None: the
+    # directory of config/recording.yaml, which Asterisk sees at the same path
+    call_recordings: tuple[Path, str] | None = None
     # The sounds directory Asterisk plays from, when it is not the prompt build's own output:
     # approved recordings are copied there as they are built.
     live_sounds_dir: Path | None = None
@@ -84,10 +89,13 @@ class Hotline:
     closers: list[Callable[[], None]] = field(default_factory=list)  # run last, in reverse order
     # run before the closers, in order (writers that must flush to the database first)
     async_closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    recordings: RecordingDesk | None = None
 
     async def start(self) -> None:
         await self.speech.start()
         await self.service.start()
+        if self.recordings is not None:
+            await self.recordings.start()
         await self.router.start()
         await self.desk.restore()
         await self.callbacks.start()  # after resync: a caller still on hold is not a callback
@@ -102,6 +110,8 @@ class Hotline:
                 pass
         await self.service.stop()
         await self.speech.close()
+        if self.recordings is not None:
+            await self.recordings.stop()
         for finish in self.async_closers:
             await finish()
         for close in reversed(self.closers):
@@ -196,5 +206,17 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     # call history: every call's timeline kept in the database, read back with its record
     timeline = TimelineWriter(store)
     feed.timeline_listeners.append(timeline.add)
-    app.include_router(history_router(store, timeline, adapter))
-    return Hotline(service, app, adapter, desk, speech, virtual_hold, closers, [timeline.close])
+
+    # call recording: MixMonitor on recorded lines while storage can take it; retention purges
+    recording_policy = load_recording_policy(settings.config_path.parent / "recording.yaml", settings.var_dir)
+    if site.call_recordings is not None:
+        recording_policy = recording_policy.model_copy(update={"directory": site.call_recordings[0]})
+    asterisk_dir = (site.call_recordings[1] if site.call_recordings
+                    else recording_policy.asterisk_directory or str(recording_policy.directory))
+    recordings = RecordingDesk(store, recording_policy, service.ami, asterisk_dir=asterisk_dir,
+                               lines={business for _dialect, business in adapter.router.config.ladders})
+    recordings.attach()
+    adapter.listeners.append(recordings.on_router_event)
+    service.recording_state = lambda: (recordings.state.available, recordings.state.reason)
+    app.include_router(history_router(store, timeline, adapter, recordings_dir=recording_policy.directory))
+    return Hotline(service, app, adapter, desk, speech, virtual_hold, closers, [timeline.close], recordings)

@@ -50,6 +50,7 @@ def run(settings: Settings, *, demo_agents: bool = False) -> None:
             dialplan_live_dir=sandbox.dialplan_dir,
             messages_dir=sandbox.host_path(sandbox.layout.spool) / "monitor" / "messages",
             recorder_spool_dir=sandbox.host_path(sandbox.layout.spool) / "recorder",
+            call_recordings=(sandbox.host_path(sandbox.layout.spool) / "calls", str(sandbox.layout.spool / "calls")),
             # hard links to the build's files: a take going live replaces its link, not the build
             live_sounds_dir=sandbox.host_path(sandbox.layout.data) / "sounds",
         )

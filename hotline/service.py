@@ -34,6 +34,9 @@ class Health:
     # the holiday calendar's coverage (hotline.hours.calendar.coverage); a missing year is shown,
     # not a 503: restarting the service would not add the notice
     calendar: Mapping[str, Any] | None = None
+    # None: no recording; else whether recordings can be stored, and why not. Not part of `ok`:
+    # calls go on unrecorded, so monitors see it here and in /metrics, not as a failing service.
+    recording: tuple[bool, str] | None = None
 
     @property
     def ok(self) -> bool:
@@ -50,6 +53,8 @@ class Health:
                                        "total": p.get("total"), "falling_back": len(p.get("falling_back") or [])}
                             for language, p in self.prompts.items()}} if self.prompts is not None else {}),
             **({"calendar": dict(self.calendar)} if self.calendar is not None else {}),
+            "recording": None if self.recording is None else {"available": self.recording[0],
+                                                              "reason": self.recording[1] or None},
         }
 
 
@@ -66,6 +71,7 @@ class HotlineService:
         # what callers hear in their own language, per language (blocking: a small file read)
         self.prompts_report: Callable[[], Mapping[str, Mapping[str, Any]] | None] | None = None
         self.calendar_report: Callable[[], Mapping[str, Any]] | None = None  # blocking: may re-read hours files
+        self.recording_state: Callable[[], tuple[bool, str]] | None = None  # (available, why not)
         self.ami.connected.connect(self._on_connected)
 
     async def _on_connected(self) -> None:
@@ -117,4 +123,5 @@ class HotlineService:
             database_reachable=reachable,
             prompts=prompts,
             calendar=await asyncio.to_thread(self.calendar_report) if self.calendar_report is not None else None,
+            recording=self.recording_state() if self.recording_state else None,
         )

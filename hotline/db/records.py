@@ -108,3 +108,22 @@ class CallEventRow(Base):
     at: Mapped[datetime]
     kind: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class RecordingRow(Base):
+    """A call's recording (hotline.recordings): status recording -> complete -> purged, or missing."""
+
+    __tablename__ = "recordings"
+    __table_args__ = (Index("ix_recordings_status_started", "status", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[str] = mapped_column(String(64), unique=True)
+    agent: Mapped[str] = mapped_column(String(64))
+    business: Mapped[str] = mapped_column(String(32))
+    file_name: Mapped[str] = mapped_column(String(128))
+    started_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    purged_at: Mapped[datetime | None]

@@ -17,15 +17,18 @@ import csv
 import io
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from hotline.db import history_store as history
+from hotline.db import recordings_store as recordings
 from hotline.db.records_store import RecordStore
+from hotline.auth.tokens import Principal
 from hotline.http.auth import require_role
 from hotline.http.problems import problem, problem_responses
 from hotline.http.queues import waiting_call
@@ -34,10 +37,12 @@ from hotline.records.history import (CURSOR_PATTERN, MAX_PAGE, CallQuery, Outcom
                                      decode_cursor)
 from hotline.records.model import CallRecord, Outcome
 from hotline.records.timeline import TimelineWriter
+from hotline.recordings.policy import safe_file_name
 from routing import mask_number
 from routing.asterisk import RouterAdapter
 
 HISTORY_ROLES = ("supervisor", "ops")
+LISTEN_ROLES = ("supervisor", "ops")  # the only roles that may hear a call
 MAX_EXPORT = 100_000  # rows in one CSV; narrow the filters for more
 EXPORT_PAGE = MAX_PAGE
 CSV_COLUMNS = ("call_id", "started_at", "ended_at", "dialect", "business", "caller", "outcome",
@@ -93,6 +98,17 @@ class CallbackSummary(BaseModel):
     outcome: str
 
 
+class RecordingInfo(BaseModel):
+    status: str = Field(description="recording | complete | missing (Asterisk could not write it) | purged")
+    agent: str
+    started_at: datetime
+    duration_s: float | None
+    size_bytes: int | None
+    sha256: str | None
+    purged_at: datetime | None
+    url: str | None = Field(description="GET it to listen (supervisor and ops; every listen is audited)")
+
+
 class TimelineItem(BaseModel):
     model_config = ConfigDict(extra="allow")
     type: str = Field(description="HotlineMenu, HotlineKey, QueueCallerJoin, AgentCalled, AgentRingNoAnswer, "
@@ -113,12 +129,13 @@ class CallDetail(CallSummary):
     ended_in: str = Field(description="the menu the caller was in when the call ended")
     hangup_cause: str
     config_version: str
+    recording: RecordingInfo | None
     live: dict[str, Any] | None = Field(description="the router's view while the call is in its books")
     timeline: list[TimelineItem]
 
 
 def _detail(r: CallRecord, task: CallbackTask | None, live: dict[str, Any] | None,
-            timeline: list[history.TimelineEntry]) -> CallDetail:
+            timeline: list[history.TimelineEntry], kept: recordings.Recording | None) -> CallDetail:
     steps = [SelfServiceStep(flow=s.partition(":")[0], result=s.partition(":")[2]) for s in r.self_service]
     callback = None if task is None else CallbackSummary(
         id=task.id or 0, status=task.status.value, attempts=task.attempts, last_attempt_at=task.last_attempt_at,
@@ -127,12 +144,19 @@ def _detail(r: CallRecord, task: CallbackTask | None, live: dict[str, Any] | Non
                       to_agent=r.to_agent, agent_reason=r.agent_reason, line_open=r.line_open,
                       message_left=bool(r.message_file), callback=callback, survey_offered=r.survey_offered,
                       ended_in=r.ended_in, hangup_cause=r.hangup_cause, config_version=r.config_version,
+                      recording=None if kept is None else RecordingInfo(
+                          status=kept.status, agent=kept.agent, started_at=kept.started_at, duration_s=kept.duration_s,
+                          size_bytes=kept.size_bytes, sha256=kept.sha256, purged_at=kept.purged_at,
+                          url=f"/calls/{r.call_id}/recording" if kept.status == recordings.COMPLETE else None),
                       live=live, timeline=[TimelineItem(type=e.kind, time=e.at, **e.data) for e in timeline])
 
 
 def history_router(store: RecordStore, timeline: TimelineWriter | None = None, adapter: RouterAdapter | None = None,
-                   *, access: Callable[..., Any] | None = None) -> APIRouter:
+                   *, recordings_dir: Path | None = None, access: Callable[..., Any] | None = None,
+                   listen_access: Callable[..., Any] | None = None,
+                   clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> APIRouter:
     access = access or require_role(*HISTORY_ROLES)
+    listen_access = listen_access or require_role(*LISTEN_ROLES)
     router = APIRouter(tags=["call history"], responses=problem_responses(401, 403))
 
     def call_query(
@@ -212,6 +236,24 @@ def history_router(store: RecordStore, timeline: TimelineWriter | None = None, a
             raise problem(404, "not_found", f"no call {call_id!r}")
         return detail
 
+    @router.get("/calls/{call_id}/recording", response_class=FileResponse, summary="Listen to a call's recording "
+                "(WAV; HTTP Range for seeking); every request is in the audit trail", responses={
+                    200: {"content": {"audio/wav": {}}, "description": "the whole file"},
+                    206: {"content": {"audio/wav": {}}, "description": "the byte range asked for"},
+                    **problem_responses(404, 416, s404="no such call, or it has no recording (any more)")})
+    async def get_call_recording(call_id: str, request: Request,
+                                 principal: Principal = Depends(listen_access)) -> FileResponse:
+        kept = await store.call(lambda session: recordings.get(session, call_id))
+        name = safe_file_name(call_id)
+        path = recordings_dir / name if recordings_dir is not None and name else None
+        if kept is None or kept.status != recordings.COMPLETE or path is None or not path.is_file():
+            raise problem(404, "not_found", f"call {call_id!r} has no recording to play"
+                          + (f" ({kept.status})" if kept else ""))
+        asked = request.headers.get("range", "")[:60]
+        detail = f"call {call_id} by {principal.name} ({principal.role}), bytes {asked or 'all'}"
+        await store.call(lambda session: recordings.audit(session, clock(), "recording_listen", "streamed", detail))
+        return FileResponse(path, media_type="audio/wav", headers={"Cache-Control": "no-store"})
+
     return router
 
 
@@ -222,7 +264,8 @@ def build_detail(session: Any, call_id: str, live: dict[str, Any] | None) -> Cal
     events = history.events_of(session, call_id)
     if found is None and not events and live is None:
         return None
-    return _detail(found.record if found else _bare_record(call_id, events), task, live, events)
+    kept = recordings.get(session, call_id)
+    return _detail(found.record if found else _bare_record(call_id, events), task, live, events, kept)
 
 
 def _num(value: float | None) -> str:

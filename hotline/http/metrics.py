@@ -105,6 +105,10 @@ class HotlineCollector(Collector):
                                 value=self.service.loop_lag.recent())
         yield GaugeMetricFamily("hotline_saturated", "1 while new self-service callers are offered an agent instead",
                                 value=int(self.service.saturated()))
+        if self.service.recording_state is not None:
+            yield GaugeMetricFamily("hotline_recording_available", "1 while agent calls can be recorded (storage "
+                                    "writable with room); 0: calls go on unrecorded",
+                                    value=int(self.service.recording_state()[0]))
         if self.database_reachable is not None:
             yield GaugeMetricFamily("hotline_database_reachable", "1 if the call-records database answered the "
                                     "last scrape's check", value=int(self.database_reachable))
