@@ -313,7 +313,7 @@ class Sandbox:
 
 def _link_or_copy(source: str, target: str) -> None:
     # Prompts are hard-linked when the Asterisk root is on the same filesystem: an instance
-    # then costs about 2 MB instead of a full copy of every built sound.
+    # then costs kilobytes of its own instead of a copy of every built sound.
     try:
         os.link(source, target)
     except OSError:
