@@ -14,11 +14,11 @@ CONSUMED_EVENTS = frozenset({
     "Hangup",  # records and router
     "Newchannel",  # router: a caller's channel before it joins
     "ContactStatus",  # agents' phones registering and going away (availability)
+    "Reload",  # pbx_config reloaded: the service sets its dialplan globals again
 })
 # Awaited only for the length of one action, so not among the standing subscriptions.
 AWAITED_EVENTS = frozenset({
     "OriginateResponse",  # an async Originate's outcome (router, callbacks)
-    "Reload",  # `ivrctl dialplan reload` waits for pbx_config's
 })
 # The dialplan names every UserEvent the service reads HotlineSomething.
 USER_EVENT_PREFIX = "Hotline"

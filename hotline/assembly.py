@@ -199,6 +199,15 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
         await service.ami.send(speech.switch_action())
 
     service.ami.connected.connect(switch_speech)
+
+    async def set_globals_again(event: dict[str, str]) -> None:
+        # clearglobalvars = yes empties every global at a dialplan reload; the dialplan files
+        # give defaults back (the bundle's [globals]), the service's own values come again here
+        if event.get("Module", "").removesuffix(".so") == "pbx_config" and event.get("Status", "0") == "0":
+            await set_max_hold()
+            await switch_speech()
+
+    service.ami.subscribe("Reload", set_globals_again)
     # supervisors and agents: queues, agents, calls, live events, metrics, the wallboard
     feed = install_supervision(app, service, adapter, desk, short_abandon_s=staffing.short_abandon_s)
     closers.append(feed.close)
