@@ -22,12 +22,10 @@ from pathlib import Path, PurePosixPath
 
 from hotline.ami_events import service_eventfilter
 from hotline.callbacks.policy import load_policy
+from hotline.pjsip_site import render_site_pjsip
 from hotline.settings import Settings
-from ivr.pjsip import AgentPhone, IncomingTrunk, pjsip_name, render_pjsip
-from ivr.pjsip.secrets import read_secrets
 from ivr.prompts.moh import MOH_CLASS, render_moh_class
 from ivr.sandbox.config import MODULES
-from routing.asterisk import load_roster
 
 AMI_USER = "hotline"
 PLACEHOLDER = "00-hotline-placeholder.conf"
@@ -48,8 +46,6 @@ class BundleTarget:
     service_address: str = "127.0.0.1"  # where the service connects from (AMI permit)
     agi_url: str = "agi://127.0.0.1:4573"  # where Asterisk reaches the service's FastAGI
     ami_port: int = 5038
-    sip_transport: str = "transport-udp"  # the admin's PJSIP transport the endpoints use
-    trunk_addresses: tuple[str, ...] = ()  # the carrier's addresses the 12333 number arrives from
 
     @property
     def live_dir(self) -> PurePosixPath:
@@ -136,7 +132,7 @@ Installing the 12333 hotline into an existing Asterisk 22 (as root):
   manager.conf ([general] enabled = yes):  #include "{target.etc_dir}/manager-hotline.conf"
   modules.conf, in [modules]:  #include "{target.etc_dir}/modules-hotline.conf"
   musiconhold.conf:  #include "{target.etc_dir}/musiconhold-hotline.conf"
-  pjsip.conf (after your transport "{target.sip_transport}"):  #include "{target.etc_dir}/pjsip-hotline.conf"
+  pjsip.conf (after the transport config/sip.yaml names):  #include "{target.etc_dir}/pjsip-hotline.conf"
   core restart when convenient, then as the hotline user:
     set -a; . ./hotline.env; set +a; ivrctl db upgrade && ivrctl dialplan reload && ivrctl run
 
@@ -146,8 +142,7 @@ to read it. Sounds: zh (Mandarin), zh_yue (Cantonese), zh_hak (Hakka), zh_gl (Gu
 """
 
 
-def render_bundle(settings: Settings, target: BundleTarget, *, ami_secret: str,
-                  sip_secrets: dict[str, str]) -> dict[str, str]:
+def render_bundle(settings: Settings, target: BundleTarget, *, ami_secret: str, pjsip: str) -> dict[str, str]:
     """Every text file of the bundle, by path relative to it."""
     policy = load_policy(settings.callbacks_path)
     files = {
@@ -161,25 +156,14 @@ def render_bundle(settings: Settings, target: BundleTarget, *, ami_secret: str,
     }
     for path in sorted(settings.dialplans_dir.glob("*.conf")):  # the hand-written contexts
         files[f"etc/hotline/{path.name}"] = path.read_text(encoding="utf-8")
-    roster = load_roster(settings.agents_path)
-    phones = [AgentPhone(name, sip_secrets[name]) for agent in roster.values()
-              if (name := pjsip_name(agent.endpoint)) and name in sip_secrets]
-    trunks = [IncomingTrunk("trunk-12333", target.trunk_addresses)] if target.trunk_addresses else []
-    files["etc/pjsip-hotline.conf"] = render_pjsip(transport=target.sip_transport, phones=phones, incoming=trunks)
+    files["etc/pjsip-hotline.conf"] = pjsip  # the same text `ivrctl pjsip render` prints
     return files
 
 
 def write_bundle(settings: Settings, target: BundleTarget, out: Path) -> list[str]:
     """Write the bundle into `out`; returns warnings (e.g. agents with no SIP secret)."""
-    warnings = []
-    secrets_path = settings.sip_secrets_file
-    sip_secrets = read_secrets(secrets_path) if secrets_path is not None else {}
-    missing = [name for agent in load_roster(settings.agents_path).values()
-               if (name := pjsip_name(agent.endpoint)) and name not in sip_secrets]
-    if missing:
-        where = secrets_path or "HOTLINE_SIP_SECRETS_FILE (not set)"
-        warnings.append(f"no SIP secret in {where} for {', '.join(missing)}: their phones are left out")
-    files = render_bundle(settings, target, ami_secret=secrets.token_urlsafe(24), sip_secrets=sip_secrets)
+    pjsip, warnings = render_site_pjsip(settings)  # agents' phones and trunks (config/sip.yaml)
+    files = render_bundle(settings, target, ami_secret=secrets.token_urlsafe(24), pjsip=pjsip)
     for name, text in files.items():
         path = out / name
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -21,21 +21,18 @@ def asterisk() -> None:
               help="the address the service connects to AMI from (the only one permitted)")
 @click.option("--agi-url", default=None, help="where Asterisk reaches the service's FastAGI [default: agi://HOTLINE_AGI_HOST:HOTLINE_AGI_PORT]")
 @click.option("--ami-port", type=int, default=None, help="Asterisk's AMI port [default: HOTLINE_AMI_PORT]")
-@click.option("--sip-transport", default="transport-udp", show_default=True, help="the PJSIP transport endpoints use")
-@click.option("--trunk-address", "trunk_addresses", multiple=True, help="an address the 12333 number arrives from (repeat)")
 @click.pass_obj
 def bundle(settings: Settings, out: Path, etc_dir: str, data_dir: str, service_address: str, agi_url: str | None,
-           ami_port: int | None, sip_transport: str, trunk_addresses: tuple[str, ...]) -> None:
+           ami_port: int | None) -> None:
     """Write into OUT everything an existing Asterisk 22 needs (OUT/INSTALL.txt says where each goes)."""
     from hotline.asterisk_bundle import BundleTarget, write_bundle
 
     target = BundleTarget(
         etc_dir=PurePosixPath(etc_dir), data_dir=PurePosixPath(data_dir), service_address=service_address,
-        agi_url=agi_url or f"agi://{settings.agi_host}:{settings.agi_port}", ami_port=ami_port or settings.ami_port,
-        sip_transport=sip_transport, trunk_addresses=trunk_addresses)
+        agi_url=agi_url or f"agi://{settings.agi_host}:{settings.agi_port}", ami_port=ami_port or settings.ami_port)
     try:
         warnings = write_bundle(settings, target, out)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError) as exc:  # unreadable files, config/sip.yaml or secrets refused
         raise click.ClickException(str(exc)) from None
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)

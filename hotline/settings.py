@@ -83,10 +83,6 @@ class Settings(BaseModel):
     http_host: str = "127.0.0.1"
     http_port: int = 8000
 
-    # agents' phones and trunk credentials, `name = secret` lines, mode 0600, outside the site's
-    # repository (ivr.pjsip.secrets); the sandbox generates a demo file in var/ instead
-    sip_secrets_file: Path | None = None
-
     # external mode: Asterisk's spool monitor/messages as this host sees it (shared storage)
     messages_dir: Path | None = None
     # external mode: Asterisk's spool `recorder` directory (prompts recorded by phone) and its
