@@ -3,6 +3,8 @@ and the agents' own desktops use), so the CLI never needs the router's process."
 
 from __future__ import annotations
 
+import json
+
 import sys
 
 import click
@@ -54,10 +56,15 @@ def _show(view: dict) -> str:
 
 
 @agent.command("list")
+@click.option("--json", "as_json", is_flag=True, help="print the API's JSON")
 @click.pass_context
-def list_agents(ctx: click.Context) -> None:
+def list_agents(ctx: click.Context, as_json: bool) -> None:
     """Every agent in the roster and their state."""
-    for view in _call(ctx, "GET", "/agents"):
+    views = _call(ctx, "GET", "/agents")
+    if as_json:
+        click.echo(json.dumps(views, ensure_ascii=False, indent=2))
+        return
+    for view in views:
         click.echo(_show(view))
 
 

@@ -11,6 +11,7 @@ from hotline.agent_cli import agent
 from hotline.asterisk_cli import asterisk
 from hotline.site_init import init_command
 from hotline.auth.cli import token
+from hotline.cli_errors import OperatorErrors
 from hotline.config.cli import config, dialplan_check
 from hotline.db.cli import db
 from hotline.db.settings import ConfigurationError
@@ -24,8 +25,9 @@ from ivr.dialplan.cli import dialplan
 from ivr.prompts.cli import prompts
 
 
-@click.group()
-@click.option("-v", "--verbose", is_flag=True, help="debug logging")
+@click.group(cls=OperatorErrors)
+@click.option("-v", "--verbose", is_flag=True, help="debug logging, libraries' chatter included")
+@click.version_option(package_name="hotline12333", prog_name="ivrctl")
 @click.pass_context
 def main(ctx: click.Context, verbose: bool) -> None:
     """Operate the 12333 hotline: run it, build prompts, manage dialplans and data.
@@ -33,8 +35,12 @@ def main(ctx: click.Context, verbose: bool) -> None:
     Every command reads the same HOTLINE_* settings (README, "Production"); the site
     directory (HOTLINE_SITE_DIR, default: the checkout) holds config/, var/ and prompts/.
     """
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+    # Our own INFO lines (what `run` is doing) always; libraries' (alembic, httpx) only with -v.
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not verbose:
+        for ours in ("hotline", "ivr", "routing"):
+            logging.getLogger(ours).setLevel(logging.INFO)
     if ctx.obj is None:  # the edge: the only place the environment is read
         try:
             ctx.obj = Settings.from_env(os.environ)

@@ -14,7 +14,9 @@ import uvicorn
 
 from hotline.ami_events import service_eventfilter
 from hotline.assembly import AsteriskSite, assemble
+from hotline.config.site import load_site
 from hotline.db.schema_check import require_head_schema
+from ivr.menu.issues import ConfigError
 from hotline.http.supervision import close_streams_on_exit
 from hotline.settings import Settings
 from ivr.pjsip import AgentPhone, demo_secrets, pjsip_name
@@ -35,6 +37,9 @@ def run(settings: Settings, *, demo_agents: bool = False) -> None:
     """Raises ConfigurationError, before anything starts, on a database not at the head schema.
     `demo_agents` (sandbox only): a registered SIPp phone per agent, answering with a tone."""
     require_head_schema([settings.database().resolved_url()])
+    site, issues = load_site(settings.config_dir, catalog=settings.catalog_path, limits=settings.read_limits())
+    if site is None:  # every file checked before anything starts: one line a problem
+        raise ConfigError([issue for issue in issues if issue.severity == "error"])
     agi_port = settings.agi_port or free_tcp_port()
     keeper: SandboxKeeper | None = None
     phones: list[SippPhone] = []

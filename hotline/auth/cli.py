@@ -1,6 +1,8 @@
 """`ivrctl token create | list | revoke`: API bearer tokens (the token is shown once)."""
 from __future__ import annotations
 
+import json
+
 import sys
 
 import click
@@ -38,9 +40,15 @@ def create(role: str, agent_id: str | None, name: str | None) -> None:
 
 
 @token.command("list")
-def list_tokens() -> None:
+@click.option("--json", "as_json", is_flag=True, help="print them as JSON")
+def list_tokens(as_json: bool) -> None:
     """Tokens by id, name and role (never the token itself)."""
-    for p in _store().principals():
+    principals = _store().principals()
+    if as_json:
+        click.echo(json.dumps([{"id": p.id, "role": p.role, "agent_id": p.agent_id, "created_at": str(p.created_at),
+                                "name": p.name} for p in principals], ensure_ascii=False, indent=2))
+        return
+    for p in principals:
         click.echo(f"{p.id}  {p.role:6}  {p.agent_id or '-':10}  {p.created_at}  {p.name}")
 
 

@@ -5,6 +5,8 @@ same HOTLINE_* values the service and `dialplan check` read.
 """
 from __future__ import annotations
 
+import json
+
 import asyncio
 import getpass
 import sys
@@ -94,10 +96,14 @@ def reload_moh_command(who: str | None) -> None:
 @click.command("history")
 @click.option("--limit", default=20, show_default=True, help="Show the last N attempts.")
 @click.option("--all-targets", is_flag=True, help="Include music-on-hold reloads.")
-def history_command(limit: int, all_targets: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the attempts as JSON (as GET /ops/dialplan/history).")
+def history_command(limit: int, all_targets: bool, as_json: bool) -> None:
     """List reload attempts, newest last: when, who, version, result, duration, what changed."""
     site = dialplan_site()
     attempts = History(site.reload().var_dir).attempts(None if all_targets else "dialplan")
+    if as_json:
+        click.echo(json.dumps([attempt.as_json() for attempt in attempts[-limit:]], ensure_ascii=False, indent=2))
+        return
     if not attempts:
         click.echo("no reload attempts recorded")
     for attempt in attempts[-limit:]:
