@@ -21,6 +21,8 @@ from hotline.callbacks.policy import load_policy
 from hotline.callbacks.service import VirtualHold
 from hotline.db.backend import SqlBackend
 from hotline.db.records_store import RecordStore
+from hotline.config.reload import LiveConfig, roster_changes
+from hotline.config.site import SiteConfig
 from hotline.hours.calendar import coverage
 from hotline.hours.source import HoursFile
 from hotline.http.app import create_app
@@ -185,6 +187,18 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     presence = PresenceFile(settings.presence_file)
     roster = load_roster(settings.agents_path)
     desk = AgentDesk(adapter, roster, presence)
+
+    def swap_config(site: SiteConfig) -> list[str]:  # `ivrctl config reload`: one step, no await
+        changes = roster_changes(desk.roster, site.agents)
+        desk.roster = dict(site.agents)
+        roster.clear()
+        roster.update(site.agents)
+        if site.callbacks != virtual_hold.policy:
+            virtual_hold.policy = site.callbacks
+            changes.append("callback policy replaced")
+        return changes
+
+    app.state.live_config = LiveConfig(settings.config_dir, settings.catalog_path, settings.read_limits(), swap_config)
     PhoneWatch(adapter, roster).attach()  # agents whose phone is not registered get no call
     # the day's staffing plan, against the agents of config/agents.yaml
     app.include_router(staffing_router(store, hours, lambda: staffing, adapter.router.config,

@@ -77,3 +77,35 @@ def dialplan_check(config_path: Path | None, catalog_path: Path | None, out_dir:
         limits = obj.read_limits() if isinstance(obj, Settings) else None
     site, issues = load_site(config_path.parent, catalog=catalog_path, paths={"hotline.yaml": config_path}, limits=limits)
     render_checked(site.hotline if site else None, issues, out_dir, quiet)
+
+
+@config.command("reload")
+@click.option("--url", default=None, help="the hotline service [default: HOTLINE_API_URL]")
+@click.option("--token", default=None, help="an ops token [default: HOTLINE_TOKEN]")
+def reload_command(url: str | None, token: str | None) -> None:
+    """Check every file and load them into the running service (POST /ops/config/reload):
+    the dialplan safely, then the roster and the callback policy in one step. Nothing changes
+    unless every file is valid."""
+    import httpx
+
+    settings = _settings()
+    url = (url or settings.api_url).rstrip("/")
+    token = token or settings.token.get_secret_value()
+    if not token:
+        raise click.UsageError("no token: pass --token or set HOTLINE_TOKEN (`ivrctl token create --role ops`)")
+    try:
+        response = httpx.post(f"{url}/ops/config/reload", headers={"Authorization": f"Bearer {token}"}, timeout=300)
+    except httpx.TransportError as error:
+        raise click.ClickException(f"cannot reach the hotline at {url}: {error}") from None
+    try:
+        body = response.json()
+    except ValueError:
+        raise click.ClickException(f"{response.status_code}: {response.text[:200]}") from None
+    attempt = body.get("attempt", body) if isinstance(body, dict) else {}
+    for line in attempt.get("messages", []) + attempt.get("warnings", []):
+        click.echo(line, err=True)
+    if response.status_code >= 400:
+        raise click.ClickException(f"{response.status_code}: {attempt.get('result') or body.get('detail') or body.get('title')}")
+    for line in attempt.get("changes", []):
+        click.echo(line)
+    click.echo(f"ok: {attempt.get('result')}", err=True)

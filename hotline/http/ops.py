@@ -83,3 +83,24 @@ async def reload_dialplan(request: Request, body: ReloadRequest | None = None,
 async def get_dialplan_history(limit: int = 100, _: Principal = Depends(require_role("viewer", "ops")),
                            settings: ReloadSettings = Depends(reload_settings)) -> list[Attempt]:
     return History(settings.var_dir).attempts("dialplan")[-max(1, min(limit, 1000)):]
+
+
+@router.post("/config/reload", response_model=Attempt, summary="Check every configuration file and load them into the running service",
+             responses={409: {"description": "a reload is in progress"}, 422: {"description": "a file is refused; nothing changed"},
+                        502: {"description": "Asterisk did not load the dialplan; it was restored and nothing else changed"},
+                        503: {"description": "this service has no live configuration to reload"}})
+async def reload_config_files(request: Request, principal: Principal = Depends(require_role("ops")),
+                              settings: ReloadSettings = Depends(reload_settings)) -> JSONResponse:
+    """The site's own files only (no content, no path): what `ivrctl config check` checks."""
+    from hotline.config.reload import reload_config
+
+    live = getattr(request.app.state, "live_config", None)
+    if live is None:
+        raise HTTPException(503, {"error": "not_configured", "message": "this service was not assembled with its configuration"})
+    try:
+        attempt = await reload_config(live, request.app.state.service.ami, settings, who=principal.name)
+    except ReloadInProgress as busy:
+        raise HTTPException(409, {"error": "reload_in_progress", "message": str(busy)}) from None
+    if attempt.result == "refused":
+        raise HTTPException(422, {"error": "refused", "messages": attempt.messages, "attempt": attempt.as_json()})
+    return JSONResponse(attempt.as_json(), status_code=_STATUS.get(attempt.result, 502))

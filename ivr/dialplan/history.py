@@ -29,7 +29,7 @@ class Attempt:
     """One reload or rollback, as the history shows it. Never holds caller data or tokens."""
 
     id: str
-    target: Literal["dialplan", "moh", "pjsip"]
+    target: Literal["dialplan", "moh", "pjsip", "config"]
     action: Literal["reload", "rollback"]
     who: str
     started_at: str  # ISO 8601, UTC
