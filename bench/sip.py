@@ -19,7 +19,9 @@ Phases: every concurrency level (BENCH_SIP_LEVELS, default 50,150,300) at every 
 step just long enough that `level` calls are up at once. Reported per arm and phase: calls completed, callers who heard
 their balance, CPU seconds per call of Asterisk, the service (per thread group: event loop,
 self-service database threads, call-record threads) and PostgreSQL's backends, per-step
-latency p50/p99, and the run's CPU steal. All on 127.0.0.1; SIPp and Asterisk are stopped at
+latency p50/p99, and the run's CPU steal. A last hotline phase runs under cProfile for the
+shares of the event loop's own time by part (AMI parsing, router, FastAGI and flows, call
+records, database, asyncio and socket I/O). All on 127.0.0.1; SIPp and Asterisk are stopped at
 the end by their own pids.
 """
 
@@ -131,10 +133,23 @@ async def _serve_async(url: str, keys: tuple[str, str], ami: tuple[int, str, str
     await hotline.start()
     await hotline.service.ami.wait_connected(10)
     pipe.send("ready")
+    profile = None
     while True:
         request = await asyncio.to_thread(pipe.recv)
         if request == "stop":
             break
+        if request == "profile-on":  # the event loop's thread only (this one)
+            import cProfile
+
+            profile = cProfile.Profile()
+            profile.enable()
+            pipe.send("on")
+            continue
+        if request == "profile-off" and profile is not None:
+            profile.disable()
+            pipe.send(_by_part(profile))
+            profile = None
+            continue
         # CPU seconds by thread group: where the service's time goes
         groups: dict[str, float] = defaultdict(float)
         for thread in threading.enumerate():
@@ -152,6 +167,26 @@ async def _serve_async(url: str, keys: tuple[str, str], ami: tuple[int, str, str
         pipe.send(dict(groups))
     await hotline.stop()
     pipe.send("stopped")
+
+
+# Where a function's own time goes, by where its code lives (first match wins).
+PARTS = [("ami_parsing", ("/ivr/ami/", "/panoramisk/")), ("router", ("/routing/",)),
+         ("fastagi_and_flows", ("/ivr/agi/", "/ivr/selfservice/")),
+         ("call_records", ("/hotline/records/", "/hotline/db/records")),
+         ("database", ("/sqlalchemy/", "/psycopg", "/hotline/db/")),
+         ("asyncio_and_io", ("/asyncio/", "selectors.py", "socket.py", "~"))]
+
+
+def _by_part(profile: Any) -> dict[str, float]:
+    """The event loop's own CPU time by part, in shares of the whole (cProfile's tottime)."""
+    import pstats
+
+    totals: dict[str, float] = defaultdict(float)
+    for (filename, _, _), (_, _, own, _, _) in pstats.Stats(profile).stats.items():  # type: ignore[attr-defined]
+        part = next((name for name, marks in PARTS if any(m in filename for m in marks)), "other")
+        totals[part] += own
+    whole = sum(totals.values()) or 1.0
+    return {part: seconds / whole for part, seconds in sorted(totals.items())}
 
 
 # --- measuring ------------------------------------------------------------------------------
@@ -307,7 +342,8 @@ async def _phase(driver: Driver, box: Any, arm: str, level: int, rate: float, wo
                          for name, v in sorted(observed.steps.items()) if v}}
 
 
-async def _drive(box: Any, driver_ami: tuple[str, str], measure: Any, workdir: Path) -> list[dict[str, Any]]:
+async def _drive(box: Any, driver_ami: tuple[str, str], measure: Any, profile: Any,
+                 workdir: Path) -> list[dict[str, Any]]:
     from ivr.ami import AmiClient, AmiSettings
 
     ami = AmiClient(AmiSettings(host="127.0.0.1", port=box.ports.ami, username=driver_ami[0], secret=driver_ami[1]))
@@ -322,6 +358,14 @@ async def _drive(box: Any, driver_ami: tuple[str, str], measure: Any, workdir: P
                     print(f"  sip: {arm} at {level} concurrent, {rate:g} calls/s", flush=True)
                     phases.append(await _phase(driver, box, arm, level, rate, workdir, measure))
                 first = "bare" if first == "hotline" else "hotline"
+        # One more hotline phase under cProfile (which slows it: not among the figures above):
+        # the shares of the event loop's time by part.
+        level, rate = min(LEVELS), max(RATES)
+        print(f"  sip: hotline at {level} concurrent, {rate:g} calls/s, profiled", flush=True)
+        profile("profile-on")
+        profiled = await _phase(driver, box, "hotline", level, rate, workdir / "profiled", measure)
+        profiled["arm"], profiled["event_loop_shares"] = "profiled", profile("profile-off")
+        phases.append(profiled)
     finally:
         await ami.close()
     return phases
@@ -372,8 +416,12 @@ def run() -> list[Record]:
                     "postgresql": _postgres_cpu(admin, database),
                     **{f"service.{k}": v for k, v in threads.items()}}
 
+        def profile(request: str) -> Any:
+            ours.send(request)
+            return ours.recv()
+
         ticks = cpu_ticks()
-        phases = asyncio.run(_drive(box, driver_ami, measure, work / "sipp"))
+        phases = asyncio.run(_drive(box, driver_ami, measure, profile, work / "sipp"))
         steal = steal_percent(ticks, cpu_ticks())
     finally:
         if service is not None:
@@ -418,6 +466,14 @@ def _records(phases: list[dict[str, Any]], steal: float) -> list[Record]:
                 continue
             records.append(Record(f"{tag}.step.{step}.p99", figures["p99"], "ms", f"{tag}.bare.step.{step}.p99",
                                   base["p99"], conditions))
+    for p in phases:
+        if p["arm"] == "profiled":
+            loop_ms = p["cpu_s_per_call"].get("service.event_loop", 0.0) * 1000
+            for part, share in p["event_loop_shares"].items():
+                records.append(Record(f"sip.profile.event_loop.{part}", share * 100, "% of the event loop",
+                                      conditions={"concurrent_calls": p["level"], "calls_per_second": p["rate"],
+                                                  "event_loop_ms_per_call_profiled": loop_ms,
+                                                  "cpu_steal_percent": steal}))
     return records + _done_when(by, steal)
 
 

@@ -72,7 +72,7 @@ class Settings(BaseModel):
     agi_read_timeout: float = 10.0
     # saturated (ivr.agi.load): new self-service callers are offered an agent instead
     overload_max_sessions: int = 400  # FastAGI sessions in progress
-    overload_max_loop_lag_s: float = 0.25  # the event loop's recent lag
+    overload_max_loop_lag_s: float = 0.25  # the event loop's mean lag over the last 2 s
 
     # AudioSocket server for speech navigation; advertise = host:port Asterisk connects to
     speech_host: str = "127.0.0.1"
