@@ -330,6 +330,37 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _stop_orphans(config: PurePosixPath, timeout: float = 3.0) -> None:
+    """Stop an Asterisk still running from a dead run's instance (it missed its parent-death
+    signal): nobody can reach it any more, and it would hold the ports it was given."""
+    wanted = f"-C\0{config}\0".encode()
+    orphans = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if wanted in (proc / "cmdline").read_bytes() + b"\0":
+                orphans.append(int(proc.name))
+        except OSError:
+            continue  # gone meanwhile, or not ours to read
+    for pid in orphans:
+        log.warning("stopping Asterisk %s left running by a dead run (%s)", pid, config)
+        _signal(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while orphans and time.monotonic() < deadline:
+        orphans = [pid for pid in orphans if _pid_alive(pid)]
+        time.sleep(0.05)  # another process's exit: /proc offers no event for it
+    for pid in orphans:
+        _signal(pid, signal.SIGKILL)
+
+
+def _signal(pid: int, sig: signal.Signals) -> None:
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
+
+
 def remove_stale_instances(root: Path) -> list[str]:
     """Delete instance directories whose owning process (the pid in `<name>-<pid>-<id>`) is
     gone: left by a `make run` or test run that was killed (SIGKILL runs no clean-up).
@@ -342,6 +373,7 @@ def remove_stale_instances(root: Path) -> list[str]:
         parts = directory.name.rsplit("-", 2)
         if len(parts) != 3 or not parts[1].isdigit() or _pid_alive(int(parts[1])):
             continue
+        _stop_orphans(INSTANCES_DIR / directory.name / "etc" / "asterisk.conf")
         shutil.rmtree(directory, ignore_errors=True)
         removed.append(directory.name)
     if removed:

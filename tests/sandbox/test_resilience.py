@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -48,7 +49,16 @@ def test_stale_instances_of_dead_runs_go_and_live_ones_stay(asterisk_root: Path,
     instances = asterisk_root / str(INSTANCES_DIR).lstrip("/")
     stale = instances / f"run-{gone.pid}-0000aa"
     (stale / "etc").mkdir(parents=True)
-    assert remove_stale_instances(asterisk_root) == [stale.name]
+    # an Asterisk that missed its parent-death signal, as seen once: it stands for one here
+    orphan = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)",
+                               "-C", f"{INSTANCES_DIR}/{stale.name}/etc/asterisk.conf"])
+    try:
+        assert remove_stale_instances(asterisk_root) == [stale.name]
+        assert orphan.wait(5) == -signal.SIGTERM
+    finally:
+        if orphan.poll() is None:
+            orphan.kill()
+            orphan.wait()
     assert not stale.exists()
     assert sandbox.host_path(sandbox.layout.base).is_dir()  # this session's own, alive
 
