@@ -79,6 +79,7 @@ class TimerKind(IntEnum):
     RETRY = 2  # a call back from RONA may be offered to the agent who missed it
     OFFER_EXPIRY = 3  # safety net if the shell never reports an offer's result
     CALLBACK_OFFER = 4  # a step climbed early asks for the callback offer once its time comes
+    PHONE_RETRY = 5  # a phone the shell could not reach may be tried again
 
 
 class Timers:

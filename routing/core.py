@@ -54,6 +54,7 @@ class RouterCore:
             self.same_requirement.setdefault(requirement, []).append(bucket)
         # Agents (logged in or not) whose phone cannot take a call now: never offered one.
         self.unreachable: set[str] = set()
+        self.ring_failed: set[str] = set()  # unreachable because a ring failed, not by registration
         self._seq = itertools.count()
 
     def _advance(self, now: float) -> Collector:
@@ -63,6 +64,9 @@ class RouterCore:
                 seat = self.seats.get(target)
                 if seat is not None and seat.version == token and seat.state is AgentState.WRAP_UP:
                     self._end_wrap_up(seat, due, out)
+                continue
+            if kind is TimerKind.PHONE_RETRY:
+                self._retry_phone(target, due, out)
                 continue
             entry = self.calls.get(target)
             if entry is None:
@@ -174,13 +178,14 @@ class RouterCore:
         self.queues.remove(bucket, place)
         self._offer(self.calls[place[3]], seat, at, out)
 
-    def _missed(self, entry: Entry, at: float, reason: str, out: Collector) -> None:
+    def _missed(self, entry: Entry, at: float, reason: str, out: Collector, *, count: bool = True) -> None:
+        """The offer failed; `count`: it was the agent's miss (not a phone that could not be reached)."""
         agent_id, offered_at = entry.ringing()
         seat = self.seats[agent_id]
-        seat.misses += 1
+        seat.misses += 1 if count else 0
         seat.call_id = None
         out.events.append(AgentRingNoAnswer(at, entry.id, seat.agent.id, at - offered_at, seat.misses, reason))
-        pause = PauseReason.NO_ANSWER if seat.misses >= self.config.max_consecutive_misses else seat.pending_pause
+        pause = PauseReason.NO_ANSWER if count and seat.misses >= self.config.max_consecutive_misses else seat.pending_pause
         if pause is not None:
             seat.pause_reason, seat.pending_pause = pause, None
             self._set_state(seat, AgentState.PAUSED, at, out)
@@ -188,6 +193,17 @@ class RouterCore:
         self.timers.schedule(at + self.config.retry_seconds, TimerKind.RETRY, entry.id, 0)
         if pause is None:
             self._make_available(seat, at, out, skip_call=entry.id)
+
+    def _retry_phone(self, agent_id: str, at: float, out: Collector) -> None:
+        """A phone paused for a failed ring is offered calls again (unless its registration
+        has said since that it is down, which keeps it paused)."""
+        if agent_id not in self.ring_failed:
+            return
+        self.ring_failed.discard(agent_id)
+        self.unreachable.discard(agent_id)
+        seat = self.seats.get(agent_id)
+        if seat is not None and seat.state is AgentState.PAUSED and seat.pause_reason is PauseReason.NO_PHONE:
+            self._make_available(seat, at, out)
 
     def _complete(self, entry: Entry, at: float, by: Party, out: Collector) -> None:
         agent_id, connected = entry.talking()

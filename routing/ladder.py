@@ -61,6 +61,7 @@ class RouterConfig:
     offer_grace_seconds: float = 30.0  # an offer not resolved by ring_timeout + grace counts as RONA
     max_consecutive_misses: int = 3  # RONA misses before the agent is paused (no_answer)
     retry_seconds: float = 5.0  # an agent who missed a call is not offered that call again sooner
+    phone_retry_seconds: float = 60.0  # a phone the shell could not reach at all is tried again after this
     max_bonus_seconds: float = 120.0  # cap on a call's total priority bonus
     scarce_min_level: int = 2  # proficiency that counts as "speaks the dialect"
     scarce_idle_speakers: int = 1  # a dialect is scarce when at most this many idle agents speak it

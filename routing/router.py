@@ -9,7 +9,7 @@ report late or twice.
 
 from __future__ import annotations
 
-from routing.books import RouterError
+from routing.books import RouterError, TimerKind
 from routing.decisions import CancelOffer, Outcome
 from dataclasses import replace
 
@@ -46,6 +46,22 @@ class Router(RouterQueries):
         enqueue = entry.call.enqueue_time
         out.events.append(AgentConnect(now, call_id, agent_id, now - enqueue, now - entry.ringing()[1]))
         out.events.append(QueueCallerLeave(now, call_id, "connected"))
+        return out.outcome()
+
+    def unreached(self, call_id: str, agent_id: str, now: float) -> Outcome:
+        """The offered agent's phone could not be reached at all (no device, the network said
+        no): not a ring with no answer. No miss is counted; the agent is paused for the phone
+        (no_phone) and tried again after `phone_retry_seconds`, unless the phone's registration
+        says otherwise meanwhile; the caller keeps their place. Stale reports are ignored."""
+        out = self._advance(now)
+        entry = self._offered(call_id, agent_id)
+        if entry is None:
+            return out.outcome()
+        if agent_id not in self.unreachable:
+            self.unreachable.add(agent_id)
+            self.ring_failed.add(agent_id)
+            self.timers.schedule(now + self.config.phone_retry_seconds, TimerKind.PHONE_RETRY, agent_id, 0)
+        self._missed(entry, now, "unreachable", out, count=False)
         return out.outcome()
 
     def ring_no_answer(self, call_id: str, agent_id: str, now: float, reason: str = "no_answer") -> Outcome:
@@ -194,6 +210,7 @@ class Router(RouterQueries):
         work, and the pause lifts by itself when the phone is back. Repeats change nothing."""
         out = self._advance(now)
         seat = self.seats.get(agent_id)
+        self.ring_failed.discard(agent_id)  # the registration's word overrides a failed ring's
         if reachable and agent_id in self.unreachable:
             self.unreachable.discard(agent_id)
             if seat is not None and seat.state is AgentState.PAUSED and seat.pause_reason is PauseReason.NO_PHONE:

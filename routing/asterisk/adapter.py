@@ -53,6 +53,10 @@ HOLD_CONTEXT = "hotline-hold"
 # The longest a notice due before a ring may hold the ring back (a notice runs about 5 s; a
 # caller who cannot be sent to hear it, or a lost AGI, must not keep the agent waiting long).
 NOTICE_LIMIT_S = 15.0
+# OriginateResponse reasons that say the phone was never reached (0: no channel could be made,
+# e.g. no such device or not registered; 8: congestion, the network refused), as opposed to a
+# ring with no answer (3), busy (5) or a rejected call (1).
+UNREACHABLE_REASONS = frozenset({"0", "8"})
 EventListener = Callable[[object], None]
 
 
@@ -283,12 +287,17 @@ class RouterAdapter:
                 "Variable": [f"{name}={value}" for name, value in variables.items()],
             }, timeout=offer.ring_timeout + 5)
             answered = replies[-1].get("Response") == "Success"
+            unreached = not answered and replies[-1].get("Reason", "") in UNREACHABLE_REASONS
         except AmiError as exc:
             log.warning("ringing agent %s failed: %s", offer.agent_id, exc)
-            answered = False
+            answered = unreached = False
         if answered:
             self._rings[ring_id].answered = True
             await self.command(lambda now: self.router.answered(offer.call_id, offer.agent_id, now))
+        elif unreached:
+            self._rings.pop(ring_id, None)
+            log.warning("agent %s: phone %s could not be reached", offer.agent_id, offer.endpoint)
+            await self.command(lambda now: self.router.unreached(offer.call_id, offer.agent_id, now))
         else:
             self._rings.pop(ring_id, None)
             await self.command(lambda now: self.router.ring_no_answer(offer.call_id, offer.agent_id, now))

@@ -1,6 +1,6 @@
 """Each decision rule on its own, with hand-built situations."""
 
-from routing import Announce, CallState, OfferCallback, Router
+from routing import AgentState, Announce, CallState, OfferCallback, PauseReason, Router
 from routing.events import QueueCallerStepChanged
 from tests.routing.world import agent, call, events_of, guangxi, offers, one_step_config
 
@@ -217,3 +217,25 @@ def test_relaxing_widens_the_pool_a_dialect_speaker_still_qualifies_after_the_ma
     r.tick(100)
     assert r.call_view("c", 100).step == 2  # the Mandarin step
     assert offers(r.unpause("z", 101)) == [("c", "z")]
+
+
+def test_a_phone_that_cannot_be_reached_pauses_the_agent_for_the_phone_and_is_tried_again_later():
+    r = Router(one_step_config("mandarin>=3", phone_retry_seconds=60))
+    r.login(agent("d", mandarin=5), 0)
+    assert offers(r.arrive(call("c", at=1), 1)) == [("c", "d")]
+    r.unreached("c", "d", 1.01)
+    view = r.agent_view("d")
+    assert (view.state, view.pause_reason, view.misses) == (AgentState.PAUSED, PauseReason.NO_PHONE, 0)
+    assert r.call_view("c", 2).state is CallState.WAITING  # the caller keeps their place
+    assert offers(r.tick(60)) == []  # no ring storm: nothing until the back-off has passed
+    assert offers(r.tick(61.01)) == [("c", "d")]
+
+
+def test_a_registration_that_says_the_phone_is_down_outlasts_the_back_off():
+    r = Router(one_step_config("mandarin>=3", phone_retry_seconds=60))
+    r.login(agent("d", mandarin=5), 0)
+    r.arrive(call("c", at=1), 1)
+    r.unreached("c", "d", 1.01)
+    r.phone("d", False, 10)  # the registration's word from now on
+    assert offers(r.tick(100)) == [] and r.agent_view("d").pause_reason is PauseReason.NO_PHONE
+    assert offers(r.phone("d", True, 101)) == [("c", "d")]

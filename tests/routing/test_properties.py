@@ -26,7 +26,7 @@ line_agents = st.builds(
 fast = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 OPS = ("arrive", "arrive", "arrive", "answer", "answer", "rona", "hangup", "hangup", "leave",
-       "login", "logout", "pause", "unpause", "tick", "callback", "unanswered")
+       "login", "logout", "pause", "unpause", "tick", "callback", "unanswered", "unreached")
 
 
 class Books:
@@ -107,10 +107,15 @@ def test_random_histories_keep_the_books_consistent(profiles_, ops):
                      elderly=(extra % 7) * 20, repeat=(extra % 5) * 30)
             books.arrived.add(c.id)
             outcome = r.arrive(c, now)
-        elif op in ("answer", "rona") and offered:
+        elif op in ("answer", "rona", "unreached") and offered:
             call_id = offered[pick % len(offered)]
             agent_id = r.calls[call_id].agent_id
-            outcome = r.answered(call_id, agent_id, now) if op == "answer" else r.ring_no_answer(call_id, agent_id, now)
+            if op == "answer":
+                outcome = r.answered(call_id, agent_id, now)
+            elif op == "rona":
+                outcome = r.ring_no_answer(call_id, agent_id, now)
+            else:  # the phone could not be reached: paused for it, tried again after the back-off
+                outcome = r.unreached(call_id, agent_id, now)
         elif op == "hangup" and calls:
             outcome = r.hangup(calls[pick % len(calls)], now, by=Party.AGENT if extra % 2 else Party.CALLER)
         elif op == "leave" and calls:

@@ -10,7 +10,7 @@ import pytest
 from ivr.ami import AmiClient
 from ivr.sandbox.calls import PlacedCall, place_call
 from ivr.userevents import QueueJoin
-from routing import AgentState, PauseReason, Router
+from routing import Agent, AgentState, PauseReason, Router
 from routing.asterisk import RouterAdapter
 from tests.routing_asterisk.conftest import MANDARIN_AFTER, RoutingStack, agent, short_ladders
 from tests.support.events import EventLog
@@ -172,3 +172,20 @@ async def test_a_caller_relaxed_to_a_mandarin_agent_hears_the_notice_before_the_
     notice = [i for i, e in enumerate(order) if e.get("Event") == "TestEvent" and e.get("Message") == "mandarin_agent_notice"]
     bridge = [i for i, e in enumerate(order) if e.get("Event") == "BridgeEnter"]
     assert notice and bridge and notice[0] < bridge[0], [(e.get("Event"), e.get("Message")) for e in order]
+
+
+async def test_an_unreachable_phone_is_its_own_outcome_not_three_quick_misses(
+        make_stack, ami: AmiClient, events: EventLog) -> None:
+    """Issue 15, defect 3: a phone Asterisk cannot reach failed three rings in about 12 ms and
+    the agent was paused for not answering. It is one outcome (the device is down): the agent
+    is paused for the phone, with no miss counted, and the caller waits on."""
+    stack: RoutingStack = await make_stack()
+    down = Agent(id="d1", name="d1", endpoint="Local/nosuch@test-agents/n", proficiencies={"mandarin": 5, "pension": 4})
+    await stack.login(down)
+    call = await caller(ami, dialect="mandarin", hold=20)
+    view = await stack.wait(lambda: (v := stack.router.agent_view("d1")) and v.state is AgentState.PAUSED and v)
+    misses = stack.of("AgentRingNoAnswer", agent_id="d1")
+    assert [m.reason for m in misses] == ["unreachable"], misses
+    assert (view.pause_reason, view.misses) == (PauseReason.NO_PHONE, 0)
+    assert stack.router.call_view(stack.of("QueueCallerJoin")[0].call_id, stack.adapter.clock()).state.value == "waiting"
+    await ami.send({"Action": "Hangup", "Channel": call.channel}, check=False)

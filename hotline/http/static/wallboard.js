@@ -19,7 +19,7 @@ const LABELS = {
       employment: "就业服务", labour_relations: "劳动关系", personnel: "人事人才", ss_card: "社保卡" },
     state: { available: "空闲", offered: "振铃", on_call: "通话中", wrap_up: "话后处理", paused: "暂停",
       logged_out: "未登录" },
-    pause: { break: "休息", training: "培训", no_answer: "未接听", no_phone: "话机未注册" },
+    pause: { break: "休息", training: "培训", no_answer: "未接听", no_phone: "话机不通" },
   },
   en: {
     title: "12333 Wallboard", connecting: "connecting", live: "live", offline: "disconnected", queues: "Queues",
@@ -36,7 +36,7 @@ const LABELS = {
       employment: "Employment", labour_relations: "Labour relations", personnel: "Personnel", ss_card: "SS card" },
     state: { available: "Available", offered: "Ringing", on_call: "On call", wrap_up: "Wrap-up", paused: "Paused",
       logged_out: "Logged out" },
-    pause: { break: "break", training: "training", no_answer: "no answer", no_phone: "phone not registered" },
+    pause: { break: "break", training: "training", no_answer: "no answer", no_phone: "phone unreachable" },
   },
 };
 const EVENT_KINDS = ["hello", "lagged", "QueueCallerJoin", "QueueCallerStepChanged", "AgentCalled",
