@@ -165,6 +165,7 @@ class Recording(HotlineEvent):
 
     NAME: ClassVar[str] = "HotlineRecording"
     agent: str = header("Agent")
+    business: str = header("Business")
     file: str = header("File")
 
 
