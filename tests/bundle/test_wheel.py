@@ -31,13 +31,14 @@ SHIPPED = ("config/hotline.yaml", "config/agents.yaml", "config/calendar", "dial
 
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Built once a session, from a copy of the checkout (the build writes build/ and egg-info)."""
+    """Built once a session, from a copy of the checkout (the build writes build/ and egg-info),
+    with the test venv's setuptools (no network, no isolated build environment to install)."""
     out = tmp_path_factory.mktemp("wheel")
     build = tmp_path_factory.mktemp("wheel-build")
     shutil.copytree(REPO, build / "src", ignore=shutil.ignore_patterns(
         ".venv", ".git", "var", "build", "test-artifacts", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis",
         "prompts/build"))
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out),
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out),
                     str(build / "src")], check=True, capture_output=True)
     return next(out.glob("hotline12333-*.whl"))
 
