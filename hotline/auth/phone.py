@@ -2,7 +2,9 @@
 
 Staff who record prompts by phone key their number and PIN; the call then acts with the
 role of the token the login belongs to (a recorder). The PIN is stored only as a salted
-scrypt hash; revoking the token ends its phone login too.
+scrypt hash; revoking the token ends its phone login too. After MAX_FAILURES wrong PINs in a
+row a staff number is locked for LOCK_MINUTES, whatever is keyed (a six-digit PIN must not be
+guessable by calling again and again); a right PIN or a new PIN clears the count.
 
     logins = PhoneLogins(Path("var/phone-logins.json"), TokenStore(Path("var/tokens.json")))
     pin = logins.add(token_id, "8001")        # show `pin` once, then forget it
@@ -16,6 +18,8 @@ import json
 import os
 import secrets
 import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from hotline.auth.tokens import Principal, TokenStore
@@ -24,12 +28,16 @@ NUMBER_DIGITS = range(4, 9)
 PIN_DIGITS = 6
 # scrypt at N=2^14 costs about 50 ms here: slow enough that a stolen file is not a PIN list.
 _SCRYPT = {"n": 1 << 14, "r": 8, "p": 1}
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
 
 
 class PhoneLogins:
-    def __init__(self, path: Path, tokens: TokenStore) -> None:
+    def __init__(self, path: Path, tokens: TokenStore, *,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.path = Path(path)
         self.tokens = tokens
+        self.clock = clock
         self._lock = threading.Lock()
 
     def add(self, token_id: str, number: str) -> str:
@@ -52,12 +60,38 @@ class PhoneLogins:
         return pin
 
     def verify(self, number: str, pin: str) -> Principal | None:
-        """The principal whose login this is, if the PIN matches and its token is not revoked."""
+        """The principal whose login this is, if the PIN matches, the number is not locked and
+        its token is not revoked."""
         entry = self._read().get(number)
         # An unknown number costs the same hash, so timing does not tell numbers apart.
         salt = bytes.fromhex(entry["salt"]) if entry else b"\0" * 16
         matches = hmac.compare_digest(_hash(pin, salt).hex(), entry["scrypt"] if entry else "")
-        return self._principal(entry["token_id"]) if entry and matches else None
+        if entry is None:
+            return None
+        now = self.clock()
+        with self._lock:
+            entries = self._read()
+            current = entries.get(number)
+            if current is None:
+                return None
+            locked_until = current.get("locked_until")
+            if locked_until and datetime.fromisoformat(locked_until) > now:
+                return None
+            if matches:
+                current.pop("failures", None)
+                current.pop("locked_until", None)
+            else:
+                failures = int(current.get("failures", 0)) + 1
+                current["failures"] = str(failures)
+                if failures >= MAX_FAILURES:
+                    current["failures"] = "0"
+                    current["locked_until"] = (now + timedelta(minutes=LOCK_MINUTES)).isoformat()
+            self._write(entries)
+        return self._principal(entry["token_id"]) if matches else None
+
+    def locked(self, number: str) -> bool:
+        until = (self._read().get(number) or {}).get("locked_until")
+        return bool(until) and datetime.fromisoformat(until) > self.clock()
 
     def _principal(self, token_id: str) -> Principal | None:
         return next((p for p in self.tokens.principals() if p.id == token_id), None)

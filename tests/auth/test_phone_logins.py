@@ -48,3 +48,24 @@ def test_cli_prints_the_pin_once(tmp_path):
     assert PhoneLogins(tmp_path / "phone-logins.json", TokenStore(tmp_path / "tokens.json")).verify("8001", pin) == wei
     refused = CliRunner(env=env).invoke(main, ["token", "phone", "nope", "8001"])
     assert refused.exit_code == 1 and refused.stderr.strip() == "not set: no token with id nope"
+
+
+def test_wrong_pins_in_a_row_lock_the_number_for_a_while(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from hotline.auth.phone import LOCK_MINUTES, MAX_FAILURES
+
+    now = [datetime(2026, 12, 3, 9, 0, tzinfo=UTC)]
+    tokens = TokenStore(tmp_path / "tokens.json")
+    _, wei = tokens.create("recorder", name="韦丽")
+    logins = PhoneLogins(tmp_path / "phone-logins.json", tokens, clock=lambda: now[0])
+    pin = logins.add(wei.id, "8001")
+    wrong = ("1" if pin[0] != "1" else "2") + pin[1:]
+    for _ in range(MAX_FAILURES - 1):
+        assert logins.verify("8001", wrong) is None
+    assert logins.verify("8001", pin) == wei  # a right PIN clears the count
+    for _ in range(MAX_FAILURES):
+        assert logins.verify("8001", wrong) is None
+    assert logins.locked("8001") and logins.verify("8001", pin) is None  # even the right PIN
+    now[0] += timedelta(minutes=LOCK_MINUTES + 1)
+    assert not logins.locked("8001") and logins.verify("8001", pin) == wei
