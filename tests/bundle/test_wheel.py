@@ -50,6 +50,7 @@ def test_the_wheel_carries_the_site_files_and_the_313_dependency(wheel: Path) ->
     for shipped in SHIPPED:
         assert any(name.startswith(f"hotline/_shipped/{shipped}") for name in names), shipped
     assert any(name.startswith("hotline/db/migrations/versions/") for name in names)
+    assert not any(name.startswith(("bench/", "tests/")) for name in names)  # development tools stay home
     assert "Requires-Dist: audioop-lts>=0.2; python_version >= \"3.13\"" in metadata
 
 
