@@ -316,6 +316,7 @@ async def _phase(driver: Driver, box: Any, arm: str, level: int, rate: float, wo
     # bounded: the slowest the phase can go (SIPp holds `level` calls of BASE_CALL_S), and more
     limit_s = int(calls / min(rate, level / BASE_CALL_S) * 2 + 4 * BASE_CALL_S)
     before = measure()
+    load = os.getloadavg()[0]
     started = time.monotonic()
     run = start_sipp(f"{arm}-{level}-{int(rate)}", scenario,
                      [f"127.0.0.1:{box.ports.sip}", "-s", number, "-p", str(free_udp_port()),
@@ -335,6 +336,9 @@ async def _phase(driver: Driver, box: Any, arm: str, level: int, rate: float, wo
             # where the calls that did not complete stopped (steps done), for diagnosis
             "unfinished_after_step": dict(Counter(c.step for c in states if not c.finished)),
             "sipp_exit": run.process.returncode, "peak_concurrent": observed.peak,
+            # Other work on the machine competes for the cores: a hotline step needs the service
+            # scheduled several times, a bare step does not. The 1-minute load at start and end:
+            "load_average": [round(load, 1), round(os.getloadavg()[0], 1)],
             "calls_per_second": round(len(states) / seconds, 2),
             "mean_call_s": round(sum(c.ended - c.started for c in states if c.ended) / max(1, len(states)), 1),
             "cpu_s_per_call": cpu, "seconds": seconds,
