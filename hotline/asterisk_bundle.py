@@ -126,7 +126,9 @@ def render_install(target: BundleTarget) -> str:
 Installing the 12333 hotline into an existing Asterisk 22 (as root):
 
   cp -r etc/* {target.etc_dir}/
-  chown -R asterisk: {target.etc_dir}/*-hotline.conf {target.live_dir}
+  chown root:asterisk {target.etc_dir}/*-hotline.conf       (0640: Asterisk reads the secrets in them)
+  chown -R hotline:asterisk {target.live_dir} && chmod 2750 {target.live_dir}
+                                      (the service's user writes reloads there, Asterisk reads them)
   cp -r sounds/* {target.data_dir}/sounds/ && cp -r moh/* {target.data_dir}/moh/
   extensions.conf, after [general]:  #include "{target.etc_dir}/extensions-hotline.conf"
   manager.conf ([general] enabled = yes):  #include "{target.etc_dir}/manager-hotline.conf"
@@ -136,8 +138,7 @@ Installing the 12333 hotline into an existing Asterisk 22 (as root):
   core restart when convenient, then as the hotline user:
     set -a; . ./hotline.env; set +a; ivrctl db upgrade && ivrctl dialplan reload && ivrctl run
 
-The service's user must be able to write {target.live_dir} (reloads write there) and Asterisk
-to read it. Sounds: zh (Mandarin), zh_yue (Cantonese), zh_hak (Hakka), zh_gl (Guiliu), za
+Sounds: zh (Mandarin), zh_yue (Cantonese), zh_hak (Hakka), zh_gl (Guiliu), za
 (Zhuang); Asterisk falls back zh_yue -> zh. Route the 12333 number to context hotline-entry.
 """
 

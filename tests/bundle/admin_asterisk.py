@@ -65,8 +65,9 @@ class AdminAsterisk:
         """The bundle's live dialplan directory as the service (on this host) sees it."""
         return self.host(self.etc / "hotline")
 
-    def install(self, bundle: Path, extra_dialplan: str = "") -> None:
-        """What INSTALL.txt says, plus the admin's own minimal configuration."""
+    def install(self, bundle: Path, extra_dialplan: str = "", service_uid: int = 0) -> None:
+        """What INSTALL.txt says (the service runs as `service_uid`), plus the admin's own
+        minimal configuration."""
         uid, gid = _uid_gid(self.root, "asterisk")
         etc, data = self.host(self.etc), self.host(self.data)
         etc.mkdir(parents=True)
@@ -74,8 +75,11 @@ class AdminAsterisk:
             self.host(self.base / sub).mkdir()
             os.chown(self.host(self.base / sub), uid, gid)
         shutil.copytree(bundle / "etc", etc, dirs_exist_ok=True)
-        for path in [*etc.glob("*-hotline.conf"), self.live_dir, *self.live_dir.iterdir()]:
-            os.chown(path, uid, gid)  # INSTALL.txt: chown -R asterisk: ...
+        for path in etc.glob("*-hotline.conf"):
+            os.chown(path, 0, gid)  # INSTALL.txt: chown root:asterisk
+        for path in [self.live_dir, *self.live_dir.iterdir()]:
+            os.chown(path, service_uid, gid)  # INSTALL.txt: chown -R hotline:asterisk, chmod 2750
+        self.live_dir.chmod(0o2750)
         data.mkdir()
         (data / "documentation").symlink_to(DEBIAN_DATA / "documentation")
         shutil.copytree(bundle / "sounds", data / "sounds")

@@ -115,15 +115,17 @@ def test_the_installed_wheel_runs_a_site_against_a_bundled_asterisk(fresh: Path,
         env.update(read_env(fresh / "bundle" / "hotline.env"))
         env["HOTLINE_DIALPLAN_LIVE_DIR"] = str(box.live_dir)  # the same directory, seen from this host
         ivrctl(fresh, env, "db", "upgrade")
+        # as root here: the Asterisk root (and so the live directory) is under root's own home
         reloaded = ivrctl(fresh, env, "dialplan", "reload")
         assert reloaded.stdout.startswith("ok: dialplan reload"), reloaded.stdout + reloaded.stderr
 
-        # the service as an unprivileged user: it reads its site and writes only var/
+        # the service as an unprivileged user (here: nobody): it reads its site, writes its var/
         nobody = 65534
         for path in [site / "var", *(site / "var").rglob("*")]:
             os.chown(path, nobody, nobody)
-        service = subprocess.Popen(["setpriv", "--reuid", str(nobody), "--regid", str(nobody), "--clear-groups",
-                                    str(fresh / "venv/bin/ivrctl"), "run"], cwd=fresh, env=env,
+        as_nobody = ["setpriv", "--reuid", str(nobody), "--regid", str(nobody), "--clear-groups"]
+
+        service = subprocess.Popen([*as_nobody, str(fresh / "venv/bin/ivrctl"), "run"], cwd=fresh, env=env,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         try:
             health = wait_healthy(f"http://127.0.0.1:{env['HOTLINE_HTTP_PORT']}/health", service)
