@@ -68,6 +68,13 @@ class TokenStore:
             return None
         return self._by_hash().get(hash_token(token))
 
+    def hash_of(self, token: str) -> str:
+        return hash_token(token)
+
+    def by_hash(self, digest: str) -> Principal | None:
+        """The principal of a token known by its hash (a session keeps the hash, not the token)."""
+        return self._by_hash().get(digest)
+
     def principals(self) -> list[Principal]:
         return sorted(self._by_hash().values(), key=lambda p: p.created_at)
 

@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from hotline.http.contract import new_app
 from hotline.http.ops import router as ops_router
+from hotline.http.session import session_router
 from hotline.service import HotlineService
 
 
@@ -24,4 +25,5 @@ def create_app(service: HotlineService) -> FastAPI:
         return JSONResponse(report.as_json(), status_code=200 if report.ok else 503)
 
     app.include_router(ops_router)
+    app.include_router(session_router())
     return app

@@ -7,7 +7,8 @@
     async def pause(agent_id: str, principal: Principal = Depends(require_role("agent", "ops"))):
         ensure_agent_access(principal, agent_id)   # an agent acts only on itself
 
-Roles are listed explicitly per endpoint (READ_ROLES for reads). The token store is
+A browser page sends no header: it logs in once (POST /session) and its session cookie stands
+for the token. Roles are listed explicitly per endpoint (READ_ROLES for reads). The token store is
 app.state.token_store (assembly sets it from the site's var/tokens.json).
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from hotline.auth.tokens import ROLES, Principal, TokenStore
 from hotline.http.problems import problem
+from hotline.http.session import COOKIE, sessions_of
 
 # Every role that watches the centre may read it; a recorder (who records prompts) does not.
 READ_ROLES: tuple[str, ...] = ("viewer", "agent", "ops", "supervisor")
@@ -39,6 +41,29 @@ def forbidden(message: str) -> HTTPException:
     return problem(403, "forbidden", message)
 
 
+def authenticated(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+    """Who a request acts as: its bearer token, else its session cookie (hotline.http.session)."""
+    store = token_store(request)
+    if credentials is not None:
+        principal = store.authenticate(credentials.credentials)
+        if principal is None:
+            raise _unauthorized("invalid_token", "the token is unknown or revoked")
+        return principal
+    session_id = request.cookies.get(COOKIE)
+    if session_id:
+        digest = sessions_of(request).token_hash(session_id)
+        principal = store.by_hash(digest) if digest else None
+        if principal is None:
+            raise _unauthorized("invalid_session", "the session has ended (or its token was revoked): log in again")
+        return principal
+    raise _unauthorized("missing_token", "send 'Authorization: Bearer <token>', or log in (POST /session); "
+                                         "`ivrctl token create` makes a token")
+
+
+async def current_principal(request: Request) -> Principal:
+    return authenticated(request, await _bearer(request))
+
+
 def require_role(*roles: str) -> Callable[..., Awaitable[Principal]]:
     """Dependency: the request's Principal if its token is known and has one of `roles`."""
     unknown = set(roles) - set(ROLES)
@@ -46,11 +71,7 @@ def require_role(*roles: str) -> Callable[..., Awaitable[Principal]]:
         raise ValueError(f"require_role needs roles among {ROLES}, got {roles}")
 
     async def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = Security(_bearer)) -> Principal:
-        if credentials is None:
-            raise _unauthorized("missing_token", "send 'Authorization: Bearer <token>'; `ivrctl token create` makes one")
-        principal = token_store(request).authenticate(credentials.credentials)
-        if principal is None:
-            raise _unauthorized("invalid_token", "the token is unknown or revoked")
+        principal = authenticated(request, credentials)
         if principal.role not in roles:
             raise forbidden(f"this needs role {' or '.join(roles)}; the token of {principal.name} has role {principal.role}")
         request.state.principal = principal

@@ -7,8 +7,8 @@ Every router event is sent (callers masked); a `: keep-alive` comment every 15 s
 from closing an idle stream; a `lagged` event says the client fell behind and lost some (it
 should re-read /queues and /agents). The stream ends when the client goes or the feed closes.
 
-Browsers' EventSource cannot send headers, so this endpoint, and only this one, also takes the
-token as `?token=...` (a viewer token is enough; it reads nothing a viewer may not).
+Browsers' EventSource cannot send headers: a page logs in first (POST /session) and the stream
+goes with its session cookie. A token is never taken from the address (access logs keep it).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request, Security
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPBearer
 
 from hotline.auth.tokens import Principal
 from hotline.http.auth import READ_ROLES, require_role
@@ -31,20 +31,6 @@ from routing.asterisk import RouterAdapter
 
 KEEP_ALIVE_SECONDS = 15.0
 _bearer = HTTPBearer(auto_error=False)
-
-
-def bearer_or_query_token(*roles: str) -> Any:
-    """require_role, with `?token=` accepted when there is no Authorization header."""
-    check = require_role(*roles)
-
-    async def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = Security(_bearer),
-                         token: str | None = Query(None, description="for EventSource, which cannot set headers")
-                         ) -> Principal:
-        if credentials is None and token:
-            credentials = HTTPAuthorizationCredentials(scheme="Bearer", credentials=token)
-        return await check(request, credentials)
-
-    return dependency
 
 
 def sse_message(body: dict[str, Any]) -> str:
@@ -88,7 +74,7 @@ def close_streams_on_exit(server: Any, feed: LiveFeed) -> None:
 def events_router(adapter: RouterAdapter, feed: LiveFeed | None = None, *,
                   keep_alive: float = KEEP_ALIVE_SECONDS, access: Any = None) -> APIRouter:
     feed = feed or LiveFeed.attach(adapter)
-    access = access or bearer_or_query_token(*READ_ROLES)
+    access = access or require_role(*READ_ROLES)
     router = APIRouter(tags=["events"], responses=UNAUTHORISED)
 
     @router.get("/events", response_class=StreamingResponse, summary="Live queue and agent changes (text/event-stream)",

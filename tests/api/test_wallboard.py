@@ -44,7 +44,8 @@ async def test_a_call_shows_within_a_second_and_the_tile_turns_when_the_agent_an
     ARTIFACTS.mkdir(exist_ok=True)
     async with served(api.app, api.feed) as url:
         page = await browser.new_page(viewport={"width": 1400, "height": 1000})
-        await page.goto(f"{url}/wallboard?token={api.tokens['viewer']}&late=0")
+        await page.goto(f"{url}/wallboard?late=0")
+        await log_in(page, api.tokens["viewer"])
         await page.wait_for_selector("#status.up")  # the event stream is open
         tile = '[data-agent="z1"]'
         await page.wait_for_selector(f'{tile}[data-state="paused"]')
@@ -73,12 +74,25 @@ async def test_a_call_shows_within_a_second_and_the_tile_turns_when_the_agent_an
         await page.close()
 
 
-async def test_without_a_token_the_page_says_how_to_give_one(api: Api, browser) -> None:
+async def test_the_page_asks_for_a_token_once_and_refuses_an_unknown_one(api: Api, browser) -> None:
     async with served(api.app, api.feed) as url:
-        page = await browser.new_page()
+        context = await browser.new_context()
+        page = await context.new_page()
         await page.goto(f"{url}/wallboard")
-        assert "?token=" in await page.inner_text("#problem")
-        await page.goto(f"{url}/wallboard?token=h12333_unknown")
-        await page.wait_for_selector("#problem:not([hidden])")
-        assert "令牌无效" in await page.inner_text("#problem")
-        await page.close()
+        await log_in(page, "h12333_unknown")
+        await page.wait_for_selector("#login .error:not([hidden])")
+        assert "令牌无效" in await page.inner_text("#login")
+        await log_in(page, api.tokens["viewer"])
+        await page.wait_for_selector("#status.up")  # the event stream is open, on the session
+        cookie = next(c for c in await context.cookies() if c["name"] == "hotline_session")
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+        assert api.tokens["viewer"] not in page.url and api.tokens["viewer"] not in cookie["value"]
+        await page.reload()  # logged in once: no form the second time
+        await page.wait_for_selector("#status.up")
+        assert await page.query_selector("#login") is None
+        await context.close()
+
+
+async def log_in(page, token: str) -> None:
+    await page.fill("#login input[name=token]", token)
+    await page.click("#login button[type=submit]")

@@ -17,7 +17,7 @@ from hotline.staffing.config import parse_staffing
 from routing.guangxi import default_config
 from routing.model import Agent
 from tests.api.conftest import Api, served
-from tests.api.test_wallboard import ARTIFACTS, browser  # noqa: F401  (the Chromium fixture)
+from tests.api.test_wallboard import log_in, ARTIFACTS, browser  # noqa: F401  (the Chromium fixture)
 from tests.hours.support import SHANGHAI, demo_hours
 
 pytestmark = pytest.mark.asterisk
@@ -65,7 +65,8 @@ async def test_the_chart_shows_today_against_the_plan_point_by_point(api: Api, r
     ARTIFACTS.mkdir(exist_ok=True)
     async with served(api.app, api.feed) as url:
         page = await browser.new_page(viewport={"width": 1400, "height": 1100})
-        await page.goto(f"{url}/wallboard?token={api.tokens['viewer']}&dialect=zhuang")
+        await page.goto(f"{url}/wallboard?dialect=zhuang")
+        await log_in(page, api.tokens["viewer"])
         await page.wait_for_selector("#calls-chart .forecast-point")
         # intervals 09:00, 09:30 (calls so far) and 10:00 (planned only)
         assert await page.locator("#calls-chart .offered-bar").count() == 2
@@ -88,7 +89,8 @@ async def test_idle_queues_fold_away(api: Api, browser) -> None:  # noqa: F811
     assert queues and not any(q["waiting"] or q["today"]["offered"] for q in queues)  # all idle
     async with served(api.app, api.feed) as url:
         page = await browser.new_page(viewport={"width": 1400, "height": 1000})
-        await page.goto(f"{url}/wallboard?token={api.tokens['viewer']}")
+        await page.goto(f"{url}/wallboard")
+        await log_in(page, api.tokens["viewer"])
         await page.wait_for_selector("#queues tr[data-queue]")
         assert await page.locator("#queues tr[data-queue]").count() == len(queues)
         await page.click("#fold")

@@ -7,6 +7,7 @@ and /health and /metrics say so."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import shutil
@@ -15,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 import httpx
 import pytest
+import uvicorn
 
 from hotline.assembly import AsteriskSite, Hotline, assemble
 from hotline.auth import TokenStore
@@ -23,6 +25,7 @@ from hotline.db.migrate import upgrade
 from hotline.db.records_store import RecordStore
 from ivr.ami import AmiClient
 from ivr.sandbox.calls import place_call
+from tests.api.test_wallboard import ARTIFACTS, browser, log_in  # noqa: F401  (the Chromium fixture)
 from tests.e2e.test_caller_to_agent import WORKING_THURSDAY_NOON, press
 from tests.support.events import EventLog
 from tests.support.site import CONFIG_DIR, site_settings
@@ -91,7 +94,8 @@ def build(tmp_path: Path, config_dir: Path, sandbox, agi_port: int, call_recordi
 
 
 async def test_an_agent_call_is_recorded_registered_and_played_only_to_supervisors(
-        sandbox, agi_port, ami: AmiClient, events: EventLog, config_dir: Path, tmp_path: Path) -> None:
+        sandbox, agi_port, ami: AmiClient, events: EventLog, config_dir: Path, tmp_path: Path,
+        browser) -> None:  # noqa: F811
     inside = sandbox.layout.spool / "calls-e2e"
     directory = sandbox.host_path(inside)
     shutil.rmtree(directory, ignore_errors=True)
@@ -134,16 +138,47 @@ async def test_an_agent_call_is_recorded_registered_and_played_only_to_superviso
             assert detail["recording"]["status"] == "complete" and detail["recording"]["url"] == url
             health = (await http.get("/health")).json()
             assert health["recording"] == {"available": True, "reason": None}
+        await play_in_the_supervisors_page(hotline, browser, tokens.create("supervisor", name="page Lan")[0], call_id)
         kept = RecordStore.from_url(f"sqlite:///{tmp_path / 'hotline.db'}")
         try:
             listens = kept.run(lambda s: [(a.detail, a.at) for a in recordings.audit_trail(s, "recording_listen")])
         finally:
             kept.close()
-        assert [d for d, _ in listens] == [f"call {call_id} by supervisor Lan (supervisor), bytes bytes=100-1099",
-                                           f"call {call_id} by ops Lan (ops), bytes all"]
+        assert [d for d, _ in listens][:2] == [f"call {call_id} by supervisor Lan (supervisor), bytes bytes=100-1099",
+                                               f"call {call_id} by ops Lan (ops), bytes all"]
+        from_page = [d for d, _ in listens[2:]]  # the audio element asks for byte ranges
+        assert from_page and all(d.startswith(f"call {call_id} by page Lan (supervisor), bytes bytes=")
+                                 for d in from_page), from_page
     finally:
         await hotline.stop()
         shutil.rmtree(directory, ignore_errors=True)
+
+
+async def play_in_the_supervisors_page(hotline: Hotline, browser, token: str, call_id: str) -> None:  # noqa: F811
+    """Log in on /supervisor, find the call, play its recording to the end (real HTTP)."""
+    server = uvicorn.Server(uvicorn.Config(hotline.app, host="127.0.0.1", port=0, log_level="warning",
+                                           lifespan="off"))
+    task = asyncio.create_task(server.serve())
+    try:
+        async with asyncio.timeout(10):
+            while not server.started:  # uvicorn offers no event for this
+                await asyncio.sleep(0.01)
+        url = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+        page = await browser.new_page()
+        await page.goto(f"{url}/supervisor")
+        await log_in(page, token)
+        row = f'#calls tr[data-call="{call_id}"]'
+        await page.wait_for_selector(row)
+        await page.evaluate("""() => { window.ended = new Promise(done =>
+            document.getElementById("player").addEventListener("ended", () => done(true))); }""")
+        await page.click(f"{row} button.play")
+        assert await page.evaluate("() => window.ended") is True  # the whole recording played
+        assert await page.evaluate("() => document.getElementById('player').duration") > 2
+        await page.screenshot(path=ARTIFACTS / "supervisor-recording.png", full_page=True)
+        await page.close()
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, 10)
 
 
 async def test_an_unwritable_directory_never_drops_a_call(sandbox, agi_port, ami: AmiClient, events: EventLog,

@@ -1,5 +1,5 @@
-// The 12333 wallboard: reads /queues, /queues/{id}/calls and /agents with the viewer token from
-// the page's ?token=, and re-reads them whenever /events reports a change (so the page is at most
+// The 12333 wallboard: logs in once (login.js: a session cookie, no token in the address), reads
+// /queues, /queues/{id}/calls and /agents, and re-reads them whenever /events reports a change (so the page is at most
 // one round trip behind the router). Waits tick locally between reads. No build step.
 "use strict";
 
@@ -9,7 +9,7 @@ const LABELS = {
     waiting_calls: "排队来电", agents: "坐席", caller: "来电号码", line: "队列", wait: "等待", step: "阶梯",
     agent: "坐席", business: "业务", waiting: "排队", longest: "最长等待", estimated: "预计等待",
     staffed: "可接/空闲", offered: "呼入", answered: "接通", abandoned: "放弃", sl: "服务水平",
-    asa: "平均应答", abandon_rate: "放弃率", handled: "今日处理", aht: "平均处理", toggle: "English", no_token: "缺少令牌：请在地址后加 ?token=…",
+    asa: "平均应答", abandon_rate: "放弃率", handled: "今日处理", aht: "平均处理", toggle: "English", login: { prompt: "令牌", submit: "登录", denied: "令牌无效或已撤销" },
     denied: "令牌无效或已撤销", none: "—",
     today: "今日对比计划", calls_vs_plan: "呼入（柱）、预测（虚线）与服务水平（点，右轴）",
     agents_vs_plan: "所需坐席（虚线）与在线坐席（实线）", target: "目标", logged_in: "在线",
@@ -26,7 +26,7 @@ const LABELS = {
     waiting_calls: "Calls waiting", agents: "Agents", caller: "Caller", line: "Line", wait: "Wait", step: "Step",
     agent: "Agent", business: "Business line", waiting: "Waiting", longest: "Longest", estimated: "Est. wait",
     staffed: "Staffed/idle", offered: "Offered", answered: "Answered", abandoned: "Abandoned", sl: "SL 20s",
-    asa: "ASA", abandon_rate: "Aband.", handled: "Handled", aht: "AHT", toggle: "中文", no_token: "No token: add ?token=… to the address",
+    asa: "ASA", abandon_rate: "Aband.", handled: "Handled", aht: "AHT", toggle: "中文", login: { prompt: "Token", submit: "Log in", denied: "The token is unknown or revoked" },
     denied: "The token is unknown or revoked", none: "—",
     today: "Today against the plan", calls_vs_plan: "Offered (bars), forecast (dashed) and service level (dots, right axis)",
     agents_vs_plan: "Agents required (dashed) and logged in (solid)", target: "target", logged_in: "logged in",
@@ -46,7 +46,6 @@ const DIALECT_ORDER = ["mandarin", "zhuang", "cantonese", "guiliu", "hakka"];
 const STATE_ORDER = ["available", "offered", "on_call", "wrap_up", "paused", "logged_out"];
 
 const params = new URLSearchParams(location.search);
-const token = params.get("token") || "";
 const lateAfter = Number(params.get("late") || 60);  // seconds: longest waits past this are highlighted
 let lang = params.get("lang") === "en" ? "en" : "zh";
 let data = { queues: [], agents: [], calls: [], readAt: Date.now() };
@@ -74,7 +73,7 @@ const percent = (r) => (r === null || r === undefined ? T().none : `${Math.round
 const sinceRead = () => (Date.now() - data.readAt) / 1000;
 
 async function get(path) {
-  const reply = await fetch(path, { headers: { Authorization: `Bearer ${token}` } });
+  const reply = await fetch(path);  // with the session cookie (login.js)
   if (reply.status === 401 || reply.status === 403) throw new Error("denied");
   if (!reply.ok) throw new Error(`${path}: ${reply.status}`);
   return reply.json();
@@ -257,8 +256,7 @@ function render() {
 }
 
 function connect() {
-  // EventSource cannot send headers: /events alone accepts the token as a query parameter
-  const source = new EventSource(`/events?token=${encodeURIComponent(token)}`);
+  const source = new EventSource("/events");  // with the session cookie: no token in the address
   const status = document.getElementById("status");
   const show = (key, up) => { status.dataset.i18n = key; status.className = `status ${up ? "up" : "down"}`; status.textContent = T()[key]; };
   source.onopen = () => show("live", true);
@@ -274,12 +272,10 @@ setInterval(() => {
   renderQueues(); renderCalls(); renderAgents();  // waits and times in state tick between reads
 }, 1000);
 setInterval(soon, 10000);  // a safety net should an event be lost
-if (!token) {
-  problem(LABELS[lang].no_token);
-} else {
+hotlineLogin(T().login).then(() => {
   render();
   refresh();
   refreshToday();
   setInterval(refreshToday, 60000);  // the interval figures move slowly: once a minute
   connect();
-}
+});
