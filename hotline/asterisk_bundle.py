@@ -2,7 +2,7 @@
 
 The admin copies DIR/etc/* into Asterisk's configuration directory, DIR/sounds/* and DIR/moh/*
 into its data directory, adds four `#include` lines (DIR/INSTALL.txt says which), and starts the
-service with DIR/hotline.env. Rendering is pure (`render_bundle`); `write_bundle` only writes.
+service with DIR/hotline.env. `render_bundle` reads the site and returns every text; `write_bundle` writes them.
 
 Why each piece is the way it is:
 - Globals the service needs (HOTLINE_AGI, HOTLINE_MAX_HOLD_S, HOTLINE_SPEECH) sit in the
