@@ -1,7 +1,7 @@
 """`ivrctl asterisk bundle DIR`: everything an existing Asterisk 22 needs to run the hotline.
 
 The admin copies DIR/etc/* into Asterisk's configuration directory, DIR/sounds/* and DIR/moh/*
-into its data directory, adds four `#include` lines (DIR/INSTALL.txt says which), and starts the
+into its data directory, adds five `#include` lines (DIR/INSTALL.txt says where), and starts the
 service with DIR/hotline.env. `render_bundle` reads the site and returns every text; `write_bundle` writes them.
 
 Why each piece is the way it is:
