@@ -6,6 +6,7 @@ spool); `ivrctl run` and the end-to-end tests both build the hotline through it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -188,18 +189,24 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     roster = load_roster(settings.agents_path)
     desk = AgentDesk(adapter, roster, presence)
 
+    phones = PhoneWatch(adapter, roster)  # agents whose phone is not registered get no call
+    resyncs: set[asyncio.Task[None]] = set()
+
     def swap_config(site: SiteConfig) -> list[str]:  # `ivrctl config reload`: one step, no await
         changes = roster_changes(desk.roster, site.agents)
         desk.roster = dict(site.agents)
         roster.clear()
         roster.update(site.agents)
+        resync = asyncio.get_running_loop().create_task(phones.resync())  # new agents' phones
+        resyncs.add(resync)
+        resync.add_done_callback(resyncs.discard)
         if site.callbacks != virtual_hold.policy:
             virtual_hold.policy = site.callbacks
             changes.append("callback policy replaced")
         return changes
 
     app.state.live_config = LiveConfig(settings.config_dir, settings.catalog_path, settings.read_limits(), swap_config)
-    PhoneWatch(adapter, roster).attach()  # agents whose phone is not registered get no call
+    phones.attach()
     # the day's staffing plan, against the agents of config/agents.yaml
     app.include_router(staffing_router(store, hours, lambda: staffing, adapter.router.config,
                                        lambda: roster.values(), logged_in=speakers_logged_in(adapter.router)))

@@ -53,13 +53,17 @@ class Registrations:
 
 class PhoneWatch:
     def __init__(self, adapter: RouterAdapter, roster: Mapping[str, Agent]) -> None:
+        """`roster` is read at each event, so a roster replaced in place (`ivrctl config
+        reload`) is followed; call `resync` after such a swap to report its new agents."""
         self.adapter = adapter
         self.ami: AmiClient = adapter.ami
-        self.registrations = Registrations()
-        self.agents: dict[str, str] = {}  # PJSIP endpoint name -> agent id
-        for agent in roster.values():
-            if (name := pjsip_name(agent.endpoint)) is not None:
-                self.agents[name] = agent.id
+        self.registrations = Registrations()  # every endpoint's contacts, agents' or not yet
+        self.roster = roster
+
+    @property
+    def agents(self) -> dict[str, str]:
+        """PJSIP endpoint name -> agent id, for the roster as it is now."""
+        return {name: agent.id for agent in self.roster.values() if (name := pjsip_name(agent.endpoint)) is not None}
 
     def attach(self) -> None:
         self.ami.subscribe("ContactStatus", self._on_contact_status)
@@ -67,10 +71,9 @@ class PhoneWatch:
 
     async def _on_contact_status(self, message: Message) -> None:
         endpoint = message.get("EndpointName", "")
-        if endpoint not in self.agents:
-            return
         self.registrations.seen(endpoint, message.get("URI", ""), message.get("ContactStatus", ""))
-        await self._report(endpoint)
+        if (agent_id := self.agents.get(endpoint)) is not None:
+            await self._report(agent_id, endpoint)
 
     async def resync(self) -> None:
         try:
@@ -82,9 +85,9 @@ class PhoneWatch:
             log.warning("could not read the agents' phone registrations: %s", exc)
             return
         self.registrations.replace(contacts)
-        for endpoint in self.agents:
-            await self._report(endpoint)
+        for endpoint, agent_id in self.agents.items():
+            await self._report(agent_id, endpoint)
 
-    async def _report(self, endpoint: str) -> None:
-        agent_id, reachable = self.agents[endpoint], self.registrations.reachable(endpoint)
+    async def _report(self, agent_id: str, endpoint: str) -> None:
+        reachable = self.registrations.reachable(endpoint)
         await self.adapter.command(lambda now: self.adapter.router.phone(agent_id, reachable, now))

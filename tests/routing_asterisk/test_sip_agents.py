@@ -73,3 +73,14 @@ async def test_a_phone_unregistering_pauses_its_agent_until_it_registers_again(
     assert not stack.router.phone_reachable("1001")
     assert phone_1001.register() == 0
     await stack.wait(lambda: stack.router.agent_view("1001").state is AgentState.AVAILABLE)  # type: ignore[union-attr]
+
+
+async def test_an_agent_added_to_the_roster_later_is_watched_too(make_stack) -> None:
+    stack: RoutingStack = await make_stack()
+    roster = {"1001": sip_agent("1001")}
+    watch = PhoneWatch(stack.adapter, roster)
+    watch.attach()
+    await watch.resync()
+    roster["1002"] = sip_agent("1002")  # `ivrctl config reload` replaces the roster in place
+    await watch.resync()
+    assert not stack.router.phone_reachable("1002")
