@@ -181,6 +181,8 @@ class CallbackConnected(HotlineEvent):
     NAME: ClassVar[str] = "HotlineCallbackConnected"
     agent: str = header("Agent")
     task: str = header("Task")
+    dialect: str = header("Dialect")  # the task's line: a callback may have no menus behind it
+    business: str = header("Business")
 
 
 @dataclass(frozen=True)

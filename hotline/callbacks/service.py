@@ -176,6 +176,8 @@ class VirtualHold:
             "HOTLINE_CALLBACK_RING": str(round(self.policy.ring_s)),
             "HOTLINE_CALLBACK_LANGUAGE": self.languages.get(task.dialect, "zh"),
             "HOTLINE_CALLBACK_TASK": str(task.id),
+            "HOTLINE_CALLBACK_DIALECT": task.dialect,
+            "HOTLINE_CALLBACK_BUSINESS": task.business,
         }
 
     # each attempt's outcome (the dialplan's events) --------------------------------------

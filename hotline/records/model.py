@@ -149,6 +149,12 @@ def _survey(r: CallRecord, e: Event, at: datetime) -> CallRecord:
                    rating=int(rating) if rating in {"1", "2", "3", "4", "5"} else r.rating)
 
 
+def _callback_connected(r: CallRecord, e: Event, at: datetime) -> CallRecord:
+    """A call back reached the caller: a callback with no menus behind it (a message, two
+    failed calls) takes its line from the task; a virtual-hold call keeps its own."""
+    return replace(r, dialect=r.dialect or e.get("Dialect", ""), business=r.business or e.get("Business", ""))
+
+
 def _callback(r: CallRecord, e: Event, at: datetime) -> CallRecord:
     task = e.get("Task", "")
     return replace(r, callback_task_id=int(task)) if task.isdigit() else r
@@ -187,6 +193,7 @@ FOLDS: dict[str, Fold] = {
     "HotlineMessage": _message,
     "HotlineSurvey": _survey,
     "HotlineCallback": _callback,
+    "HotlineCallbackConnected": _callback_connected,
     "HotlineCallEnd": _call_end,
     "Hangup": _hangup,
     # the router's events (router_fields)

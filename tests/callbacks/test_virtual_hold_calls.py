@@ -11,6 +11,7 @@ import pytest
 
 from hotline.db import records_store as db
 from hotline.records.callbacks import CallbackReason, CallbackStatus, CallbackTask
+from hotline.records.model import fold
 from ivr.ami import AmiClient
 from ivr.sandbox.calls import PlacedCall, place_call
 from routing import AgentState, CallState
@@ -130,3 +131,21 @@ async def test_a_slow_save_of_the_last_outcome_does_not_dial_the_number_once_mor
     assert failed.attempts == 2
     joins = stack.of("QueueCallerJoin", call_id="kept-place-2")
     assert len(joins) == 2 and "kept-place-2" not in stack.router.calls, joins
+
+
+async def test_an_automatic_callback_s_record_has_its_line(
+        make_callback_stack, clipped_ami: AmiClient, clipped_events: EventLog) -> None:
+    """Issue 15, defect 7: a callback after two failed calls has no menus behind it, so its
+    record had no dialect or business line and its rating was reported under "unknown"."""
+    stack: CallbackStack = await make_callback_stack()
+    now = stack.hold.clock()
+    task = CallbackTask(ANSWERS, "mandarin", "pension", CallbackReason.REPEATED_FAILURE, now, now)
+    task_id = await stack.store.call(lambda s: db.add_task(s, task))
+    stack.hold.wake()
+    await stack.login(agent("m1", "talk3", mandarin=5, pension=4))
+    call_id = f"callback-{task_id}"
+    await clipped_events.wait("UserEvent", 30, UserEvent="HotlineCallbackConnected", CallID=call_id)
+    record = None
+    for event in clipped_events.matching("UserEvent", CallID=call_id):
+        record = fold(record, dict(event), now)
+    assert record is not None and (record.dialect, record.business) == ("mandarin", "pension")
