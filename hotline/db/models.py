@@ -159,3 +159,4 @@ class AuditEvent(Base):
 # Call records, messages and callback tasks have their own module; importing it here puts
 # their tables in Base.metadata wherever the models are loaded (migrations, schema checks).
 from hotline.db import records as _records  # noqa: E402,F401
+from hotline.db import lease as _lease  # noqa: E402,F401

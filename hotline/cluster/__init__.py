@@ -1,0 +1,1 @@
+"""Running as an active/standby pair: the lease that says which service acts."""

@@ -1,0 +1,55 @@
+"""The service lease row (one per lease name) and the statement that takes or renews it.
+
+One statement, by the database's clock (clock_timestamp(), not the transaction's start): a
+lease is granted to its holder, or to anyone once it has expired; the epoch grows when the
+holder changes, so it doubles as a fencing token. PostgreSQL only: the embedded SQLite set-up
+is one service on one machine and needs no lease.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, String, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hotline.db.models import Base
+
+
+class ServiceLeaseRow(Base):
+    __tablename__ = "service_lease"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    epoch: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[datetime]
+
+
+TAKE_OR_RENEW = text("""
+INSERT INTO service_lease AS lease (name, holder, epoch, expires_at)
+VALUES (:name, :holder, 1, clock_timestamp() + make_interval(secs => :ttl))
+ON CONFLICT (name) DO UPDATE
+   SET holder = EXCLUDED.holder,
+       epoch = lease.epoch + CASE WHEN lease.holder = EXCLUDED.holder THEN 0 ELSE 1 END,
+       expires_at = EXCLUDED.expires_at
+ WHERE lease.holder = EXCLUDED.holder OR lease.expires_at <= clock_timestamp()
+RETURNING epoch
+""")
+
+
+class LeaseStore:
+    """Takes or renews one named lease for one holder (blocking: call it off the event loop)."""
+
+    def __init__(self, engine: Engine, holder: str, name: str = "active") -> None:
+        if engine.dialect.name != "postgresql":
+            raise ValueError("the service lease needs PostgreSQL (one service on SQLite needs none)")
+        self.engine = engine
+        self.holder = holder
+        self.name = name
+
+    def attempt(self, ttl_s: float) -> int | None:
+        """The lease's epoch if this holder has it now, None if another holds it."""
+        with self.engine.begin() as connection:
+            epoch = connection.execute(TAKE_OR_RENEW, {"name": self.name, "holder": self.holder, "ttl": ttl_s}).scalar()
+        return int(epoch) if epoch is not None else None
