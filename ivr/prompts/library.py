@@ -33,7 +33,7 @@ from .plan import resolve_targets
 from .progress import Progress, PromptRow, progress, prompt_rows
 from .report import BuildReport
 from .take_check import TakeVerdict, check_take
-from .take_store import Refused, TakeStore, _load
+from .take_store import Refused, TakeStore, load_take
 from .takes import Take, TakeError, approve, awaiting, reject
 
 
@@ -76,7 +76,7 @@ class PromptLibrary:
 
     def check(self, source: Path) -> TakeVerdict:
         """The quality check alone (the phone flow refuses a take before playing it back)."""
-        segment = _load(source)
+        segment = load_take(source)
         return check_take(segment.get_array_of_samples(), segment.frame_rate)
 
     def keep(self, source: Path, *, language: str, prompt_id: str, by: str, via: str) -> Take | Refused:

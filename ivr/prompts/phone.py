@@ -173,6 +173,7 @@ async def _one_take(call: _Call, library: PromptLibrary, row: PromptRow) -> str:
             verdict = await asyncio.to_thread(library.check, host_file)
         except (AudioError, FileNotFoundError) as exc:
             log.error("recorder: take %s of %s/%s unreadable: %s", name, row.language, row.prompt_id, exc)
+            await call.voice.say(Prompt("service_unavailable"))  # not silence: the staff member hears it failed
             return "failed"
         if not verdict.ok:
             log.info("recorder: staff %s, %s/%s take %s", call.staff, row.language, row.prompt_id, verdict.describe())

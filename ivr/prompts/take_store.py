@@ -13,7 +13,7 @@ import json
 import os
 import secrets
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -63,7 +63,7 @@ class TakeStore:
              check: TakeCheckSettings = TakeCheckSettings()) -> Take | Refused:
         """Check `source` (any format ffmpeg reads); refuse it, or keep it conditioned with
         its provenance, awaiting review. Raises AudioError for a file that is not audio."""
-        segment = _load(source)
+        segment = load_take(source)
         verdict = check_take(segment.get_array_of_samples(), segment.frame_rate, check)
         if not verdict.ok:
             return Refused(verdict)
@@ -77,7 +77,7 @@ class TakeStore:
         )
         base = self._base(take)
         wav, _ulaw = write_telephone_files(conditioned, base)
-        take = Take(**{**take.__dict__, "sha256": file_sha256(wav)})
+        take = replace(take, sha256=file_sha256(wav))
         self.save(take)
         return take
 
@@ -85,7 +85,7 @@ class TakeStore:
         return Path(self.root, take.language, take.prompt_id, take.id)
 
 
-def _load(source: Path) -> AudioSegment:
+def load_take(source: Path) -> AudioSegment:
     """Decode at most one second past the limit, so a file claiming hours costs no more."""
     try:
         segment = AudioSegment.from_file(source, duration=MAX_TAKE_SECONDS + 1)
