@@ -182,7 +182,7 @@ def answer(*, tone: Path, talk_ms: int, ring_ms: int = 300) -> str:
 """
 
 
-def call(*, key_groups: Sequence[str], press_dir: Path, gap_ms: int = 200) -> str:
+def call(*, key_groups: Sequence[str], press_dir: Path, gap_ms: int = 60) -> str:
     """Call [service] (12333) and press one group of keys (RFC 2833 events, `gap_ms` apart) each
     time a NOTIFY arrives in the call (AMI PJSIPNotify: the test presses when it hears the
     prompt, never on a timer); the NOTIFY after the last group hangs up."""
