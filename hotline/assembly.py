@@ -22,7 +22,8 @@ from hotline.callbacks.policy import load_policy
 from hotline.callbacks.service import VirtualHold
 from hotline.db.backend import SqlBackend
 from hotline.db.records_store import RecordStore
-from hotline.config.reload import LiveConfig, roster_changes
+from hotline.config.policy import router_config
+from hotline.config.reload import LiveConfig, rebuild_router, roster_changes
 from hotline.config.site import SiteConfig
 from hotline.hours.calendar import coverage
 from hotline.hours.source import HoursFile
@@ -170,7 +171,11 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
                                                           RecorderSettings(spool_dir=site.recorder_spool_dir))
 
     # skills-based routing: callers on hold in Asterisk, decisions here; priority from the records
-    adapter = RouterAdapter(Router(default_config()), service.ami, bonuses=bonus_policy(store, clock))
+    # the routing policy is hotline.yaml's routing: section (Guangxi's ships as the default)
+    policy_of = router_config(hotline_config) if hotline_config.routing.ladders else default_config()
+    routing = hotline_config.routing
+    adapter = RouterAdapter(Router(policy_of), service.ami,
+                            bonuses=bonus_policy(store, clock, elderly_s=routing.elderly_bonus_s, repeat_s=routing.repeat_bonus_s))
     adapter.listeners.append(recorder.on_router_event)
 
     # callbacks: the virtual-hold offer on hold, and calling back every due task
@@ -192,17 +197,21 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     phones = PhoneWatch(adapter, roster)  # agents whose phone is not registered get no call
     resyncs: set[asyncio.Task[None]] = set()
 
-    def swap_config(site: SiteConfig) -> list[str]:  # `ivrctl config reload`: one step, no await
+    async def swap_config(site: SiteConfig) -> list[str]:  # `ivrctl config reload`, after every check passed
         changes = roster_changes(desk.roster, site.agents)
         desk.roster = dict(site.agents)
         roster.clear()
         roster.update(site.agents)
-        resync = asyncio.get_running_loop().create_task(phones.resync())  # new agents' phones
-        resyncs.add(resync)
-        resync.add_done_callback(resyncs.discard)
         if site.callbacks != virtual_hold.policy:
             virtual_hold.policy = site.callbacks
             changes.append("callback policy replaced")
+        if site.routing != adapter.router.config:
+            await adapter.command(lambda now: rebuild_router(adapter, site.routing, now))
+            changes.append("routing policy replaced: waiting callers keep their place, on the new ladders")
+        # new agents' phones, and every phone's registration again after a router rebuild
+        resync = asyncio.get_running_loop().create_task(phones.resync())
+        resyncs.add(resync)
+        resync.add_done_callback(resyncs.discard)
         return changes
 
     app.state.live_config = LiveConfig(settings.config_dir, settings.catalog_path, settings.read_limits(), swap_config)

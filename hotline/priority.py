@@ -29,14 +29,16 @@ def local_day(now: datetime) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def bonus_policy(store: RecordStore, clock: Callable[[], datetime]) -> BonusPolicy:
+def bonus_policy(store: RecordStore, clock: Callable[[], datetime], *, elderly_s: float = ELDERLY_SECONDS,
+                 repeat_s: float = REPEAT_SECONDS) -> BonusPolicy:
+    """`elderly_s`, `repeat_s`: hotline.yaml's routing.elderly_bonus_s and repeat_bonus_s."""
     async def bonuses(join: QueueJoin) -> Bonuses:
-        elderly = ELDERLY_SECONDS if join.elderly == "1" else 0.0
+        elderly = elderly_s if join.elderly == "1" else 0.0
         number, business = known_number(join.origin.caller_number), join.business
         if not number:  # withheld: every such caller shares it, so it says nothing
             return Bonuses(elderly=elderly)
         start, end = local_day(clock())
         again = await store.call(lambda s: records_store.called_about_between(s, number, business, start, end))
-        return Bonuses(elderly=elderly, repeat=REPEAT_SECONDS if again else 0.0)
+        return Bonuses(elderly=elderly, repeat=repeat_s if again else 0.0)
 
     return bonuses

@@ -60,12 +60,13 @@ def cross_check(hotline: HotlineConfig, hours: HoursConfig | None, hours_source:
                                                       _hint(skill, dialects + lines, "skills")))
     if routing is not None:
         rsrc = routing_source or SourceMap("routing policy")
+        top: tuple[str, ...] = ("routing",) if routing_source is not None else ()
         for (dialect, business), ladder in routing.ladders.items():
             if dialect not in hotline.dialects or business not in hotline.business_lines:
                 continue  # a ladder for a line this site does not have is never used
             for index, step in enumerate(ladder.steps):
                 for skill in sorted(step.requirement.skills - skills):
-                    issues.append(rsrc.issue("unknown-name", ("ladders", f"{dialect}/{business}", index),
+                    issues.append(rsrc.issue("unknown-name", top + ("ladders", dialect, index),
                                              f"ladder step asks for '{skill}', which hotline.yaml does not define",
                                              _hint(skill, dialects + lines, "skills")))
         for dialect, business in queued_lines(hotline):
@@ -74,12 +75,12 @@ def cross_check(hotline: HotlineConfig, hours: HoursConfig | None, hours_source:
                                         f"callers of dialect '{dialect}' for '{business}' can be queued, but the routing policy has no ladder for {dialect}/{business}",
                                         "add a ladder for it to the routing policy, or they would wait for nobody"))
         if roster is not None:
-            issues += _unmeetable(routing, roster, rsrc, queued_lines(hotline))
+            issues += _unmeetable(routing, roster, rsrc, queued_lines(hotline), top)
     return issues
 
 
 def _unmeetable(routing: RouterConfig, roster: Mapping[str, Agent], src: SourceMap,
-                queued: list[tuple[str, str]]) -> list[Issue]:
+                queued: list[tuple[str, str]], top: tuple[str, ...] = ()) -> list[Issue]:
     """One warning per dialect and step, naming the business lines it fails for."""
     never: dict[tuple[str, float], list[tuple[str, str]]] = {}
     for dialect, business in queued:
@@ -90,7 +91,7 @@ def _unmeetable(routing: RouterConfig, roster: Mapping[str, Agent], src: SourceM
     found = []
     for (dialect, after), failing in never.items():
         names = ", ".join(business for business, _ in failing)
-        found.append(src.issue("unmeetable-step", ("ladders", dialect, f"{after:g}s"),
+        found.append(src.issue("unmeetable-step", top + ("ladders", dialect),
                                f"no rostered agent meets the {dialect} step from {after:g} s (e.g. {failing[0][1]}) for {names}",
                                "callers there wait for the next step; roster an agent with those skills or relax the step",
                                severity="warning"))

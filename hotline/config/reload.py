@@ -4,7 +4,8 @@ is valid, reload the dialplan safely (it rolls itself back), then swap the roste
 callback policy in one step, and record the attempt in the reload history.
 
 What a reload changes for people already in the system:
-- callers waiting keep their place; the router's ladders are not touched by a reload;
+- callers waiting keep their place; under a changed ladder they continue from the step their
+  wait has reached on the new ladder (a step they have passed is not taken back);
 - an agent on a call keeps the call; a logged-in agent keeps the skills they logged in with
   until they log out and in again (their seat in the router is not rebuilt under them); an
   agent added to agents.yaml can log in at once; one removed can no longer log in;
@@ -14,7 +15,7 @@ What a reload changes for people already in the system:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,9 @@ from ivr.dialplan.reload import new_attempt, reload
 from ivr.dialplan.reload_settings import ReloadSettings
 from ivr.menu.issues import errors_only
 from ivr.menu.limits import ReadLimits
+from routing import Outcome, RouterConfig
+from routing.asterisk import RouterAdapter
+from routing.snapshot import restore, take
 
 
 @dataclass
@@ -34,7 +38,7 @@ class LiveConfig:
     config_dir: Path
     catalog_path: Path
     limits: ReadLimits
-    swap: Callable[[SiteConfig], list[str]]  # installs the new roster and policy; says what changed
+    swap: Callable[[SiteConfig], Awaitable[list[str]]]  # installs the new roster and policies; says what changed
 
 
 async def reload_config(live: LiveConfig, ami: AmiClient, settings: ReloadSettings, *, who: str) -> Attempt:
@@ -62,10 +66,20 @@ async def reload_config(live: LiveConfig, ami: AmiClient, settings: ReloadSettin
         attempt.changes += [f"dialplan: {change}" for change in dialplan.changes]
     else:
         attempt.warnings.append("dialplan not reloaded: no live dialplan directory configured")
-    attempt.changes += live.swap(site)
+    attempt.changes += await live.swap(site)
     attempt.result = "ok"
     history.record(attempt)
     return attempt
+
+
+def rebuild_router(adapter: RouterAdapter, config: RouterConfig, now: float) -> Outcome:
+    """The router with a new policy, its books carried over the way a restart carries them
+    (routing.snapshot): waiting callers keep their enqueue time, hence their place, and go on
+    from the step of the new ladder their wait has reached (never back); calls in progress
+    stay with their agents; a ring in flight is cancelled and its caller offered again."""
+    router, outcome = restore(config, take(adapter.router), now)
+    adapter.router = router
+    return outcome
 
 
 def roster_changes(old: dict, new: dict) -> list[str]:  # type: ignore[type-arg]

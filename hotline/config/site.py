@@ -11,6 +11,7 @@ from pathlib import Path
 
 from hotline.callbacks.policy import CallbackPolicy, parse_policy
 from hotline.config.crosscheck import cross_check
+from hotline.config.policy import router_config, routing_issues
 from hotline.hours.loader import CalendarFileSpec, HoursFileSpec, hours_from, load_calendar
 from hotline.hours.schedule import HoursConfig
 from hotline.staffing.config import StaffingConfig, parse_staffing
@@ -41,6 +42,7 @@ class SiteConfig:
 
 
 def default_routing() -> RouterConfig:
+    """For a hotline.yaml without ladders (older files, small test configs): Guangxi's."""
     from routing.guangxi import default_config
 
     return default_config()
@@ -98,10 +100,17 @@ def load_site(config_dir: Path, *, limits: ReadLimits | None = None, catalog: Pr
     staffing = StaffingConfig()
     if "staffing.yaml" in texts or path_of("staffing.yaml").exists():  # reports and staffing plans only
         staffing = parsed("staffing.yaml", lambda t, f: parse_staffing(t, f, limits)) or staffing
+    from_file = routing is None and hotline is not None and bool(hotline.routing.ladders)
+    if from_file:
+        assert hotline is not None
+        policy_issues = routing_issues(hotline)
+        issues.extend(policy_issues)
+        routing = router_config(hotline) if not policy_issues else None
     routing = routing or default_routing()
     if hotline is not None:
         issues.extend(cross_check(hotline, hours, hours_spec.source if hours_spec else None,
-                                  agents, roster_spec.source if roster_spec else None, routing))
+                                  agents, roster_spec.source if roster_spec else None, routing,
+                                  hotline.source if from_file else None))
     if errors_only(issues) or None in (hotline, hours, agents, callbacks):
         return None, issues
     assert hotline is not None and hours is not None and agents is not None and callbacks is not None

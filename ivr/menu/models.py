@@ -63,11 +63,30 @@ class SelfServiceFlow(_Strict):
     agi: str  # script name served by the FastAGI server at ${HOTLINE_AGI}
 
 
+class LadderStepSpec(_Strict):
+    """One step of a requirement ladder: from `after` seconds of waiting, agents meeting
+    `require` (e.g. "zhuang>=4, {business}>=3"; {business} is the caller's business line,
+    {dialect} their dialect) may take the call."""
+
+    after: float = Field(ge=0)
+    require: str = ""
+    announce: str | None = None  # prompt id played to the caller on reaching the step
+    offer_callback: bool = False
+
+
 class Routing(_Strict):
-    """The vocabulary the call router is configured with (its skills)."""
+    """The call router's vocabulary (its skills) and policy: ladders per dialect (the same for
+    every business line, through {business}) with optional exact "dialect/business" ladders,
+    wrap-up seconds per business line and the priority bonuses."""
 
     dialects: list[str]
     business_lines: list[str]
+    ladders: dict[str, list[LadderStepSpec]] = Field(default_factory=dict)
+    wrap_up_s: dict[str, float] = Field(default_factory=dict)
+    default_wrap_up_s: float = Field(30, ge=0)
+    elderly_bonus_s: float = Field(60, ge=0)  # extra effective wait for a caller 60 or older
+    repeat_bonus_s: float = Field(30, ge=0)  # for a caller already on this line today
+    max_bonus_s: float = Field(120, ge=0)
 
 
 class Entry(_Strict):

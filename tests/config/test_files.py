@@ -54,6 +54,10 @@ MISTAKES = [
     ("callbacks.yaml", "max_hold_s: 1200", "max_hold: 1200", "max_hold:", "max_hold", "did you mean 'max_hold_s'"),
     ("callbacks.yaml", "ring_s: 30", "ring_s: 30\nring_s: 45", "ring_s: 45", "ring_s", "appears twice"),
     ("callbacks.yaml", "max_attempts: 3", "max_attempts: three", "max_attempts:", "max_attempts", "valid integer"),
+    ("hotline.yaml", '{after: 0, require: "mandarin>=3, {business}>=3"}', '{after: 0, require: "mandrin>=3, {business}>=3"}',
+     "mandrin>=3", "routing.ladders.mandarin.0.require", "neither a dialect nor a business line"),
+    ("hotline.yaml", "{after: 30, require: \"zhuang>=2\"}", "{after: 3O, require: \"zhuang>=2\"}", "after: 3O",
+     "routing.ladders.zhuang.1.after", "valid number"),
     ("hotline.yaml", "  ss_card:          {name: \"社保卡 social-security card\"}",
      "  ss_card:          {name: \"社保卡 social-security card\"}\n  pensions:         {name: \"typo\"}", "pensions:", "business_lines.pensions", "does not know"),
 ]
@@ -91,17 +95,18 @@ def test_every_file_s_problems_come_at_once(site_dir):
     assert files >= {"agents.yaml", "callbacks.yaml", "hours.yaml", "2026.yaml"}
 
 
-def test_a_business_line_the_menus_queue_to_needs_a_ladder(site_dir):
-    """Today's defect: a new line passed the check and failed at run time ("no ladder")."""
-    edit(site_dir, "hotline.yaml", "  ss_card:          {name: \"社保卡 social-security card\"}",
-         "  ss_card:          {name: \"社保卡 social-security card\"}\n  housing:          {name: \"住房公积金 housing fund\"}")
-    edit(site_dir, "hotline.yaml", "business_lines: [pension,", "business_lines: [housing, pension,")
-    edit(site_dir, "hotline.yaml", "    business: pension\n", "    business: housing\n")
+def test_every_line_a_caller_can_be_queued_for_needs_a_ladder(site_dir):
+    """Today's defect: a new line passed the check and failed at run time ("no ladder"). A new
+    business line gets its ladders from the per-dialect ones; a new dialect needs its own."""
+    edit(site_dir, "hotline.yaml", "  hakka:     {name: \"客家话 Hakka\", language: zh_hak}\n",
+         "  hakka:     {name: \"客家话 Hakka\", language: zh_hak}\n  yao:       {name: \"瑶语 Yao\", language: zh}\n")
+    edit(site_dir, "hotline.yaml", "  dialects: [mandarin, zhuang, cantonese, guiliu, hakka]", "  dialects: [mandarin, zhuang, cantonese, guiliu, hakka, yao]")
+    edit(site_dir, "hours.yaml", "dialects: [zhuang, cantonese, guiliu, hakka]", "dialects: [zhuang, cantonese, guiliu, hakka, yao]")
     site, issues = load_site(site_dir)
     assert site is None
     missing = [i for i in errors_only(issues) if i.code == "no-ladder"]
-    assert missing and all("housing" in str(i) for i in missing)
-    assert missing[0].line == line_of(site_dir, "hotline.yaml", "  housing:")
+    assert missing and all("yao/" in str(i) for i in missing), "\n".join(map(str, issues))
+    assert str(missing[0]).startswith(f"{site_dir / 'hotline.yaml'}:")
 
 
 def test_a_step_no_rostered_agent_meets_is_a_warning_only():
@@ -110,3 +115,16 @@ def test_a_step_no_rostered_agent_meets_is_a_warning_only():
     warnings = [i for i in issues if i.code == "unmeetable-step"]
     assert warnings and all(i.severity == "warning" for i in warnings)
     assert any("zhuang" in str(i) and "work_injury" in str(i) for i in warnings)
+
+
+def test_the_shipped_routing_policy_is_guangxi_s():
+    """hotline.yaml's routing: section is the policy the service runs; routing.guangxi keeps the
+    same ladders for the router's own tests and benches: they must not drift apart."""
+    from hotline.config.policy import router_config
+    from ivr.menu import load_config
+    from routing.guangxi import default_config
+
+    shipped, guangxi = router_config(load_config(CONFIG / "hotline.yaml")), default_config()
+    assert dict(shipped.ladders) == dict(guangxi.ladders)
+    assert dict(shipped.wrap_up_seconds) == dict(guangxi.wrap_up_seconds)
+    assert (shipped.dialects, shipped.business_lines) == (guangxi.dialects, guangxi.business_lines)
