@@ -19,6 +19,7 @@ BENCHMARKS: list[str] = [
     "bench.api",
     "bench.config",
     "bench.intervals",
+    "bench.history",
     "bench.staffing",
     "bench.sip",
 ]

@@ -10,6 +10,7 @@ Errors: 401 no/unknown token, 403 wrong role or another agent's id, 404 not in t
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Body, Depends, HTTPException
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hotline.auth.tokens import Principal
 from hotline.http.auth import READ_ROLES, ensure_agent_access, require_role
+from hotline.http.contract import utc_time
 from hotline.http.live import LiveFeed
 from hotline.http.problems import problem, problem_responses
 from hotline.http.queues import UNAUTHORISED
@@ -30,14 +32,14 @@ AGENT_ERRORS = problem_responses(404, 409, s404="no such agent in the roster",
 
 class AgentSeat(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "id": "a1001", "name": "韦小红", "state": "on_call", "since": 1732250012.0, "call_id": "1732250000.42",
+        "id": "a1001", "name": "韦小红", "state": "on_call", "since": "2024-11-22T04:33:32Z", "call_id": "1732250000.42",
         "pause_reason": None, "pending_pause": "break", "misses": 0, "handled_today": 37,
         "average_handle_time": 212.4, "phone_reachable": True, "proficiencies": {"zhuang": 5, "mandarin": 4, "pension": 4}}]})
 
     id: str
     name: str
     state: str = Field(description="logged_out | available | offered | on_call | wrap_up | paused")
-    since: float | None = Field(description="Unix seconds the agent entered this state (null: not since we started)")
+    since: datetime | None = Field(description="when the agent entered this state (null: not since we started)")
     call_id: str | None = Field(description="the call ringing or connected")
     pause_reason: str | None = Field(description="break | training | no_answer | no_phone (the phone is not "
                                                   "registered or not answering: lifted when it is back)")
@@ -59,6 +61,10 @@ def _error(status: int, error: str, message: str) -> HTTPException:
     return problem(status, error, message)
 
 
+def _at(seconds: float | None) -> datetime | None:
+    return None if seconds is None else utc_time(seconds)
+
+
 def agents_router(adapter: RouterAdapter, desk: AgentDesk, feed: LiveFeed | None = None, *,
                   read_access: Any = None, act_access: Any = None) -> APIRouter:
     feed = feed or LiveFeed.attach(adapter)
@@ -74,11 +80,11 @@ def agents_router(adapter: RouterAdapter, desk: AgentDesk, feed: LiveFeed | None
             profile = desk.roster.get(agent_id)
             if profile is None:
                 raise _error(404, "not_found", f"no agent {agent_id!r} in the roster")
-            return AgentSeat(id=agent_id, name=profile.name, state="logged_out", since=feed.logged_out_at.get(agent_id),
+            return AgentSeat(id=agent_id, name=profile.name, state="logged_out", since=_at(feed.logged_out_at.get(agent_id)),
                              call_id=None, pause_reason=None, pending_pause=None, misses=0,
                              handled_today=day.handled, average_handle_time=day.average_handle_time,
                              phone_reachable=books.phone_reachable(agent_id), proficiencies=dict(profile.proficiencies))
-        return AgentSeat(id=view.agent_id, name=view.name, state=view.state.value, since=view.since,
+        return AgentSeat(id=view.agent_id, name=view.name, state=view.state.value, since=_at(view.since),
                          call_id=view.call_id, pause_reason=view.pause_reason and view.pause_reason.value,
                          pending_pause=view.pending_pause and view.pending_pause.value, misses=view.misses,
                          handled_today=day.handled, average_handle_time=day.average_handle_time,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
+from datetime import UTC, datetime
 from importlib.resources import files
 from typing import Annotated, Any
 
@@ -47,6 +48,12 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def utc_time(seconds: float) -> datetime:
+    """A clock reading (Unix seconds, as the router keeps time) as the API shows every time:
+    ISO 8601 with an offset."""
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 def operation_id(route: APIRoute) -> str:

@@ -1,7 +1,7 @@
 """GET /events: server-sent events of queue and agent changes, as the router reports them.
 
     event: AgentConnect
-    data: {"type": "AgentConnect", "time": 1732250012.0, "call_id": "...", "agent_id": "a1001", ...}
+    data: {"type": "AgentConnect", "time": "2024-11-22T04:33:32+00:00", "call_id": "...", "agent_id": "a1001", ...}
 
 Every router event is sent (callers masked); a `: keep-alive` comment every 15 s keeps proxies
 from closing an idle stream; a `lagged` event says the client fell behind and lost some (it
@@ -25,6 +25,7 @@ from fastapi.security import HTTPBearer
 
 from hotline.auth.tokens import Principal
 from hotline.http.auth import READ_ROLES, require_role
+from hotline.http.contract import utc_time
 from hotline.http.live import CLOSED, LiveFeed
 from hotline.http.queues import UNAUTHORISED
 from routing.asterisk import RouterAdapter
@@ -34,6 +35,8 @@ _bearer = HTTPBearer(auto_error=False)
 
 
 def sse_message(body: dict[str, Any]) -> str:
+    if isinstance(body.get("time"), int | float):  # the router's clock, shown as every API time is
+        body = {**body, "time": utc_time(body["time"]).isoformat()}
     return f"event: {body['type']}\ndata: {json.dumps(body, ensure_ascii=False, separators=(',', ':'))}\n\n"
 
 
@@ -79,7 +82,7 @@ def events_router(adapter: RouterAdapter, feed: LiveFeed | None = None, *,
 
     @router.get("/events", response_class=StreamingResponse, summary="Live queue and agent changes (text/event-stream)",
                 responses={200: {"content": {"text/event-stream": {"example": (
-                    'event: QueueCallerJoin\ndata: {"type":"QueueCallerJoin","time":1732250000.0,'
+                    'event: QueueCallerJoin\ndata: {"type":"QueueCallerJoin","time":"2024-11-22T04:33:20+00:00",'
                     '"call_id":"1732250000.42","dialect":"zhuang","business":"pension","caller":"*******5678",'
                     '"restored":false}\n\n')}}}})
     async def stream_events(request: Request, _: Principal = Depends(access)) -> StreamingResponse:

@@ -6,17 +6,19 @@
 
 (Past calls, and one call whole, are call history: hotline.http.history.)
 
-Times are Unix seconds; waits are seconds. Caller numbers are masked (last four digits).
+Times are ISO 8601 with an offset; waits are seconds. Caller numbers are masked (last four digits).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from hotline.http.auth import READ_ROLES, require_role
+from hotline.http.contract import utc_time
 from hotline.http.live import LiveFeed
 from hotline.http.problems import problem, problem_responses
 from routing import CallView
@@ -57,7 +59,7 @@ class QueueSummary(BaseModel):
 class WaitingCall(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "call_id": "1732250000.42", "dialect": "zhuang", "business": "pension", "caller": "*******5678",
-        "state": "waiting", "step": 1, "requirement": "mandarin>=3", "enqueue_time": 1732250000.0,
+        "state": "waiting", "step": 1, "requirement": "mandarin>=3", "enqueue_time": "2024-11-22T04:33:20Z",
         "wait": 31.5, "effective_wait": 31.5, "agent_id": None, "callback": False}]})
 
     call_id: str
@@ -67,7 +69,7 @@ class WaitingCall(BaseModel):
     state: str = Field(description="waiting | offered | connected")
     step: int = Field(description="current ladder step, 0 first")
     requirement: str
-    enqueue_time: float
+    enqueue_time: datetime
     wait: float
     effective_wait: float
     agent_id: str | None
@@ -77,7 +79,7 @@ class WaitingCall(BaseModel):
 def waiting_call(view: CallView) -> WaitingCall:
     return WaitingCall(call_id=view.call_id, dialect=view.dialect, business=view.business, caller=view.caller,
                        state=view.state.value, step=view.step, requirement=view.requirement,
-                       enqueue_time=view.enqueue_time, wait=round(view.wait, 3),
+                       enqueue_time=utc_time(view.enqueue_time), wait=round(view.wait, 3),
                        effective_wait=round(view.effective_wait, 3), agent_id=view.agent_id,
                        callback=view.callback)
 

@@ -38,6 +38,24 @@ async def contract(database_url: str, tmp_path: Path) -> AsyncIterator[tuple[htt
     store.close()
 
 
+@pytest.fixture
+def api_schema(tmp_path: Path) -> dict:
+    """The OpenAPI document of the whole assembled service (every router `ivrctl run` mounts)."""
+    from hotline.assembly import AsteriskSite, assemble
+    from hotline.db.migrate import upgrade
+    from tests.support.site import site_settings
+
+    upgrade(f"sqlite:///{tmp_path / 'hotline.db'}")
+    site = AsteriskSite(ami=AmiSettings(host="127.0.0.1", port=1, username="x", secret="x"), dialplan_live_dir=None,
+                        messages_dir=tmp_path, recorder_spool_dir=tmp_path / "spool")
+    hotline = assemble(site_settings(tmp_path), site, agi_port=0)
+    try:
+        return hotline.app.openapi()
+    finally:
+        for close in reversed(hotline.closers):
+            close()
+
+
 def assert_problem(reply: httpx.Response, status: int, code: str) -> dict:
     assert reply.status_code == status, reply.text
     assert reply.headers["content-type"] == MEDIA_TYPE
@@ -111,3 +129,18 @@ async def test_docs_and_redoc_load_their_assets_from_the_service(contract) -> No
         for asset in scripts:
             reply = await http.get(asset)
             assert reply.status_code == 200 and len(reply.content) > 1000, asset
+
+
+def test_every_time_in_the_api_is_iso_8601_not_unix_seconds(api_schema: dict) -> None:
+    """A field named like a time (…_at, …_time, since, time) is a date-time string, never a number."""
+    timeish = re.compile(r"(_at|(?<!handle|..talk|..hold|..ring)_time|^since|^time|^from|^to|_due)$")
+    wrong = []
+    for name, schema in api_schema["components"]["schemas"].items():
+        for field, spec in schema.get("properties", {}).items():
+            kinds = {spec.get("type")} | {s.get("type") for s in spec.get("anyOf", [])}
+            formats = {spec.get("format")} | {s.get("format") for s in spec.get("anyOf", [])}
+            if timeish.search(field) and ("number" in kinds or "integer" in kinds):
+                wrong.append(f"{name}.{field}")
+            elif timeish.search(field) and "string" in kinds and "date-time" not in formats and name != "Attempt":
+                wrong.append(f"{name}.{field} (a string, not date-time)")
+    assert not wrong, wrong

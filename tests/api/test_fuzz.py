@@ -1,6 +1,7 @@
 """Property-based fuzzing from the app's own OpenAPI schema (schemathesis): against the real
 router on the sandbox over real HTTP, no request gets a 5xx and every response matches the
-schema (status codes, content types, bodies), with an ops token (it reaches furthest) and with
+schema (every schemathesis check: status codes, content types, bodies, headers, rejected
+invalid data, accepted valid data, auth not ignored, unsupported methods), with an ops token (it reaches furthest) and with
 a viewer's (refusals must be documented too).
 
 /events streams forever and /ops reloads the dialplan: both are tested on their own and left out.
@@ -13,12 +14,15 @@ import asyncio
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import CHECKS, load_all_checks
 
 from tests.api.conftest import Api, served
 
 pytestmark = pytest.mark.asterisk
 
 EXAMPLES = 30  # per operation and token
+load_all_checks()
+ALL_CHECKS = CHECKS.get_all()  # every check schemathesis has, not only its defaults
 LEFT_OUT = ("/events", "/ops/")
 
 
@@ -36,7 +40,7 @@ def fuzz(schema, base_url: str, headers: dict[str, str]) -> tuple[list[str], set
                   suppress_health_check=list(HealthCheck))
         def check(case) -> None:
             called.add(case.operation.path)
-            case.call_and_validate(base_url=base_url, headers=headers, timeout=10)
+            case.call_and_validate(base_url=base_url, headers=headers, timeout=10, checks=ALL_CHECKS)
 
         try:
             check()

@@ -148,7 +148,7 @@ function renderAgents() {
     const detail = [t.state[a.state] || a.state];
     if (a.pause_reason) detail.push(t.pause[a.pause_reason] || a.pause_reason);
     else if (a.phone_reachable === false) detail.push(t.pause.no_phone);  // logged out, and no phone either
-    if (a.since !== null && a.state !== "logged_out") detail.push(seconds(now - a.since));
+    if (a.since !== null && a.state !== "logged_out") detail.push(seconds(now - Date.parse(a.since) / 1000));
     return el("div", { class: `tile state-${a.state}`, "data-agent": a.id, "data-state": a.state },
       el("div", { class: "name" }, `${a.name} (${a.id})`), el("div", { class: "detail" }, detail.join(" · ")),
       el("div", { class: "detail" }, `${t.handled} ${a.handled_today} · ${t.aht} ${seconds(a.average_handle_time)}`));

@@ -1,0 +1,135 @@
+"""Call history pages over a year of call records in PostgreSQL (5 million by default).
+
+The records are generated inside PostgreSQL (generate_series; the filter indexes are dropped
+first and built again after, as a bulk load would) in a throwaway database on 127.0.0.1:5432:
+every line and outcome, waits exponential around three minutes (0.1% over twenty), 300 agents,
+callers' keyed hashes. Each sample is one page of 50 through the code GET /calls runs
+(hotline.db.history_store.search_calls, ORM rows to records included), round-robin over the
+filters a supervisor uses. Baseline, same run, same store: a primary-key lookup of one record.
+
+    python -m bench history            # HISTORY_RECORDS=500000 for a quicker look
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Index, text
+
+from bench.results import Record, cpu_ticks, percentile, steal_percent
+from hotline.db import history_store as history
+from hotline.db.engine import make_engine
+from hotline.db.migrate import upgrade
+from hotline.db.records import CallRecordRow
+from hotline.db.records_store import RecordStore
+from hotline.records.history import CallQuery, OutcomeFilter, caller_digest, caller_key, decode_cursor
+from tests.db.support import create_pg_database, drop_pg_database
+
+RECORDS = int(os.environ.get("HISTORY_RECORDS", 5_000_000))
+YEAR = (datetime(2025, 12, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
+ROUNDS = 60  # each filter this many times
+KEY = caller_key(b"bench key " * 4)
+
+# the number of record i is 1380000000 + i % 400000: a caller calls about a dozen times a year
+GENERATE = """
+INSERT INTO call_records (call_id, uniqueid, caller_number, caller_digest, started_at, dialect, business,
+    config_version, menus, keys, self_service, to_agent, agent_reason, line_open, hours_reason, message_file,
+    queue_wait_s, agent, talk_s, callback_task_id, survey_offered, ended_in, hangup_cause, outcome)
+SELECT 'bench-' || i, '', (1380000000 + i % 400000)::text, '', :start + (i::bigint * :span / :n) * interval '1 second',
+    (ARRAY['mandarin','mandarin','mandarin','zhuang','cantonese','guiliu','hakka'])[1 + i % 7],
+    (ARRAY['pension','medical','unemployment','work_injury','employment','labour_relations','wages',
+           'ss_card'])[1 + (i / 7) % 8],
+    '', '[]', '', '[]', o < 0.97, '', true, '', '',
+    CASE WHEN o < 0.97 THEN round((-ln(1 - random()) * 180)::numeric, 3) END,
+    CASE WHEN o < 0.80 THEN 'a' || (i % 300) ELSE '' END,
+    CASE WHEN o < 0.80 THEN round((60 + random() * 400)::numeric, 3) END,
+    CASE WHEN o >= 0.92 AND o < 0.97 THEN i END, o < 0.80, '', '',
+    CASE WHEN o < 0.80 THEN 'answered' WHEN o < 0.92 THEN 'abandoned'
+         WHEN o < 0.97 THEN 'callback' ELSE 'self_service' END
+FROM (SELECT i, random() AS o FROM generate_series(1, :n) AS i) AS g
+"""
+
+
+def filters(end: datetime) -> dict[str, CallQuery]:
+    """What supervisors ask (end: the last record's time, "now")."""
+    day, week = timedelta(days=1), timedelta(days=7)
+    yesterday_3pm = (end - day).replace(hour=7, minute=0, second=0, microsecond=0)  # 15:00 in Beijing
+    return {
+        "latest calls": CallQuery(),
+        "a line this week": CallQuery(since=end - week, dialect="zhuang", business="pension"),
+        "an agent's wage calls this week": CallQuery(since=end - week, agent="a17", business="wages"),
+        "abandoned after 10 min, yesterday 15-16h": CallQuery(since=yesterday_3pm, until=yesterday_3pm + timedelta(hours=1),
+                                                              outcome=OutcomeFilter.ABANDONED, min_wait_s=600),
+        "one caller's calls": CallQuery(caller_digest=caller_digest(KEY, "1380012345")),
+        "waited over 20 min, this month": CallQuery(since=end - 30 * day, min_wait_s=1200),
+    }
+
+
+def _load(url: str) -> None:
+    engine = make_engine(url)
+    indexes = [index for index in CallRecordRow.__table__.indexes if index.name != "uq_call_records_call_id"]
+    with engine.begin() as connection:
+        for index in indexes:
+            connection.execute(text(f"DROP INDEX IF EXISTS {index.name}"))
+        connection.execute(text(GENERATE), {"start": YEAR[0], "span": int((YEAR[1] - YEAR[0]).total_seconds()),
+                                            "n": RECORDS})
+        # the keyed hash is the service's (HMAC), so it is set here for the callers the bench looks up
+        connection.execute(text("UPDATE call_records SET caller_digest = :digest WHERE caller_number = :number"),
+                           {"digest": caller_digest(KEY, "1380012345"), "number": "1380012345"})
+        for index in indexes:
+            Index(index.name, *index.columns).create(connection)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE call_records"))
+    engine.dispose()
+
+
+def run() -> list[Record]:
+    url = create_pg_database()
+    try:
+        upgrade(url)
+        began = time.perf_counter()
+        _load(url)
+        load_s = time.perf_counter() - began
+        store = RecordStore.from_url(url, workers=1, caller_key=KEY)
+        queries = filters(YEAR[1])
+        # the second page of a week's line, as "more" asks for it
+        first = store.run(lambda s: history.search_calls(s, queries["a line this week"]))
+        assert first.next_cursor is not None
+        queries["a line this week, page 2"] = CallQuery(since=YEAR[1] - timedelta(days=7), dialect="zhuang",
+                                                        business="pension", after=decode_cursor(first.next_cursor))
+        rng = random.Random(12333)
+        ids = [rng.randint(1, RECORDS) for _ in range(ROUNDS * len(queries))]
+        pages: dict[str, list[float]] = {name: [] for name in queries}
+        found: dict[str, int] = {}
+        lookups: list[float] = []
+        ticks = cpu_ticks()
+        for round_ in range(ROUNDS):
+            for n, (name, query) in enumerate(queries.items()):
+                started = time.perf_counter()
+                page = store.run(lambda s, q=query: history.search_calls(s, q))
+                pages[name].append(time.perf_counter() - started)
+                found[name] = len(page.calls)
+                row_id = ids[round_ * len(queries) + n]
+                started = time.perf_counter()
+                store.run(lambda s, i=row_id: s.get(CallRecordRow, i))
+                lookups.append(time.perf_counter() - started)
+        steal = steal_percent(ticks, cpu_ticks())
+        store.close()
+    finally:
+        drop_pg_database(url)
+    every = [t for samples in pages.values() for t in samples]
+    ms = 1000.0
+    conditions = {"records": RECORDS, "page": 50, "samples": len(every), "cpu_steal_percent": steal,
+                  "load_s": round(load_s, 1), "target_p99_ms": 50,
+                  "p99_ms_by_filter": {name: round(percentile(t, 99) * ms, 2) for name, t in pages.items()},
+                  "rows_by_filter": found}
+    return [
+        Record("GET /calls filtered page of 50, 5M records (PostgreSQL), p50", percentile(every, 50) * ms, "ms",
+               "primary-key lookup of one record, p50", percentile(lookups, 50) * ms, conditions),
+        Record("GET /calls filtered page of 50, 5M records (PostgreSQL), p99 (target 50 ms)",
+               percentile(every, 99) * ms, "ms", "primary-key lookup of one record, p99",
+               percentile(lookups, 99) * ms, conditions),
+    ]
