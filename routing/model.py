@@ -40,6 +40,7 @@ class GoneReason(StrEnum):
     COMPLETED = "completed"  # talked to an agent, then someone hung up
     LEFT = "left"  # taken out of the queue by the shell (a message instead, a callback cancelled)
     UNANSWERED = "unanswered"  # a callback the caller did not pick up (the shell may try again)
+    LOST = "lost"  # the PBX went away with the call (the AMI connection dropped): not the caller's doing
 
 
 class Party(StrEnum):

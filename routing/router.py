@@ -94,6 +94,16 @@ class Router(RouterQueries):
             self._remove(entry, now, GoneReason.LEFT, out)
         return out.outcome()
 
+    def lost(self, call_id: str, now: float) -> Outcome:
+        """The PBX holding a not-yet-connected caller went away (the shell lost Asterisk): the
+        call ends now, with its wait so far, as lost, not as the caller's abandon. A call still
+        on Asterisk comes back with its place when the shell reads the channels again."""
+        out = self._advance(now)
+        entry = self.calls.get(call_id)
+        if entry is not None and entry.state is not CallState.CONNECTED and not entry.call.callback:
+            self._remove(entry, now, GoneReason.LOST, out)
+        return out.outcome()
+
     # ----- callbacks (virtual hold) ------------------------------------------------------
     def keep_place(self, call_id: str, now: float) -> Outcome:
         """The caller took a callback and hangs up: the call keeps its place in line, goes back

@@ -119,6 +119,7 @@ class RouterAdapter:
         self.ami.subscribe("Hangup", self._on_hangup)
         self.ami.subscribe("Newchannel", self._on_new_channel)
         self.ami.connected.connect(self.resync)
+        self.ami.disconnected.connect(self._asterisk_gone)
 
     async def start(self) -> None:
         self.attach()
@@ -376,6 +377,25 @@ class RouterAdapter:
         """The caller leaves the queue but not the call (to leave a message)."""
         self.callback_steps.discard(call_id)
         await self.command(lambda now: self.router.leave(call_id, now))
+
+    async def _asterisk_gone(self, reason: str) -> None:
+        """The AMI connection dropped: the callers waiting on that Asterisk are gone with it
+        (or come back, place kept, when resync reads the channels after the reconnect). They
+        end now, as lost, with the wait they had; not as abandons timed at the resync. A
+        deliberate close (the service stopping) leaves them to the next start."""
+        if reason == "closed":
+            return
+        waiting = [cid for cid, entry in self.router.calls.items()
+                   if entry.state is not CallState.CONNECTED and not entry.call.callback]
+        for call_id in waiting:
+            for uniqueid in [u for u, c in self._callers.items() if c == call_id]:
+                del self._callers[uniqueid]
+            self._call_channels.pop(call_id, None)
+            self.announcements.pop(call_id, None)
+            self.callback_steps.discard(call_id)
+            await self.command(lambda now, cid=call_id: self.router.lost(cid, now))
+        if waiting:
+            log.warning("Asterisk connection lost (%s): %d waiting caller(s) ended as lost", reason, len(waiting))
 
     # after a reconnect or a service restart ---------------------------------------------
     async def resync(self) -> None:

@@ -26,7 +26,7 @@ line_agents = st.builds(
 fast = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 OPS = ("arrive", "arrive", "arrive", "answer", "answer", "rona", "hangup", "hangup", "leave",
-       "login", "logout", "pause", "unpause", "tick", "callback", "unanswered", "unreached")
+       "login", "logout", "pause", "unpause", "tick", "callback", "unanswered", "unreached", "lost")
 
 
 class Books:
@@ -122,6 +122,8 @@ def test_random_histories_keep_the_books_consistent(profiles_, ops):
             call_id = calls[pick % len(calls)]
             if r.calls[call_id].state is not CallState.CONNECTED:
                 outcome = r.leave(call_id, now)
+        elif op == "lost" and calls:  # Asterisk went away with the call
+            outcome = r.lost(calls[pick % len(calls)], now)
         elif op == "callback" and calls:
             call_id = calls[pick % len(calls)]
             if r.calls[call_id].state is not CallState.CONNECTED:
