@@ -72,6 +72,7 @@ def _load(url: str) -> None:
     engine = make_engine(url)
     indexes = [index for index in CallRecordRow.__table__.indexes if index.name != "uq_call_records_call_id"]
     with engine.begin() as connection:
+        connection.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))  # index builds in memory
         for index in indexes:
             connection.execute(text(f"DROP INDEX IF EXISTS {index.name}"))
         connection.execute(text(GENERATE), {"start": YEAR[0], "span": int((YEAR[1] - YEAR[0]).total_seconds()),

@@ -28,6 +28,7 @@ class CallRecordRow(Base):
         Index("ix_call_records_business_started", "business", "started_at"),
         Index("ix_call_records_outcome_started", "outcome", "started_at"),
         Index("ix_call_records_digest_started", "caller_digest", "started_at"),
+        Index("ix_call_records_wait_started", "queue_wait_s", "started_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
