@@ -98,8 +98,8 @@ def _summaries(ratings: Iterable[Rating], key: Callable[[Rating], str]) -> dict[
 
 def lowest_agents(by_agent: Mapping[str, Summary], min_ratings: int = MIN_RATINGS) -> tuple[str, ...]:
     ranked = {agent: s.average_score for agent, s in by_agent.items() if s.ratings >= min_ratings}
-    if not ranked:
-        return ()
+    if len(ranked) < 2 or min(ranked.values()) == max(ranked.values()):
+        return ()  # "lowest" needs someone rated higher: the only rated agent is not it
     bottom = min(ranked.values())
     return tuple(sorted(agent for agent, average in ranked.items() if average == bottom))
 

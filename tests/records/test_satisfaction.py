@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hotline.records.satisfaction import Quarter, Rating, satisfaction_report
+from hotline.records.satisfaction import MIN_RATINGS, Quarter, Rating, Summary, lowest_agents, satisfaction_report
 from tests.hours.support import SHANGHAI, local
 
 Q4 = Quarter(2026, 4)
@@ -41,8 +41,11 @@ def test_the_report_sums_generated_ratings(generated):
     per_line = Counter(LINES[r.dialect] for r in generated)
     assert {line: s.ratings for line, s in report.by_line.items()} == dict(per_line)
     assert sum(s.ratings for s in report.by_business.values()) == len(generated)
-    worst = min(s.average_score for s in report.by_agent.values())
-    assert report.lowest and all(report.by_agent[a].average_score == worst for a in report.lowest)
+    averages = [s.average_score for s in report.by_agent.values()]
+    if min(averages) == max(averages):  # one agent, or all alike: nobody is the lowest
+        assert report.lowest == ()
+    else:
+        assert report.lowest and all(report.by_agent[a].average_score == min(averages) for a in report.lowest)
 
 
 def rated(agent: str, keys: str, quarter: Quarter) -> list[Rating]:
@@ -74,3 +77,12 @@ def test_quarters_parse_count_back_and_bound_in_local_time():
     for text in ("2026Q5", "2026-Q4", "Q4"):
         with pytest.raises(ValueError, match="quarter"):
             Quarter.parse(text)
+
+
+def test_the_only_rated_agent_or_a_tie_is_not_the_lowest():
+    """Issue 15, defect 9: the only rated agent was flagged "lowest this quarter"."""
+    one = {"a1": Summary.of([2] * MIN_RATINGS)}
+    assert lowest_agents(one) == ()
+    tie = {"a1": Summary.of([3] * MIN_RATINGS), "a2": Summary.of([3] * MIN_RATINGS)}
+    assert lowest_agents(tie) == ()
+    assert lowest_agents({**tie, "a3": Summary.of([1] * MIN_RATINGS)}) == ("a3",)
