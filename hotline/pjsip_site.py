@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from hotline.settings import Settings
+from ivr.menu.positions import parse_yaml
 from ivr.pjsip import AgentPhone, IncomingTrunk, OutgoingTrunk, pjsip_name, read_secrets, render_pjsip
 from routing.asterisk import load_roster
 
@@ -36,12 +35,10 @@ def parse_sip_config(text: str, source: str) -> SipConfig:
     def fail(path: str, what: str) -> SipConfigError:
         return SipConfigError(f"{source}: {path}: {what}")
 
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark is not None else source
-        raise SipConfigError(f"{where}: not YAML ({getattr(exc, 'problem', exc)})") from None
+    parsed = parse_yaml(text, source)  # bounded (size, aliases, depth, control bytes), duplicate keys refused
+    if parsed.issues:
+        raise SipConfigError(str(parsed.issues[0]))
+    data = parsed.data or {}
     if not isinstance(data, dict):
         raise fail("(top)", "expected a mapping")
     for key in data:

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import yaml
+from ivr.menu.issues import ConfigError
+from ivr.menu.limits import read_config_text
+from ivr.menu.positions import parse_yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 SAFE_FILE = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-_")
@@ -52,13 +54,22 @@ class RecordingPolicyError(ValueError):
     pass
 
 
+def _bounded_yaml(path: Path) -> object:
+    """Read through the config layer's bounds (size, aliases, depth, control bytes, UTF-8)."""
+    try:
+        parsed = parse_yaml(read_config_text(path), str(path))
+    except ConfigError as error:
+        raise RecordingPolicyError(str(error.issues[0])) from None
+    if parsed.issues:
+        raise RecordingPolicyError(str(parsed.issues[0]))
+    return parsed.data
+
+
 def load_recording_policy(path: Path, var_dir: Path | None = None) -> RecordingPolicy:
     """The policy in `path` (defaults if the file is absent); `directory` resolved against `var_dir`."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+        raw = _bounded_yaml(path) if path.exists() else {}
         policy = RecordingPolicy.model_validate(raw or {})
-    except yaml.YAMLError as exc:
-        raise RecordingPolicyError(f"{path}: not YAML ({exc.__class__.__name__})") from None
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ivr.menu.issues import ConfigError, Issue
+from ivr.menu.issues import ConfigError
+from ivr.menu.limits import read_config_text
 from ivr.menu.positions import parse_yaml
 
 
@@ -26,12 +27,7 @@ class PromptCatalog:
 
 def load_catalog(path: str | Path) -> PromptCatalog:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(
-            [Issue("catalog-unreadable", (), f"cannot read the prompt catalog: {error}", "pass the right --catalog path", str(path))]
-        ) from error
+    text = read_config_text(path)  # bounded; a missing or unreadable file is one issue
     parsed = parse_yaml(text, str(path))
     if parsed.issues:
         raise ConfigError(parsed.issues)
