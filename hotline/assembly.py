@@ -253,7 +253,7 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     asterisk_dir = (site.call_recordings[1] if site.call_recordings
                     else recording_policy.asterisk_directory or str(recording_policy.directory))
     recordings = RecordingDesk(store, recording_policy, service.ami, asterisk_dir=asterisk_dir,
-                               lines={business for _dialect, business in adapter.router.config.ladders})
+                               lines=lambda: {business for _dialect, business in adapter.router.config.ladders})
     recordings.attach()
     adapter.listeners.append(recordings.on_router_event)
     service.recording_state = lambda: (recordings.state.available, recordings.state.reason)

@@ -1,7 +1,7 @@
 """Recording at run time (the shell): storage checks, the dialplan's switches, registration of
 each file, retention purges.
 
-    desk = RecordingDesk(store, policy, ami, asterisk_dir="/var/spool/asterisk/calls", lines={...})
+    desk = RecordingDesk(store, policy, ami, asterisk_dir="/var/spool/asterisk/calls", lines=lambda: {...})
     desk.attach()                                  # HotlineRecording events; globals on every connect
     adapter.listeners.append(desk.on_router_event) # the agent's call ended: finish its file
     await desk.start(); ...; await desk.stop()
@@ -71,13 +71,14 @@ def measure(path: Path) -> tuple[float | None, int, str]:
 
 class RecordingDesk:
     def __init__(self, store: RecordStore, policy: RecordingPolicy, ami: AmiClient, *, asterisk_dir: str,
-                 lines: Iterable[str], clock: Callable[[], datetime] = utc_now) -> None:
+                 lines: Callable[[], Iterable[str]], clock: Callable[[], datetime] = utc_now) -> None:
         self.store = store
         self.policy = policy
         self.ami = ami
         self.directory = policy.directory
         self.asterisk_dir = asterisk_dir
-        self.lines = sorted(set(lines))
+        self.lines = lines  # the business lines now (a config reload may add one)
+        self._published: list[str] = []
         self.clock = clock
         self.state = StorageState(False, "not checked yet")
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -125,8 +126,10 @@ class RecordingDesk:
 
     async def check(self) -> StorageState:
         state = await asyncio.to_thread(probe, self.directory, self.policy.min_free_bytes)
-        if state != self.state:
-            if state.available:
+        if state != self.state or (self.ami.is_connected and sorted(set(self.lines())) != self._published):
+            if state == self.state:
+                log.info("recordings: business lines changed; switches set again")
+            elif state.available:
                 log.info("recordings: storage available in %s", self.directory)
             else:
                 log.error("recordings: calls go on UNRECORDED: %s (%s)", state.reason, self.directory)
@@ -139,7 +142,8 @@ class RecordingDesk:
         if not self.ami.is_connected:
             return
         values = {"HOTLINE_RECORDING_DIR": self.asterisk_dir}
-        for line in self.lines:
+        self._published = sorted(set(self.lines()))
+        for line in self._published:
             values[f"HOTLINE_RECORD_{line}"] = "1" if self.state.available and self.policy.records(line) else "0"
         try:
             for name, value in values.items():

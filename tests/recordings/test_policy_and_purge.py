@@ -54,7 +54,7 @@ async def test_retention_purges_old_recordings_with_an_audit_entry(sqlite_store:
     policy = load_recording_policy(CONFIG_DIR / "recording.yaml", tmp_path)
     policy.directory.mkdir(parents=True)
     ami = AmiClient(AmiSettings(host="127.0.0.1", port=1, username="x", secret="x"))
-    desk = RecordingDesk(sqlite_store, policy, ami, asterisk_dir=str(policy.directory), lines={"pension", "wages"},
+    desk = RecordingDesk(sqlite_store, policy, ami, asterisk_dir=str(policy.directory), lines=lambda: {"pension", "wages"},
                          clock=lambda: NOW)
     kept = {"old.pension": ("pension", 181), "new.pension": ("pension", 179), "old.wages": ("wages", 200)}
     for call_id, (business, days) in kept.items():
