@@ -7,16 +7,12 @@ Asterisk on reload: that is what the check catches.
 """
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-import time
-from pathlib import Path
 
 from ivr.ami import AmiClient
-from ivr.dialplan.history import Attempt, History, ReloadInProgress
+from ivr.dialplan.file_reload import ModuleFile, reload_module_file
+from ivr.dialplan.history import Attempt, ReloadInProgress
 from ivr.dialplan.live_asterisk import reload_module
-from ivr.dialplan.reload import new_attempt
 from ivr.dialplan.reload_settings import ReloadSettings
 from ivr.prompts.moh import MOH_CLASS, render_moh_class
 
@@ -45,31 +41,11 @@ async def reload_moh(ami: AmiClient, settings: ReloadSettings, text: str | None 
         raise ValueError("no music-on-hold file: set HOTLINE_MOH_LIVE_FILE (the file musiconhold.conf #includes)")
     live = settings.moh_live_file
     text = text if text is not None else render_moh_file()
-    history = History(settings.var_dir)
-    attempt = new_attempt("moh", "reload", who, str(live))
-    started = time.perf_counter()
-    try:
-        with history.lock():
-            before = live.read_text(encoding="utf-8") if live.exists() else None
-            attempt.version, attempt.previous_version = _version(text), _version(before)
-            attempt.changes = _changes(before, text)
-            _write(live, text)
-            problems = await _load_and_check(ami, settings, classes_in(text))
-            if not problems:
-                attempt.result = "ok"
-            else:
-                attempt.messages = problems
-                _write(live, before)
-                left = await _load_and_check(ami, settings, classes_in(before))
-                attempt.result = "failed" if left else "rolled_back"
-                attempt.messages += [f"rolling back: {problem}" for problem in left]
-    except ReloadInProgress as busy:
-        attempt.result, attempt.messages = "busy", [str(busy)]
-        raise
-    finally:
-        attempt.duration_ms = round((time.perf_counter() - started) * 1000, 1)
-        history.record(attempt)
-    return attempt
+
+    async def load_and_check(installed: str | None) -> list[str]:
+        return await _load_and_check(ami, settings, classes_in(installed))
+
+    return await reload_module_file(ModuleFile("moh", live, _changes, load_and_check), settings, text, who)
 
 
 async def _load_and_check(ami: AmiClient, settings: ReloadSettings, expected: list[str]) -> list[str]:
@@ -80,20 +56,6 @@ async def _load_and_check(ami: AmiClient, settings: ReloadSettings, expected: li
         return [f"reload through AMI failed: {error}"]
     return [f"music-on-hold class {name} is not loaded (no playable files in its directory?)"
             for name in expected if name not in loaded]
-
-
-def _write(path: Path, text: str | None) -> None:
-    if text is None:
-        path.unlink(missing_ok=True)
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
-
-
-def _version(text: str | None) -> str | None:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12] if text is not None else None
 
 
 def _changes(before: str | None, after: str) -> list[str]:

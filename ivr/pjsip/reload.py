@@ -8,17 +8,14 @@ Our file (HOTLINE_PJSIP_LIVE_FILE) holds only the hotline's objects; the site's 
 """
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-import time
 from pathlib import Path
 
 from ivr.ami import AmiClient, AmiError
 from ivr.ami.errors import ActionFailed
-from ivr.dialplan.history import Attempt, History, ReloadInProgress
+from ivr.dialplan.file_reload import ModuleFile, reload_module_file
+from ivr.dialplan.history import Attempt, ReloadInProgress
 from ivr.dialplan.live_asterisk import reload_module
-from ivr.dialplan.reload import new_attempt
 from ivr.dialplan.reload_settings import ReloadSettings
 
 MODULE = "res_pjsip.so"
@@ -39,31 +36,12 @@ def endpoints_in(text: str | None) -> set[str]:
 
 async def reload_pjsip(ami: AmiClient, settings: ReloadSettings, text: str, *, live_file: Path,
                        who: str = "cli") -> Attempt:
-    history = History(settings.var_dir)
-    attempt = new_attempt("pjsip", "reload", who, str(live_file))
-    started = time.perf_counter()
-    try:
-        with history.lock():
-            before = live_file.read_text(encoding="utf-8") if live_file.exists() else None
-            attempt.version, attempt.previous_version = _version(text), _version(before)
-            attempt.changes = _changes(before, text)
-            _write(live_file, text)
-            problems = await _load_and_check(ami, settings, endpoints_in(text))
-            if not problems:
-                attempt.result = "ok"
-            else:
-                attempt.messages = problems
-                _write(live_file, before)
-                left = await _load_and_check(ami, settings, endpoints_in(before))
-                attempt.result = "failed" if left else "rolled_back"
-                attempt.messages += [f"rolling back: {problem}" for problem in left]
-    except ReloadInProgress as busy:
-        attempt.result, attempt.messages = "busy", [str(busy)]
-        raise
-    finally:
-        attempt.duration_ms = round((time.perf_counter() - started) * 1000, 1)
-        history.record(attempt)
-    return attempt
+    async def load_and_check(installed: str | None) -> list[str]:
+        return await _load_and_check(ami, settings, endpoints_in(installed))
+
+    # 0o640: the file holds the phones' secrets
+    return await reload_module_file(ModuleFile("pjsip", live_file, _changes, load_and_check, mode=0o640),
+                                    settings, text, who)
 
 
 async def _load_and_check(ami: AmiClient, settings: ReloadSettings, expected: set[str]) -> list[str]:
@@ -77,22 +55,6 @@ async def _load_and_check(ami: AmiClient, settings: ReloadSettings, expected: se
     except (AmiError, RuntimeError) as error:  # AMI gone or the reload refused: not verified
         return [f"reload through AMI failed: {error}"]
     return [f"PJSIP endpoint {name} is not loaded (Asterisk's log says why)" for name in sorted(expected - loaded)]
-
-
-def _write(path: Path, text: str | None) -> None:
-    if text is None:
-        path.unlink(missing_ok=True)
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)  # it holds secrets
-    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(temporary, path)
-
-
-def _version(text: str | None) -> str | None:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12] if text is not None else None
 
 
 def _changes(before: str | None, after: str) -> list[str]:
