@@ -112,10 +112,10 @@ class Hotline:
                 await self.service.ami.send(self.speech.switch_action(False), timeout=1)
             except AmiError:
                 pass
+        if self.recordings is not None:  # while AMI is up: it switches recording off in Asterisk
+            await self.recordings.stop()
         await self.service.stop()
         await self.speech.close()
-        if self.recordings is not None:
-            await self.recordings.stop()
         for finish in self.async_closers:
             await finish()
         for close in reversed(self.closers):

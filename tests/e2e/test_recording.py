@@ -152,6 +152,10 @@ async def test_an_agent_call_is_recorded_registered_and_played_only_to_superviso
     finally:
         await hotline.stop()
         shutil.rmtree(directory, ignore_errors=True)
+    # a clean stop switches recording off: with no service, nobody would register the files
+    # (and later callers on this Asterisk would hear call_recorded for nothing)
+    switch = await ami.send({"Action": "Getvar", "Variable": "HOTLINE_RECORD_pension"})
+    assert switch.get("Value") == "0", switch
 
 
 async def play_in_the_supervisors_page(hotline: Hotline, browser, token: str, call_id: str) -> None:  # noqa: F811
