@@ -50,8 +50,11 @@ def test_stale_instances_of_dead_runs_go_and_live_ones_stay(asterisk_root: Path,
     stale = instances / f"run-{gone.pid}-0000aa"
     (stale / "etc").mkdir(parents=True)
     # an Asterisk that missed its parent-death signal, as seen once: it stands for one here
-    orphan = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)",
-                               "-C", f"{INSTANCES_DIR}/{stale.name}/etc/asterisk.conf"])
+    orphan = subprocess.Popen([sys.executable, "-c", "import time; print(flush=True); time.sleep(60)",
+                               "-C", f"{INSTANCES_DIR}/{stale.name}/etc/asterisk.conf"],
+                              stdout=subprocess.PIPE)
+    # its command line is the one to find only once it has exec'd: wait for its first line
+    assert orphan.stdout is not None and orphan.stdout.readline() == b"\n"
     try:
         assert remove_stale_instances(asterisk_root) == [stale.name]
         assert orphan.wait(5) == -signal.SIGTERM
