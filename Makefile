@@ -6,6 +6,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 CACHE_DIR ?= $(HOME)/.cache/hotline12333
 export HOTLINE_ASTERISK_ROOT ?= $(CACHE_DIR)/asterisk-root
+# tools/install-system-deps puts it there (out of Debian's prometheus package); the tests run it
+export HOTLINE_PROMTOOL ?= $(CACHE_DIR)/promtool/usr/bin/promtool
 
 .PHONY: run test check bench asterisk prompts demo-data system-deps venv clean
 
@@ -13,7 +15,7 @@ export HOTLINE_ASTERISK_ROOT ?= $(CACHE_DIR)/asterisk-root
 run: venv asterisk prompts demo-data
 	$(VENV)/bin/ivrctl run $(if $(DEMO_AGENTS),--demo-agents)
 
-test: venv check asterisk prompts
+test: venv check system-deps asterisk prompts
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Lint (ruff), strict types of the pure cores (mypy), the import layers (lint-imports); all

@@ -257,5 +257,6 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     recordings.attach()
     adapter.listeners.append(recordings.on_router_event)
     service.recording_state = lambda: (recordings.state.available, recordings.state.reason)
+    service.recordings_failed = lambda: recordings.failed
     app.include_router(history_router(store, timeline, adapter, recordings_dir=recording_policy.directory))
     return Hotline(service, app, adapter, desk, speech, virtual_hold, closers, [timeline.close], recordings)

@@ -72,6 +72,7 @@ class HotlineService:
         self.prompts_report: Callable[[], Mapping[str, Mapping[str, Any]] | None] | None = None
         self.calendar_report: Callable[[], Mapping[str, Any]] | None = None  # blocking: may re-read hours files
         self.recording_state: Callable[[], tuple[bool, str]] | None = None  # (available, why not)
+        self.recordings_failed: Callable[[], int] | None = None  # recordings that ended with no file
         self.ami.connected.connect(self._on_connected)
 
     async def _on_connected(self) -> None:

@@ -44,14 +44,16 @@ def register(session: Session, call_id: str, agent: str, business: str, file_nam
 
 
 def finish(session: Session, call_id: str, *, duration_s: float | None, size_bytes: int | None,
-           sha256: str | None) -> None:
+           sha256: str | None) -> str | None:
+    """The status the recording ends with (None: no such recording, or already finished)."""
     row = session.scalar(select(RecordingRow).where(RecordingRow.call_id == call_id))
     if row is None or row.status != RECORDING:
-        return
+        return None
     if size_bytes is None:
         row.status = MISSING  # Asterisk could not write it (the directory went bad mid-call)
     else:
         row.status, row.duration_s, row.size_bytes, row.sha256 = COMPLETE, duration_s, size_bytes, sha256
+    return row.status
 
 
 def get(session: Session, call_id: str) -> Recording | None:

@@ -109,6 +109,9 @@ class HotlineCollector(Collector):
             yield GaugeMetricFamily("hotline_recording_available", "1 while agent calls can be recorded (storage "
                                     "writable with room); 0: calls go on unrecorded",
                                     value=int(self.service.recording_state()[0]))
+        if self.service.recordings_failed is not None:
+            yield CounterMetricFamily("hotline_recordings_failed", "Call recordings that ended with no usable file "
+                                      "(Asterisk could not write it)", value=self.service.recordings_failed())
         if self.database_reachable is not None:
             yield GaugeMetricFamily("hotline_database_reachable", "1 if the call-records database answered the "
                                     "last scrape's check", value=int(self.database_reachable))

@@ -85,6 +85,10 @@ class RecordingDesk:
         self._loop_task: asyncio.Task[None] | None = None
         self.finished = asyncio.Condition()
         self._done: set[str] = set()
+        # Recordings that ended with no usable file (hotline_recordings_failed_total; the alert
+        # rule HotlineRecordingFailing watches its increase). Counted once per recording.
+        self.failed = 0
+        self.settle_limit_s = SETTLE_LIMIT_S
 
     def attach(self) -> None:
         self.ami.subscribe("UserEvent", self._on_user_event)
@@ -180,7 +184,7 @@ class RecordingDesk:
         path = self.directory / file_name
         measured: tuple[float | None, int, str] | None = None
         try:
-            async with asyncio.timeout(SETTLE_LIMIT_S):
+            async with asyncio.timeout(self.settle_limit_s):
                 last = -1
                 while True:
                     size = path.stat().st_size if path.exists() else -1
@@ -192,8 +196,10 @@ class RecordingDesk:
         except (TimeoutError, OSError) as exc:
             log.warning("recordings: call %s has no usable file (%s)", call_id, type(exc).__name__)
         seconds, size_bytes, sha = measured if measured else (None, None, None)
-        await self.store.call(lambda s: recordings.finish(s, call_id, duration_s=seconds, size_bytes=size_bytes,
-                                                          sha256=sha))
+        status = await self.store.call(lambda s: recordings.finish(s, call_id, duration_s=seconds,
+                                                                   size_bytes=size_bytes, sha256=sha))
+        if status == recordings.MISSING:
+            self.failed += 1
         async with self.finished:
             self._done.add(call_id)
             self.finished.notify_all()

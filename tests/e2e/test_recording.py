@@ -201,6 +201,7 @@ async def test_an_unwritable_directory_never_drops_a_call(sandbox, agi_port, ami
             metrics = (await http.get("/metrics")).text
         assert health["recording"]["available"] is False and "not writable" in health["recording"]["reason"]
         assert "hotline_recording_available 0.0" in metrics
+        assert "hotline_recordings_failed_total 0.0" in metrics  # exported from the start, for the alert rule
         call_id = await call_an_agent(ami, events, announced=False)  # answered and bridged, not told
         assert hotline.router.router.calls == {} and call_id
         assert not list(blocker.parent.glob(f"**/{call_id}.wav"))

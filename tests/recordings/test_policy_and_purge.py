@@ -68,3 +68,23 @@ async def test_retention_purges_old_recordings_with_an_audit_entry(sqlite_store:
     trail = sqlite_store.run(lambda s: [(a.action, a.outcome, a.detail) for a in recordings.audit_trail(s, "recording_purged")])
     assert trail == [("recording_purged", "deleted", "call old.pension (pension), recorded 2026-06-05, retention 180 days")]
     assert await desk.purge() == []  # once
+
+
+async def test_a_recording_with_no_usable_file_is_counted_as_failed_once(sqlite_store: RecordStore,
+                                                                         tmp_path: Path) -> None:
+    policy = load_recording_policy(CONFIG_DIR / "recording.yaml", tmp_path)
+    policy.directory.mkdir(parents=True)
+    ami = AmiClient(AmiSettings(host="127.0.0.1", port=1, username="x", secret="x"))
+    desk = RecordingDesk(sqlite_store, policy, ami, asterisk_dir=str(policy.directory), lines=lambda: {"pension"},
+                         clock=lambda: NOW)
+    desk.settle_limit_s = 0.3  # the file never appears: Asterisk could not write it
+    for call_id in ("written", "lost"):
+        sqlite_store.run(lambda s, c=call_id: recordings.register(s, c, "2001", "pension", f"{c}.wav", NOW))
+    (policy.directory / "written.wav").write_bytes(b"RIFF")
+    await desk.finish("written")
+    assert desk.failed == 0
+    await desk.finish("lost")
+    assert sqlite_store.run(lambda s: recordings.get(s, "lost")).status == "missing"
+    assert desk.failed == 1
+    await desk.finish("lost")  # a second AgentComplete for the call: already finished, not counted again
+    assert desk.failed == 1
