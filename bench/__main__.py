@@ -22,6 +22,7 @@ BENCHMARKS: list[str] = [
     "bench.history",
     "bench.staffing",
     "bench.sip",
+    "bench.cluster",
 ]
 
 

@@ -22,7 +22,7 @@ from routing.asterisk import load_roster
 from tests.support.events import EventLog
 from tests.support.sandboxes import WATCHED, connected_client, watch_sandbox_log
 
-pytest_plugins = ["tests.support.databases", "tests.support.clipped", "pytester"]
+pytest_plugins = ["tests.support.databases", "tests.support.clipped", "tests.support.cluster", "pytester"]
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_ROOT = Path.home() / ".cache/hotline12333/asterisk-root"

@@ -6,6 +6,11 @@ one does not answer in time. Kamailio stays in the signalling path only (record_
 in-dialog requests and a BYE from either side reach the right node; media flows between the
 carrier and the node directly.
 
+With a registrar, the agents' phones register to Kamailio too (digest against the subscriber
+table, whose rows hold only HA1 hashes; the location kept in PostgreSQL, written through, so a
+restart loses no registration), and a media node rings an agent by sending its INVITE to
+Kamailio (`PJSIP/<extension>@kamailio`): any node can ring any agent.
+
 Two files: `kamailio.cfg` and the dispatcher list it names. Nothing here resolves a host name:
 every address is a literal IP, as on a trunk where DNS must not stall a call.
 """
@@ -13,6 +18,7 @@ every address is a literal IP, as on a trunk where DNS must not stall a call.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -37,6 +43,20 @@ class MediaNode:
 
 
 @dataclass(frozen=True)
+class Registrar:
+    """Where agents' phones register: the digest realm their HA1 hashes are made with, and the
+    PostgreSQL database holding the location and subscriber tables (`ivrctl kamailio db-init`
+    creates them from Debian's schema files). The URL names no password: give the kamailio
+    role trust or peer authentication from the Kamailio host, or a .pgpass, never a secret in
+    a rendered file."""
+
+    db_url: str  # postgres://user@host:port/database
+    realm: str = "hotline12333"
+    max_expires_s: int = 3600  # a phone re-registers at least this often
+    min_expires_s: int = 60
+
+
+@dataclass(frozen=True)
 class FrontDoor:
     listen_host: str
     listen_port: int
@@ -47,6 +67,7 @@ class FrontDoor:
     probe_interval_s: int = 2  # a dead node leaves rotation within about one interval
     node_timeout_ms: int = 2000  # no reply from a node in this long: try the next one
     children: int = 4
+    registrar: Registrar | None = None  # None: no phones register here (calls only)
 
 
 class FrontDoorError(ValueError):
@@ -89,6 +110,24 @@ def _check(door: FrontDoor) -> None:
             raise FrontDoorError(f"{path!r}: use an absolute path without quotes")
     if not 1 <= door.probe_interval_s <= 60:
         raise FrontDoorError(f"probe interval {door.probe_interval_s} s is out of range (1 to 60)")
+    if door.registrar is not None:
+        _check_registrar(door.registrar)
+
+
+_DB_URL = re.compile(r"^postgres://(?P<user>[A-Za-z0-9_]+)@(?P<host>\[[0-9A-Fa-f:]+\]|[0-9.]+)(:(?P<port>[0-9]{1,5}))?/(?P<db>[A-Za-z0-9_]+)$")
+
+
+def _check_registrar(registrar: Registrar) -> None:
+    match = _DB_URL.match(registrar.db_url)
+    if match is None:
+        # never echo the URL: a mistyped one may carry a password
+        raise FrontDoorError("registrar database: expected postgres://user@address[:port]/database "
+                             "(a literal address, no password: use trust/peer auth or .pgpass)")
+    _address(match["host"].strip("[]"), "registrar database host")
+    if not registrar.realm or not all(c.isalnum() or c in "-_." for c in registrar.realm):
+        raise FrontDoorError(f"registrar realm {registrar.realm!r}: use letters, digits, '-', '_' and '.'")
+    if not 30 <= registrar.min_expires_s <= registrar.max_expires_s <= 86400:
+        raise FrontDoorError("registrar expiry: need 30 <= min_expires_s <= max_expires_s <= 86400")
 
 
 def _from_trunk(sources: Sequence[str]) -> str:
@@ -103,6 +142,12 @@ def _from_trunk(sources: Sequence[str]) -> str:
     return " || ".join(tests)
 
 
+def _from_media_node(nodes: Sequence[MediaNode]) -> str:
+    """True when the request comes from a media node's SIP socket. The port is compared too: on
+    one machine (loopback) the nodes, the trunk and the phones share an address."""
+    return " || ".join(f'($si == "{node.host}" && $sp == {node.port})' for node in nodes)
+
+
 def render_dispatcher_list(door: FrontDoor) -> str:
     _check(door)
     lines = [HEADER, "# set  destination  flags  priority  attributes"]
@@ -110,11 +155,98 @@ def render_dispatcher_list(door: FrontDoor) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _registrar_modules(registrar: Registrar | None) -> str:
+    if registrar is None:
+        return ""
+    return """
+# agents' phones: digest against the subscriber table, location in PostgreSQL
+loadmodule "db_postgres.so"
+loadmodule "usrloc.so"
+loadmodule "registrar.so"
+loadmodule "auth.so"
+loadmodule "auth_db.so"
+"""
+
+
+def _registrar_params(registrar: Registrar | None) -> str:
+    if registrar is None:
+        return ""
+    return f"""
+# Write-through (db_mode 1): every REGISTER is in PostgreSQL before the 200 OK goes back, and a
+# starting Kamailio loads the table, so a restart (or a kill -9) loses no phone.
+modparam("usrloc", "db_url", "{registrar.db_url}")
+modparam("usrloc", "db_mode", 1)
+modparam("usrloc", "use_domain", 0)
+modparam("usrloc", "timer_interval", 30)
+modparam("registrar", "min_expires", {registrar.min_expires_s})
+modparam("registrar", "max_expires", {registrar.max_expires_s})
+modparam("registrar", "max_contacts", 1)  # one phone per agent: a new REGISTER replaces it
+# only HA1 hashes are stored (md5 of user:realm:secret), never the secret itself
+modparam("auth_db", "db_url", "{registrar.db_url}")
+modparam("auth_db", "calculate_ha1", 0)
+modparam("auth_db", "password_column", "ha1")
+modparam("auth_db", "use_domain", 0)
+modparam("auth_db", "load_credentials", "")
+"""
+
+
+def _registrar_routes(door: FrontDoor) -> tuple[str, str]:
+    """(lines in request_route, the routes they call) for phones and media nodes ringing them."""
+    registrar = door.registrar
+    if registrar is None:
+        return "", ""
+    calls = f"""    if (is_method("REGISTER")) {{
+        route(REGISTRAR);
+        exit;
+    }}
+    if (is_method("INVITE") && ({_from_media_node(door.nodes)})) {{
+        route(TO_AGENT);
+        exit;
+    }}
+"""
+    routes = f"""
+# an agent's phone registers: it proves its secret (digest, realm "{registrar.realm}") and
+# may register only its own extension
+route[REGISTRAR] {{
+    if (!auth_check("{registrar.realm}", "subscriber", "1")) {{
+        auth_challenge("{registrar.realm}", "0");
+        exit;
+    }}
+    consume_credentials();
+    if (!save("location")) {{
+        sl_reply_error();
+    }}
+    exit;
+}}
+
+# a media node rings an agent (PJSIP/<extension>@kamailio): wherever its phone registered
+route[TO_AGENT] {{
+    if (!lookup("location")) {{
+        xlog("L_INFO", "front door: agent $rU has no registered phone (call $ci)\\n");
+        sl_send_reply("480", "Temporarily Unavailable");
+        exit;
+    }}
+    record_route();
+    xlog("L_INFO", "front door: call $ci from node $si:$sp to agent $rU at $ru\\n");
+    if (!t_relay()) {{
+        sl_reply_error();
+    }}
+    exit;
+}}
+"""
+    return calls, routes
+
+
 def render_kamailio_cfg(door: FrontDoor) -> str:
     _check(door)
     listen = _address(door.listen_host, "listen address")
+    agent_calls, agent_routes = _registrar_routes(door)
+    accepts = "calls from the trunk" + (" and agents' phones registering" if door.registrar else "")
     return f"""#!KAMAILIO
 {HEADER}
+# The hotline's SIP front door: {accepts}.
+# Media nodes: {", ".join(f"{n.name} {n.host}:{n.port}" for n in door.nodes)}.
+
 ####### Global parameters #########
 debug=2
 log_facility=LOG_LOCAL0
@@ -141,7 +273,7 @@ loadmodule "xlog.so"
 loadmodule "ctl.so"
 loadmodule "kex.so"
 loadmodule "dispatcher.so"
-
+{_registrar_modules(door.registrar)}
 modparam("ctl", "binrpc", "unix:{door.runtime_dir}/kamailio_ctl")
 # a node that sends no reply within this long is skipped for the next one
 modparam("tm", "fr_timer", {door.node_timeout_ms})
@@ -157,7 +289,7 @@ modparam("dispatcher", "ds_probing_threshold", 1)
 modparam("dispatcher", "ds_inactive_threshold", 1)
 modparam("dispatcher", "ds_ping_from", "sip:front-door@{listen}")
 modparam("dispatcher", "ds_ping_reply_codes", "class=2;code=403;code=404;code=405")
-
+{_registrar_params(door.registrar)}
 ####### Routing logic #########
 request_route {{
     if (!mf_process_maxfwd_header("10")) {{
@@ -167,7 +299,7 @@ request_route {{
     if (!sanity_check("1511", "7")) {{
         exit;
     }}
-    # a keep-alive for the carrier or a load balancer in front of us
+    # a keep-alive for the carrier, a load balancer in front of us, or a media node
     if (is_method("OPTIONS") && uri == myself && $rU == $null) {{
         sl_send_reply("200", "OK");
         exit;
@@ -186,7 +318,7 @@ request_route {{
         exit;
     }}
     t_check_trans();
-    if (!is_method("INVITE")) {{
+{agent_calls}    if (!is_method("INVITE")) {{
         sl_send_reply("405", "Method Not Allowed");
         exit;
     }}
@@ -240,4 +372,4 @@ failure_route[NEXT_MEDIA_NODE] {{
         }}
     }}
 }}
-"""
+{agent_routes}"""

@@ -57,6 +57,23 @@ class OutgoingTrunk:
     secret: str | None = field(default=None, repr=False)
 
 
+@dataclass(frozen=True)
+class AgentsProxy:
+    """In a cluster the agents' phones register to Kamailio, not to any Asterisk: a node rings
+    agent 1001 as `PJSIP/1001@<name>`, an INVITE to Kamailio, which knows where the phone is.
+    Kamailio accepts the nodes by their address: no credentials on this side."""
+
+    name: str  # "kamailio"
+    contact: str  # sip:address:port of Kamailio
+
+
+def via_proxy(endpoint: str, proxy: AgentsProxy) -> str:
+    """An agent's dial string as a cluster node dials it: "PJSIP/1001" -> "PJSIP/1001@kamailio";
+    anything that is not a plain PJSIP phone is returned unchanged."""
+    name = pjsip_name(endpoint)
+    return f"PJSIP/{name}@{proxy.name}" if name is not None else endpoint
+
+
 def _media(transport: str) -> list[str]:
     return [
         f"transport = {transport}",
@@ -129,12 +146,32 @@ def render_outgoing_trunk(trunk: OutgoingTrunk, *, transport: str) -> str:
     return "\n".join([endpoint, aor, *parts])
 
 
+def render_agents_proxy(proxy: AgentsProxy, *, transport: str, qualify_s: int) -> str:
+    endpoint = _section(proxy.name, [
+        "type = endpoint",
+        *_media(transport),
+        "context = hotline-staff",  # nothing is dialled from here: a node only sends INVITEs out
+        f"aors = {proxy.name}",
+    ], f"agents' phones, through Kamailio's registrar: dial PJSIP/<extension>@{proxy.name}")
+    aor = _section(proxy.name, [
+        "type = aor",
+        f"contact = {proxy.contact}",
+        # Kamailio unreachable: the whole agent side is, and Asterisk says so within this
+        f"qualify_frequency = {qualify_s}",
+    ])
+    return "\n".join([endpoint, aor])
+
+
 def render_pjsip(*, transport: str, phones: Sequence[AgentPhone], incoming: Sequence[IncomingTrunk] = (),
                  outgoing: OutgoingTrunk | None = None, agent_context: str = "hotline-staff",
-                 qualify_s: int = 30) -> str:
+                 qualify_s: int = 30, agents_proxy: AgentsProxy | None = None) -> str:
     """The hotline's PJSIP objects as one file. Refuses names that would collide, since
-    Asterisk would otherwise merge two objects of one type silently."""
-    names = [p.name for p in phones] + [t.name for t in incoming] + ([outgoing.name] if outgoing else [])
+    Asterisk would otherwise merge two objects of one type silently. With `agents_proxy` (a
+    cluster node) the phones are Kamailio's: give no `phones` then."""
+    if agents_proxy is not None and phones:
+        raise ValueError("agent phones register to Kamailio in a cluster: a node renders none of its own")
+    names = ([p.name for p in phones] + [t.name for t in incoming] + ([outgoing.name] if outgoing else [])
+             + ([agents_proxy.name] if agents_proxy else []))
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ValueError(f"PJSIP object names used twice: {', '.join(duplicates)}")
@@ -149,4 +186,6 @@ def render_pjsip(*, transport: str, phones: Sequence[AgentPhone], incoming: Sequ
     if outgoing is not None:
         blocks.append(render_outgoing_trunk(outgoing, transport=transport))
     blocks += [render_agent_phone(p, transport=transport, context=agent_context, qualify_s=qualify_s) for p in phones]
+    if agents_proxy is not None:
+        blocks.append(render_agents_proxy(agents_proxy, transport=transport, qualify_s=qualify_s))
     return "\n".join(blocks)

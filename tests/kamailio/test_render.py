@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ivr.kamailio import FrontDoor, FrontDoorError, MediaNode, render_dispatcher_list, render_kamailio_cfg
+from ivr.kamailio import FrontDoor, FrontDoorError, MediaNode, Registrar, render_dispatcher_list, render_kamailio_cfg
 from ivr.kamailio.process import KamailioError, check_config, write_front_door
 
 
@@ -61,3 +61,27 @@ def test_kamailios_refusal_is_reported_in_one_line(tmp_path: Path) -> None:
     with pytest.raises(KamailioError, match="kamailio refused the config") as caught:
         check_config(cfg)
     assert "\n" not in str(caught.value)
+
+
+def test_with_a_registrar_phones_register_and_nodes_ring_agents_through_it(tmp_path: Path) -> None:
+    cfg = render_kamailio_cfg(door(tmp_path, registrar=Registrar("postgres://kamailio@10.20.0.5:5432/kamailio")))
+    assert 'modparam("usrloc", "db_mode", 1)' in cfg  # written through: a restart loses nobody
+    assert 'modparam("auth_db", "password_column", "ha1")' in cfg  # only hashes in the table
+    # an INVITE from a node's SIP socket (address and port) rings an agent; the trunk's go to nodes
+    assert '($si == "127.0.0.1" && $sp == 5071) || ($si == "127.0.0.2" && $sp == 5072)' in cfg
+    assert cfg.index("route(TO_AGENT)") < cfg.index("route(TO_MEDIA_NODE)")
+    assert "route[REGISTRAR]" not in render_kamailio_cfg(door(tmp_path))
+
+
+@pytest.mark.parametrize("url", ["postgres://kamailio:hunter2@10.0.0.1/kamailio", "postgres://kamailio@db.example/kamailio",
+                                 "postgresql+psycopg://kamailio@10.0.0.1/kamailio"])
+def test_a_registrar_database_url_with_a_password_or_a_host_name_is_refused_without_echoing_it(tmp_path: Path, url: str) -> None:
+    with pytest.raises(FrontDoorError) as caught:
+        render_kamailio_cfg(door(tmp_path, registrar=Registrar(url)))
+    assert "hunter2" not in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_kamailio_accepts_the_config_with_a_registrar(tmp_path: Path) -> None:
+    cfg = tmp_path / "kamailio.cfg"
+    write_front_door(door(tmp_path, registrar=Registrar("postgres://postgres@127.0.0.1:5432/kamailio")), cfg)
+    check_config(cfg)
