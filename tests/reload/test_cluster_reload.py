@@ -1,0 +1,80 @@
+"""`ivrctl dialplan reload` over every node of a cluster, all or nothing (the session's local
+cluster: two sandbox nodes behind Kamailio). A reload reaches both nodes; a node that cannot
+take the files refuses the attempt before anything changed; a node that fails its reload
+takes the other back with it."""
+from __future__ import annotations
+
+import subprocess
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from ivr.dialplan import names
+from ivr.dialplan.cluster_reload import NodeTarget, reload_nodes
+from ivr.dialplan.verify import file_version
+from ivr.kamailio.local import LocalCluster
+from tests.reload.configs import CATALOG, FAST, FAST_SWAPPED, write
+from tests.reload.conftest import files_of, listing
+from tests.support.sandboxes import connected_client
+from tests.support.site import reload_settings
+
+pytestmark = pytest.mark.asterisk
+
+
+@pytest.fixture
+async def nodes(cluster: LocalCluster) -> AsyncIterator[list[NodeTarget]]:
+    node1, node2 = cluster.boxes
+    async with connected_client(node1) as ami1, connected_client(node2) as ami2:
+        yield [NodeTarget("node1", ami1, node1.dialplan_dir), NodeTarget("node2", ami2, node2.dialplan_dir)]
+
+
+@contextmanager
+def immutable(directory: Path) -> Iterator[None]:
+    """A directory nobody may write, root included (the tests run as root, whom a read-only
+    mode would not stop): the fault of a node whose configuration disk refuses writes."""
+    subprocess.run(["chattr", "+i", str(directory)], check=True)
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(directory)], check=True)
+
+
+async def test_a_reload_reaches_every_node_or_none(cluster: LocalCluster, nodes: list[NodeTarget], tmp_path: Path) -> None:
+    settings = reload_settings(tmp_path / "var", asterisk_root=cluster.asterisk_root, staged_check="always",
+                               reload_timeout_s=2.0)
+    fast, swapped = write(tmp_path, FAST, "fast.yaml"), write(tmp_path, FAST_SWAPPED, "swapped.yaml")
+
+    done = await reload_nodes(nodes, settings, config_path=fast, catalog_path=CATALOG, who="test")
+    assert done.result == "ok", done.messages
+    for node in nodes:
+        assert file_version((node.live_dir / names.ENTRY_FILE).read_text()) == done.version
+        assert any(context.startswith(f"hotline-v{done.version}-") for context, *_ in await listing(node.ami))
+    files = {node.name: files_of(node.live_dir) for node in nodes}
+    loaded = {node.name: await listing(node.ami) for node in nodes}
+
+    # node 2's directory refuses the files: refused before anything live changed, on either node
+    with immutable(nodes[1].live_dir):
+        refused = await reload_nodes(nodes, settings, config_path=swapped, catalog_path=CATALOG, who="test")
+    assert refused.result == "refused", refused.messages
+    assert refused.messages[0].startswith(f"node node2: cannot stage the files in {nodes[1].live_dir}")
+    for node in nodes:
+        assert files_of(node.live_dir) == files[node.name] and await listing(node.ami) == loaded[node.name]
+
+    # node 2 takes the files but not the reload (its Asterisk stalls): node 1, which loaded the
+    # new version, goes back to the one both ran
+    node2 = cluster.boxes[1]
+    node2.freeze()
+    try:
+        failed = await reload_nodes(nodes, settings, config_path=swapped, catalog_path=CATALOG, who="test")
+    finally:
+        node2.thaw()
+    assert failed.result in ("rolled_back", "failed"), failed.messages
+    assert failed.messages[0].startswith("node node2: reload through AMI failed"), failed.messages
+    assert not any(message.startswith("node node1:") for message in failed.messages), failed.messages
+    assert files_of(nodes[0].live_dir) == files["node1"]
+    contexts = {context for context, *_ in await listing(nodes[0].ami)}
+    assert f"hotline-v{done.version}-hangup" in contexts
+    assert not any(context.startswith(f"hotline-v{failed.version}-") for context in contexts)
+    assert files_of(nodes[1].live_dir) == files["node2"]  # what node 2 loads when it answers again
