@@ -8,18 +8,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from fastapi import FastAPI
-from sqlalchemy import text
+from fastapi import FastAPI, Request, Response
+from sqlalchemy import create_engine, text
 
 from hotline.auth.phone import PhoneLogins, phone_logins_file
 from hotline.auth.tokens import TokenStore
 from hotline.callbacks.policy import load_policy
 from hotline.callbacks.service import VirtualHold
+from hotline.cluster.lease import LeaseTerms
+from hotline.cluster.role import ServiceRole
+from hotline.cluster.takeover import end_stale_rings, point_agi_here, read_agent_legs
+from hotline.db.lease import LeaseStore
+from hotline.db.settings import DatabaseSettings
+from hotline.http.problems import problem_response
 from hotline.db.backend import SqlBackend
 from hotline.db.records_store import RecordStore
 from hotline.config.policy import router_config
@@ -55,7 +62,7 @@ from ivr.prompts.phone import RecorderSettings, recorder_handler
 from ivr.selfservice.flows import FlowSettings
 from ivr.selfservice.flows import routes as selfservice_routes
 from ivr.speech.service import SpeechService, create_speech_service
-from routing import Router
+from routing import PauseReason, Router
 from routing.asterisk import AgentDesk, RouterAdapter, hold_handler, load_roster
 from routing.asterisk.phones import PhoneWatch
 from routing.asterisk.presence import PresenceFile
@@ -94,17 +101,93 @@ class Hotline:
     # run before the closers, in order (writers that must flush to the database first)
     async_closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     recordings: RecordingDesk | None = None
+    # one service: always active; a pair: the lease says (hotline.cluster)
+    role: ServiceRole = field(default_factory=ServiceRole.single)
+    phones: PhoneWatch | None = None
+    agi_url: str | None = None  # a pair: what HOTLINE_AGI is set to while this one is active
+    _legs_unread: bool = False  # became active while Asterisk was away: read the agents' legs at connect
+    _held: dict[str, str] = field(default_factory=dict)  # agent leg Uniqueid -> agent kept out of offers
 
     async def start(self) -> None:
         await self.speech.start()
-        await self.service.start()
+        self.role.activated.append(self._activate)
+        self.role.standing_down.append(self._stand_down)
+        if self.role.clustered:
+            self.service.ami.connected.connect(self._asterisk_back)
+            self.service.ami.subscribe("Hangup", self._leg_ended)
+        await self.service.start(listen=not self.role.clustered)  # a pair starts standby: FastAGI closed
         if self.recordings is not None:
             await self.recordings.start()
-        await self.router.start()
+        await self.role.start()  # one service: _activate at once
+
+    async def _activate(self, epoch: int) -> None:
+        if not self.role.clustered:
+            await self.router.start()
+            await self.desk.restore()
+            await self.callbacks.start()  # after resync: a caller still on hold is not a callback
+            return
+        # a pair: the books of the one that was active are gone with it; read them back
+        await self.service.open_agi()  # before Asterisk is pointed here
+        self.router.router = Router(self.router.router.config)
+        self._legs_unread = True
+        busy = await self._take_over_asterisk()
+        await self.router.start()  # resync: the waiting callers, each with their original join time
+        if self.phones is not None:
+            await self.phones.resync()
         await self.desk.restore()
-        await self.callbacks.start()  # after resync: a caller still on hold is not a callback
+        await self._hold_busy(busy)
+        await self.callbacks.start()
+
+    async def _take_over_asterisk(self) -> list[tuple[str, str]]:
+        """Rings the other service left are ended, agents in a conversation found, FastAGI
+        pointed here. Returns (leg Uniqueid, agent id) of the agents in a conversation."""
+        ami = self.service.ami
+        if not ami.is_connected or not self.role.may_act():
+            return []
+        busy: list[tuple[str, str]] = []
+        try:
+            if self._legs_unread:
+                legs = await read_agent_legs(ami)
+                self._legs_unread = False
+                await end_stale_rings(ami, legs)
+                busy = [(leg.uniqueid, leg.agent_id) for leg in legs if leg.in_call]
+            if self.agi_url is not None:
+                await point_agi_here(ami, self.agi_url)
+        except AmiError as exc:
+            log.warning("takeover on Asterisk not finished (%s): again at the next connect", exc)
+        return busy
+
+    async def _asterisk_back(self) -> None:
+        if self.role.may_act():
+            await self._hold_busy(await self._take_over_asterisk())
+
+    async def _hold_busy(self, busy: list[tuple[str, str]]) -> None:
+        """Agents in a conversation the other service connected: no offer until it ends."""
+        adapter = self.router
+        for uniqueid, agent_id in busy:
+            view = next((v for v in adapter.router.agent_views() if v.agent_id == agent_id), None)
+            if view is None or view.pause_reason is not None:
+                continue  # not logged in, or paused already: no offer anyway
+            self._held[uniqueid] = agent_id
+            await adapter.command(lambda now, a=agent_id: adapter.router.pause(a, PauseReason.BREAK, now))
+            log.info("takeover: agent %s is in a call; offered nothing until it ends", agent_id)
+
+    async def _leg_ended(self, message: dict[str, str]) -> None:
+        agent_id = self._held.pop(message.get("Uniqueid", ""), None)
+        if agent_id is not None:
+            adapter = self.router
+            await adapter.command(lambda now: adapter.router.unpause(agent_id, now))
+
+    async def _stand_down(self, reason: str) -> None:
+        """Stop acting at once (every action already asks the lease; this ends what runs)."""
+        await self.service.close_agi()
+        await self.callbacks.stop()
+        await self.router.stop()  # the ticker and the decisions in flight (an Originate waiting)
+        self.router.router = Router(self.router.router.config)  # a standby shows no books
+        self._held.clear()
 
     async def stop(self) -> None:
+        await self.role.stop()
         await self.callbacks.stop()
         await self.router.stop()
         if self.service.ami.is_connected:
@@ -131,14 +214,19 @@ def prompt_library(settings: Settings, site: AsteriskSite) -> PromptLibrary:
 def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
              clock: Callable[[], datetime] = utc_now) -> Hotline:
     """`clock` is the wall clock working hours and call records are judged by."""
+    database = settings.database()
+    role = cluster_role(settings, database)
     service = HotlineService(site.ami, agi_host=settings.agi_host, agi_port=agi_port,
                              agi_read_timeout=settings.agi_read_timeout,
                              overload=OverloadPolicy(settings.overload_max_sessions, settings.overload_max_loop_lag_s))
     app = create_app(service)
     app.state.reload_settings = settings.reload(dialplan_live_dir=site.dialplan_live_dir)
     app.state.token_store = TokenStore(settings.tokens_file)
-    database = settings.database()
     closers: list[Callable[[], None]] = []
+    if role.clustered:
+        service.ami.event_gate = role.may_act  # a standby acts on nothing Asterisk reports
+        service.cluster_state = role.as_json
+        install_standby_gate(app, role)
 
     # working hours, call records, after-hours messages, satisfaction reports
     store = RecordStore.from_url(database.resolved_url(), caller_key=caller_key(database.id_key()))
@@ -236,6 +324,8 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
         if event.get("Module", "").removesuffix(".so") == "pbx_config" and event.get("Status", "0") == "0":
             await set_max_hold()
             await switch_speech()
+            if role.clustered:  # the files' default HOTLINE_AGI is back: point it at the active one again
+                await point_agi_here(service.ami, settings.agi_url(agi_port))
 
     service.ami.subscribe("Reload", set_globals_again)
     # supervisors and agents: queues, agents, calls, live events, metrics, the wallboard
@@ -259,4 +349,34 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     service.recording_state = lambda: (recordings.state.available, recordings.state.reason)
     service.recordings_failed = lambda: recordings.failed
     app.include_router(history_router(store, timeline, adapter, recordings_dir=recording_policy.directory))
-    return Hotline(service, app, adapter, desk, speech, virtual_hold, closers, [timeline.close], recordings)
+    adapter.may_act = role.may_act
+    return Hotline(service, app, adapter, desk, speech, virtual_hold, closers, [timeline.close], recordings,
+                   role=role, phones=phones, agi_url=settings.agi_url(agi_port) if role.clustered else None)
+
+
+def cluster_role(settings: Settings, database: DatabaseSettings) -> ServiceRole:
+    """One service: always active. A pair (HOTLINE_CLUSTER): a lease row in PostgreSQL."""
+    if not settings.cluster:
+        return ServiceRole.single()
+    # its own small pool: a lease attempt must not wait behind the records' queries
+    engine = create_engine(database.resolved_url(), connect_args={"connect_timeout": 2},
+                           pool_size=1, max_overflow=2, pool_timeout=1)
+    store = LeaseStore(engine, holder=settings.node_name())
+    return ServiceRole.leased(store.attempt, LeaseTerms())
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def install_standby_gate(app: FastAPI, role: ServiceRole) -> None:
+    """A standby serves reads; a write is refused with 503 and Retry-After (the lease's
+    length: by then one of the pair is active), never carried out."""
+    terms = role.terms
+    retry = str(math.ceil(terms.ttl_s)) if terms is not None else "5"
+
+    @app.middleware("http")
+    async def standby_refuses_writes(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        if request.method not in SAFE_METHODS and not role.may_act():
+            return problem_response(503, "standby", "this service is the standby of an active/standby pair: "
+                                    "writes go to the active one", headers={"Retry-After": retry})
+        return await call_next(request)

@@ -37,10 +37,18 @@ class Health:
     # None: no recording; else whether recordings can be stored, and why not. Not part of `ok`:
     # calls go on unrecorded, so monitors see it here and in /metrics, not as a failing service.
     recording: tuple[bool, str] | None = None
+    # hotline.cluster.role.ServiceRole.as_json(): active or standby, the lease's epoch and age
+    cluster: Mapping[str, Any] | None = None
+
+    @property
+    def standby(self) -> bool:
+        return self.cluster is not None and self.cluster.get("role") == "standby"
 
     @property
     def ok(self) -> bool:
-        return self.ami_connected and self.agi_serving and self.database_reachable is not False
+        # a standby's FastAGI is closed on purpose (Asterisk reaches the active one)
+        return (self.ami_connected and (self.agi_serving or self.standby)
+                and self.database_reachable is not False)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -55,6 +63,7 @@ class Health:
             **({"calendar": dict(self.calendar)} if self.calendar is not None else {}),
             "recording": None if self.recording is None else {"available": self.recording[0],
                                                               "reason": self.recording[1] or None},
+            **({"cluster": dict(self.cluster)} if self.cluster is not None else {}),
         }
 
 
@@ -73,6 +82,7 @@ class HotlineService:
         self.calendar_report: Callable[[], Mapping[str, Any]] | None = None  # blocking: may re-read hours files
         self.recording_state: Callable[[], tuple[bool, str]] | None = None  # (available, why not)
         self.recordings_failed: Callable[[], int] | None = None  # recordings that ended with no file
+        self.cluster_state: Callable[[], Mapping[str, Any]] | None = None  # the role in a pair
         self.ami.connected.connect(self._on_connected)
 
     async def _on_connected(self) -> None:
@@ -81,16 +91,27 @@ class HotlineService:
         except Exception as exc:  # health must not fail because a version query did
             log.warning("could not read the Asterisk version: %s", exc)
 
-    async def start(self) -> None:
+    async def start(self, *, listen: bool = True) -> None:
         """FastAGI first (calls may arrive at once), then AMI in the background: the service
-        comes up even while Asterisk is down, reports it in /health, and connects when it can."""
-        await self.agi.start()
+        comes up even while Asterisk is down, reports it in /health, and connects when it can.
+        `listen=False` (the standby of a pair): FastAGI stays closed until `open_agi()`."""
+        if listen:
+            await self.agi.start()
         self.ami.start()
         self.loop_lag.start()
 
     async def stop(self) -> None:
         await self.loop_lag.stop()
         await self.ami.close()
+        await self.agi.close()
+
+    async def open_agi(self) -> None:
+        if not self.agi.serving:
+            await self.agi.start()
+
+    async def close_agi(self) -> None:
+        """Stop answering FastAGI at once: the listener closes (Asterisk's next AGI() to us is
+        refused at once, AGISTATUS=FAILURE) and sessions in progress end."""
         await self.agi.close()
 
     def saturated(self) -> bool:
@@ -125,4 +146,5 @@ class HotlineService:
             prompts=prompts,
             calendar=await asyncio.to_thread(self.calendar_report) if self.calendar_report is not None else None,
             recording=self.recording_state() if self.recording_state else None,
+            cluster=self.cluster_state() if self.cluster_state else None,
         )

@@ -19,11 +19,12 @@ variable is refused: a misspelt HOTLINE_DATABSE_URL must not quietly mean SQLite
 from __future__ import annotations
 
 import difflib
+import socket
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, ValidationInfo, field_validator
 
 from hotline.db.settings import ConfigurationError, DatabaseSettings
 from hotline.shipped import CHECKOUT, shipped
@@ -108,6 +109,21 @@ class Settings(BaseModel):
     pin_failure_window_hours: float = 24
     pin_lock_hours: float = 24
     backend_timeout_seconds: float = 3.0
+
+    # --- an active/standby pair (hotline.cluster): off, this service is always active -------
+    cluster: bool = False  # on: a lease in PostgreSQL says which of two services acts
+    cluster_node: str | None = None  # this service's name in the lease [default: host:http_port]
+    # how Asterisk reaches this service's FastAGI; the active one sets HOTLINE_AGI to it
+    cluster_agi_url: str | None = None  # [default: agi://agi_host:agi_port]
+
+    @field_validator("cluster")
+    @classmethod
+    def _cluster_needs_postgresql(cls, cluster: bool, info: ValidationInfo) -> bool:
+        url = info.data.get("database_url")
+        if cluster and (url is None or not url.startswith("postgres")):
+            raise ValueError("an active/standby pair shares its lease in PostgreSQL: set HOTLINE_DATABASE_URL "
+                             "to a postgresql:// URL (one service on SQLite needs no lease)")
+        return cluster
 
     # --- `ivrctl agent`, a client of the running service ------------------------------------
     api_url: str = "http://127.0.0.1:8000"  # HOTLINE_API_URL
@@ -203,6 +219,12 @@ class Settings(BaseModel):
             pin_hash_key=self.pin_hash_key,
             pin_max_failures=self.pin_max_failures, pin_failure_window_hours=self.pin_failure_window_hours,
             pin_lock_hours=self.pin_lock_hours, backend_timeout_seconds=self.backend_timeout_seconds)
+
+    def node_name(self) -> str:
+        return self.cluster_node or f"{socket.gethostname()}:{self.http_port}"
+
+    def agi_url(self, agi_port: int) -> str:
+        return self.cluster_agi_url or f"agi://{self.agi_host}:{agi_port}"
 
     def read_limits(self) -> ReadLimits:
         return ReadLimits(max_bytes=self.config_max_bytes)

@@ -22,9 +22,13 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class LeaseTerms:
-    ttl_s: float = 5.0  # how long a granted lease lasts in the database
-    renew_every_s: float = 1.0  # how often the holder renews, and a standby asks
-    margin_s: float = 1.5  # the holder stops acting this long before its lease can expire
+    # A standby takes over at most ttl_s + renew_every_s after the holder's last renewal (plus
+    # its read-back of Asterisk): under the 5 s a caller on hold may notice nothing in.
+    ttl_s: float = 3.0  # how long a granted lease lasts in the database
+    renew_every_s: float = 0.5  # how often the holder renews, and a standby asks
+    # the holder stops acting this long before its lease can expire: covers the two hosts'
+    # clock drift over one lease and an action asked at the last moment reaching Asterisk
+    margin_s: float = 1.0
 
     def __post_init__(self) -> None:
         if not 0 < self.renew_every_s < self.ttl_s - self.margin_s:

@@ -69,6 +69,9 @@ class AmiClient:
         self._supervisor: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._pending: set[asyncio.Future[Any]] = set()
+        # Events reach subscribers only while this says yes (a standby service of a pair acts
+        # on nothing Asterisk reports; it reads the state back when it becomes active).
+        self.event_gate: Callable[[], bool] | None = None
 
     # lifecycle -------------------------------------------------------------------------
     async def connect(self, timeout: float | None = None) -> None:
@@ -317,6 +320,8 @@ class AmiClient:
             subscription.cancel()
 
     def _dispatch(self, message: Message) -> None:
+        if self.event_gate is not None and not self.event_gate():
+            return
         name = message.get("Event", "")
         for handler in (*self._by_name.get(name, ()), *self._by_name.get("*", ())):
             self._call(handler, message)

@@ -112,6 +112,10 @@ class RouterAdapter:
         self._tasks: set[asyncio.Task[None]] = set()
         self._ticker: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()  # one router command at a time, in event order
+        # In an active/standby pair, whether this service may act now (the lease, asked at the
+        # moment of acting); a standby's decisions are dropped here, at the edge.
+        self.may_act: Callable[[], bool] = lambda: True
+        self._attached = False
 
     # lifecycle -------------------------------------------------------------------------
     def attach(self) -> None:
@@ -122,7 +126,9 @@ class RouterAdapter:
         self.ami.disconnected.connect(self._asterisk_gone)
 
     async def start(self) -> None:
-        self.attach()
+        if not self._attached:  # started again after a stand-down: subscribed already
+            self.attach()
+            self._attached = True
         self._ticker = asyncio.create_task(self._tick_forever(), name="router-tick")
         if self.ami.is_connected:
             await self.resync()
@@ -215,6 +221,8 @@ class RouterAdapter:
 
     # what the router decides -----------------------------------------------------------
     def _carry_out(self, outcome: Outcome) -> None:
+        if not self.may_act():
+            return  # a standby's books are thrown away when it becomes active
         for event in outcome.events:
             for listener in self.listeners:
                 try:
@@ -273,6 +281,9 @@ class RouterAdapter:
                 # the survey after the call rates this agent
                 await self.ami.send({"Action": "Setvar", "Channel": caller, "Variable": "HOTLINE_AGENT",
                                      "Value": offer.agent_id})
+            if not self.may_act():  # the lease lapsed while this ring waited for its notice
+                self._rings.pop(ring_id, None)
+                return
             replies = await self.ami.send_all({
                 "Action": "Originate",
                 "Channel": offer.endpoint,
@@ -402,6 +413,8 @@ class RouterAdapter:
         """Make the router's books match Asterisk: callers waiting on hold that it does not
         know join with their original enqueue time; calls it knows that Asterisk no longer
         has are hung up."""
+        if not self.may_act():
+            return  # a standby reads the callers back when it becomes active
         try:
             live = await read_live_calls(self.ami, HOLD_CONTEXT)
         except AmiError as exc:

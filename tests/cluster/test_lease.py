@@ -72,7 +72,8 @@ def test_terms_that_leave_no_time_to_renew_are_refused() -> None:
 class Row:
     """The lease row, as the database's statement treats it."""
 
-    def __init__(self) -> None:
+    def __init__(self, terms: LeaseTerms = TERMS) -> None:
+        self.terms = terms
         self.holder: str | None = None
         self.epoch = 0
         self.expires_at = float("-inf")
@@ -81,7 +82,7 @@ class Row:
         if self.holder == who or at >= self.expires_at:
             if self.holder != who:
                 self.epoch += 1
-            self.holder, self.expires_at = who, at + TERMS.ttl_s
+            self.holder, self.expires_at = who, at + self.terms.ttl_s
             return self.epoch
         return None
 
@@ -89,11 +90,12 @@ class Row:
 delay = st.floats(min_value=0.0, max_value=2.5)
 
 
+@pytest.mark.parametrize("terms", [TERMS, LeaseTerms()], ids=["long", "shipped"])
 @settings(max_examples=300, deadline=None)
 @given(st.data())
-def test_two_services_never_act_at_the_same_time(data: st.DataObject) -> None:
-    row = Row()
-    keepers = {"a": LeaseKeeper(TERMS), "b": LeaseKeeper(TERMS)}
+def test_two_services_never_act_at_the_same_time(terms: LeaseTerms, data: st.DataObject) -> None:
+    row = Row(terms)
+    keepers = {"a": LeaseKeeper(terms), "b": LeaseKeeper(terms)}
     crash = {name: data.draw(st.one_of(st.none(), st.floats(0.0, 30.0)), label=f"crash {name}") for name in keepers}
     queue: list[tuple[float, int, str, str, object]] = []
     order = itertools.count()

@@ -42,6 +42,9 @@ def test_in_a_checkout_the_site_is_the_checkout():
     ({"HOTLINE_CONFIG_PATH": "/etc/hotline/hotline.yaml"}, "HOTLINE_CONFIG_PATH is no longer read: set HOTLINE_CONFIG_DIR"),
     ({"HOTLINE_AMI_PORT": "five"}, "HOTLINE_AMI_PORT: Input should be a valid integer"),
     ({"HOTLINE_ASTERISK_MODE": "remote"}, "HOTLINE_ASTERISK_MODE: Input should be 'sandbox' or 'external'"),
+    ({"HOTLINE_CLUSTER": "1"}, "HOTLINE_CLUSTER: Value error, an active/standby pair shares its lease in PostgreSQL"),
+    ({"HOTLINE_CLUSTER": "1", "HOTLINE_DATABASE_URL": "sqlite:////tmp/x.db"},
+     "HOTLINE_CLUSTER: Value error, an active/standby pair shares its lease in PostgreSQL"),
 ])
 def test_a_wrong_variable_is_refused_in_one_line(environ, words):
     with pytest.raises(ConfigurationError, match="^" + words.replace("(", r"\(").replace(")", r"\)").replace("?", r"\?")):
