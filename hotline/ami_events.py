@@ -8,6 +8,7 @@ checks the list against the subscriptions of the assembled service, so it cannot
 from __future__ import annotations
 
 from ivr.ami.eventfilter import eventfilter_lines
+from ivr.userevents import PREFIX
 
 CONSUMED_EVENTS = frozenset({
     "UserEvent",  # the dialplan's Hotline* events: records, router, callbacks, live views
@@ -20,8 +21,8 @@ CONSUMED_EVENTS = frozenset({
 AWAITED_EVENTS = frozenset({
     "OriginateResponse",  # an async Originate's outcome (router, callbacks)
 })
-# The dialplan names every UserEvent the service reads HotlineSomething.
-USER_EVENT_PREFIX = "Hotline"
+# The dialplan names every UserEvent the service reads HotlineSomething (the contract's prefix).
+USER_EVENT_PREFIX = PREFIX
 
 
 def service_eventfilter() -> list[str]:

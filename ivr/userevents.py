@@ -8,6 +8,8 @@ and channel variables, never caller data. Pure: no I/O, no AMI library.
 
     event = decode(fields)        # the AMI message's headers -> a typed event, or None
     body = encode(event)          # "Name,Header: value,..." for UserEvent() from an AGI
+    ami.subscribe(Survey, handler)       # the AMI client decodes: handler gets Survey events only
+    ami.subscribe(HotlineEvent, handler) # ... or every event of the contract
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, TypeVar
+
+# Every UserEvent the service reads is named so (the AMI event filter passes only these).
+PREFIX = "Hotline"
 
 
 def header(name: str, *, optional: bool = False) -> Any:
@@ -35,6 +40,7 @@ class Origin:
 @dataclass(frozen=True)
 class HotlineEvent:
     NAME: ClassVar[str] = ""
+    EVENT: ClassVar[str] = "UserEvent"  # the AMI event it travels in (for typed subscriptions)
     call_id: str = header("CallID")
     origin: Origin = field(default_factory=Origin, compare=False)
 
@@ -42,6 +48,17 @@ class HotlineEvent:
     def headers(cls) -> dict[str, bool]:
         """{header: optional} in wire order (CallID first)."""
         return {f.metadata["header"]: f.metadata["optional"] for f in fields(cls) if "header" in f.metadata}
+
+    @classmethod
+    def from_message(cls, headers: Mapping[str, str]) -> Any:
+        """This class's event (a subclass's, for HotlineEvent itself) from an AMI UserEvent's
+        headers, or None when the message is another event."""
+        found = EVENTS.get(headers.get("UserEvent", ""))
+        return decode_as(found, headers) if found is not None and issubclass(found, cls) else None
+
+    def items(self) -> list[tuple[str, str, str]]:
+        """(field, header, value) of each header field, in wire order."""
+        return [(f.name, f.metadata["header"], str(getattr(self, f.name))) for f in fields(self) if "header" in f.metadata]
 
 
 # --- the menus (rendered by ivr.dialplan) -------------------------------------------------
@@ -254,8 +271,6 @@ def decode_as(cls: type[E], headers: Mapping[str, str]) -> E:
 def encode(event: HotlineEvent) -> str:
     """The UserEvent() argument for `event` (commas and newlines taken out of values)."""
     parts = [event.NAME]
-    for f in fields(event):
-        if "header" in f.metadata:
-            value = str(getattr(event, f.name)).replace(",", " ").replace("\n", " ")
-            parts.append(f"{f.metadata['header']}: {value}")
+    for _, name, value in event.items():
+        parts.append(f"{name}: " + value.replace(",", " ").replace("\n", " "))
     return ",".join(parts)

@@ -15,10 +15,10 @@ le="20"}) / (increase(hotline_calls_offered_total) - increase(hotline_calls_shor
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from hotline.records.intervals import WAIT_BUCKETS
+from ivr.userevents import SelfService
 from routing.events import AgentConnect, CallEnded, QueueCallerAbandon, QueueCallerCallback, QueueCallerJoin
 from routing.model import GoneReason
 
@@ -78,10 +78,9 @@ class QueueCounters:
                 self._lines.pop(event.call_id, None)
                 self._callbacks.discard(event.call_id)
 
-    def user_event(self, message: Mapping[str, str]) -> None:
-        """An AMI UserEvent: self-service flows as they finish."""
-        if message.get("UserEvent") == "HotlineSelfService":
-            self.self_service[(message.get("Flow") or "unknown", message.get("Result") or "failed")] += 1
+    def self_service_ended(self, event: SelfService) -> None:
+        """A self-service flow finished (the dialplan's report)."""
+        self.self_service[(event.flow or "unknown", event.result or "failed")] += 1
 
     def _wait(self, line: Line, outcome: str) -> WaitHistogram:
         return self.waits.setdefault((*line, outcome), WaitHistogram())

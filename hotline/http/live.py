@@ -16,22 +16,24 @@ import asyncio
 import time
 import weakref
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import fields
 from enum import Enum
 from typing import Any
 
 from hotline.http.today import TodayStats
 from ivr.ami import AmiClient
+from ivr.userevents import HotlineEvent, QueueJoin
 from routing.asterisk import RouterAdapter
 from routing.events import QueueMemberStatus, RouterEvent
 from routing.model import AgentState
 
 SUBSCRIBER_QUEUE = 1000
-# Fields of the menus' UserEvents (ivr/dialplan) kept in a timeline: none can carry caller data
-# (a menu's Key is one key press; ID numbers and PINs are read by FastAGI, never in events).
-IVR_FIELDS = ("Menu", "Key", "Dialect", "Business", "Reason", "Attempt", "Action", "Target", "Flow", "Result",
-              "AgiStatus", "Version")
+# Fields of the dialplan's UserEvents (ivr.userevents) kept in a timeline, under their header's
+# name in lower case: none can carry caller data (a menu's key is one key press; ID numbers and
+# PINs are read by FastAGI, never in events).
+IVR_FIELDS = frozenset({"menu", "key", "dialect", "business", "reason", "attempt", "action", "target", "flow",
+                        "result", "agi_status", "version"})
 CLOSED = None  # put on a subscriber's queue when the feed closes
 
 
@@ -86,15 +88,14 @@ class LiveFeed:
         Not streamed: they are neither queue nor agent changes."""
         if ami not in self._following:
             self._following.add(ami)
-            ami.subscribe("UserEvent", self._on_user_event)
+            ami.subscribe(HotlineEvent, self._on_user_event)
 
-    def _on_user_event(self, message: Mapping[str, str]) -> None:
-        name, call_id = message.get("UserEvent", ""), message.get("CallID")
-        if not name.startswith("Hotline") or name == "HotlineQueueJoin" or not call_id:
+    def _on_user_event(self, event: HotlineEvent) -> None:
+        if isinstance(event, QueueJoin) or not event.call_id:
             return  # (the router reports the queue join itself, masked)
-        body: dict[str, Any] = {"type": name, "time": self.clock(), "call_id": call_id}
-        body.update({f.lower(): message[f] for f in IVR_FIELDS if message.get(f)})
-        self._add_to_timeline(call_id, body)
+        body: dict[str, Any] = {"type": event.NAME, "time": self.clock(), "call_id": event.call_id}
+        body.update({header.lower(): value for name, header, value in event.items() if name in IVR_FIELDS and value})
+        self._add_to_timeline(event.call_id, body)
 
     def _add_to_timeline(self, call_id: str, body: dict[str, Any]) -> None:
         for listener in self.timeline_listeners:

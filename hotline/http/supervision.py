@@ -21,6 +21,7 @@ from hotline.http.queues import queues_router
 from hotline.http.wallboard import wallboard_router
 from hotline.service import HotlineService
 from ivr.dialplan.history import History
+from ivr.userevents import SelfService
 from routing.asterisk import AgentDesk, RouterAdapter
 
 
@@ -30,7 +31,7 @@ def install_supervision(app: FastAPI, service: HotlineService, adapter: RouterAd
     feed.follow_ivr(adapter.ami)
     counters = QueueCounters(short_abandon_s)
     adapter.listeners.append(counters.record)
-    adapter.ami.subscribe("UserEvent", counters.user_event)
+    adapter.ami.subscribe(SelfService, counters.self_service_ended)
     reloads = ReloadCounts(lambda: _history(app))
     app.include_router(queues_router(adapter, feed))
     app.include_router(agents_router(adapter, desk, feed))

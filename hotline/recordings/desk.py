@@ -20,7 +20,7 @@ import logging
 import os
 import secrets
 import wave
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from hotline.db import recordings_store as recordings
 from hotline.db.records_store import RecordStore
 from hotline.recordings.policy import Kept, RecordingPolicy, StorageState, purge_due, safe_file_name, storage_state
 from ivr.ami import AmiClient, AmiError
+from ivr.userevents import Recording
 from routing.events import AgentComplete
 
 log = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ class RecordingDesk:
         self.settle_limit_s = SETTLE_LIMIT_S
 
     def attach(self) -> None:
-        self.ami.subscribe("UserEvent", self._on_user_event)
+        self.ami.subscribe(Recording, self._on_recording)
         self.ami.connected.connect(self.publish)
 
     async def start(self) -> None:
@@ -155,16 +156,14 @@ class RecordingDesk:
         except AmiError as exc:  # set again on the next connect or state change
             log.warning("recordings: could not set the dialplan's switches: %s", exc)
 
-    def _on_user_event(self, message: Mapping[str, str]) -> None:
-        if message.get("UserEvent") != "HotlineRecording":
-            return
-        call_id = message.get("CallID", "")
+    def _on_recording(self, event: Recording) -> None:
+        call_id = event.call_id
         file_name = safe_file_name(call_id)
         if file_name is None:
             log.warning("recordings: ignored a recording with an unsafe call id")
             return
         at = self.clock()
-        agent, business = message.get("Agent", ""), message.get("Business", "")
+        agent, business = event.agent, event.business
         self._spawn(self.store.call(lambda s: recordings.register(s, call_id, agent, business, file_name, at)))
 
     def on_router_event(self, event: object) -> None:

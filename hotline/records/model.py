@@ -1,21 +1,25 @@
 """One call's record, folded from the dialplan's UserEvents and Asterisk's Hangup (pure).
 
-    record = fold(record_or_None, event_fields, at)   # one AMI event's headers, received at `at`
+    record = fold(record_or_None, event, at)   # one typed event, received at `at`
 
-Each Hotline* UserEvent carries CallID; AMI adds the channel's fields (Uniqueid, CallerIDNum).
-The fold never raises on an event it does not know and never loses what it already has, so
-events replayed after a restart, or arriving out of order, do no harm. The router adds its
-own events (queue, agent, callbacks) as entries of `FOLDS`.
+The events are typed: the dialplan's UserEvents (ivr.userevents, each with its call id and
+the channel's Uniqueid and caller number), Asterisk's Hangup (ivr.ami.events) and the
+router's own (queue wait, agent, talk time; routing.events). The fold never raises on an
+event it does not know and never loses what it already has, so events replayed after a
+restart, or arriving out of order, do no harm. A feature adds its events to `FOLDS`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
+from ivr import userevents as ue
+from ivr.ami.events import Hangup
 from routing.events import AgentComplete, AgentConnect, QueueCallerAbandon
 
 
@@ -96,138 +100,130 @@ class CallRecord:
         return self.ended_at is not None
 
 
-Event = Mapping[str, str]
-Fold = Callable[[CallRecord, Event, datetime], CallRecord]
+# What the fold reads: the dialplan's typed UserEvents, Asterisk's Hangup, the router's events.
+RouterFact = AgentConnect | AgentComplete | QueueCallerAbandon
+ROUTER_EVENTS = (AgentConnect, AgentComplete, QueueCallerAbandon)
+Event = ue.HotlineEvent | Hangup | RouterFact
+Fold = Callable[[CallRecord, Any, datetime], CallRecord]
 
 
-def _call_start(r: CallRecord, e: Event, at: datetime) -> CallRecord:
-    return replace(r, dialect=e.get("Dialect", r.dialect), config_version=e.get("Version", r.config_version))
+def _call_start(r: CallRecord, e: ue.CallStart, at: datetime) -> CallRecord:
+    return replace(r, dialect=e.dialect or r.dialect, config_version=e.version or r.config_version)
 
 
-def _menu(r: CallRecord, e: Event, at: datetime) -> CallRecord:
-    menu = e.get("Menu", "")
-    return replace(r, menus=r.menus + (menu,) if menu else r.menus,
-                   dialect=e.get("Dialect") or r.dialect, business=e.get("Business") or r.business)
+def _menu(r: CallRecord, e: ue.MenuEntered, at: datetime) -> CallRecord:
+    return replace(r, menus=r.menus + (e.menu,) if e.menu else r.menus,
+                   dialect=e.dialect or r.dialect, business=e.business or r.business)
 
 
-def _key(r: CallRecord, e: Event, at: datetime) -> CallRecord:
-    return replace(r, keys=r.keys + e.get("Key", ""))
+def _key(r: CallRecord, e: ue.KeyPressed, at: datetime) -> CallRecord:
+    return replace(r, keys=r.keys + e.key)
 
 
-def _self_service(r: CallRecord, e: Event, at: datetime) -> CallRecord:
-    step = f"{e.get('Flow', '?')}:{e.get('Result') or 'failed'}"
+def _self_service(r: CallRecord, e: ue.SelfService, at: datetime) -> CallRecord:
+    step = f"{e.flow or '?'}:{e.result or 'failed'}"
     return replace(r, self_service=r.self_service + (step,))
 
 
-def _self_service_hangup(r: CallRecord, e: Event, at: datetime) -> CallRecord:
+def _self_service_hangup(r: CallRecord, e: ue.SelfServiceOutcome, at: datetime) -> CallRecord:
     """The flow's own report; only a hang-up adds to the record, since the dialplan reports
     every other end (HotlineSelfService) and has no line left to run after a hang-up."""
-    if e.get("Result") != "hangup":
+    if e.result != "hangup":
         return r
-    step = f"{e.get('Flow', '?')}:hangup:{e.get('Outcome') or 'nothing'}"  # what the caller completed
+    step = f"{e.flow or '?'}:hangup:{e.outcome or 'nothing'}"  # what the caller completed
     return replace(r, self_service=r.self_service + (step,))
 
 
-def _to_agent(r: CallRecord, e: Event, at: datetime) -> CallRecord:
-    return replace(r, to_agent=True, agent_reason=e.get("Reason", ""),
-                   dialect=e.get("Dialect") or r.dialect, business=e.get("Business") or r.business)
+def _to_agent(r: CallRecord, e: ue.ToAgent, at: datetime) -> CallRecord:
+    return replace(r, to_agent=True, agent_reason=e.reason,
+                   dialect=e.dialect or r.dialect, business=e.business or r.business)
 
 
-def _hours(r: CallRecord, e: Event, at: datetime) -> CallRecord:
-    answer = {"1": True, "0": False}.get(e.get("Open", ""))
-    return replace(r, line_open=answer, hours_reason=e.get("Reason", ""),
-                   dialect=e.get("Dialect") or r.dialect, business=e.get("Business") or r.business)
+def _hours(r: CallRecord, e: ue.Hours, at: datetime) -> CallRecord:
+    answer = {"1": True, "0": False}.get(e.open)
+    return replace(r, line_open=answer, hours_reason=e.reason,
+                   dialect=e.dialect or r.dialect, business=e.business or r.business)
 
 
-def _message(r: CallRecord, e: Event, at: datetime) -> CallRecord:
-    return replace(r, message_file=e.get("File", ""))
+def _message(r: CallRecord, e: ue.MessageLeft, at: datetime) -> CallRecord:
+    return replace(r, message_file=e.file)
 
 
-def _survey(r: CallRecord, e: Event, at: datetime) -> CallRecord:
-    rating = e.get("Rating", "")
-    return replace(r, survey_offered=True, agent=r.agent or e.get("Agent", ""),
-                   rating=int(rating) if rating in {"1", "2", "3", "4", "5"} else r.rating)
+def _survey(r: CallRecord, e: ue.Survey, at: datetime) -> CallRecord:
+    return replace(r, survey_offered=True, agent=r.agent or e.agent,
+                   rating=int(e.rating) if e.rating in {"1", "2", "3", "4", "5"} else r.rating)
 
 
-def _callback_connected(r: CallRecord, e: Event, at: datetime) -> CallRecord:
+def _callback_connected(r: CallRecord, e: ue.CallbackConnected, at: datetime) -> CallRecord:
     """A call back reached the caller: a callback with no menus behind it (a message, two
     failed calls) takes its line from the task; a virtual-hold call keeps its own."""
-    return replace(r, dialect=r.dialect or e.get("Dialect", ""), business=r.business or e.get("Business", ""))
+    return replace(r, dialect=r.dialect or e.dialect, business=r.business or e.business)
 
 
-def _callback(r: CallRecord, e: Event, at: datetime) -> CallRecord:
-    task = e.get("Task", "")
-    return replace(r, callback_task_id=int(task)) if task.isdigit() else r
+def _callback(r: CallRecord, e: ue.CallbackTaken, at: datetime) -> CallRecord:
+    return replace(r, callback_task_id=int(e.task)) if e.task.isdigit() else r
 
 
-def _agent_connect(r: CallRecord, e: Event, at: datetime) -> CallRecord:
-    return replace(r, agent=e.get("Agent") or r.agent, queue_wait_s=float(e.get("Wait", 0)))
+def _agent_connect(r: CallRecord, e: AgentConnect, at: datetime) -> CallRecord:
+    return replace(r, agent=e.agent_id or r.agent, queue_wait_s=e.hold_time)
 
 
-def _agent_complete(r: CallRecord, e: Event, at: datetime) -> CallRecord:
-    return replace(r, talk_s=float(e.get("Talk", 0)))
+def _agent_complete(r: CallRecord, e: AgentComplete, at: datetime) -> CallRecord:
+    return replace(r, talk_s=e.talk_time)
 
 
-def _abandon(r: CallRecord, e: Event, at: datetime) -> CallRecord:
-    return replace(r, queue_wait_s=float(e.get("Wait", 0)))
+def _abandon(r: CallRecord, e: QueueCallerAbandon, at: datetime) -> CallRecord:
+    return replace(r, queue_wait_s=e.wait)
 
 
-def _call_end(r: CallRecord, e: Event, at: datetime) -> CallRecord:
-    return replace(r, ended_in=e.get("Menu", r.ended_in))
+def _call_end(r: CallRecord, e: ue.CallEnd, at: datetime) -> CallRecord:
+    return replace(r, ended_in=e.menu or r.ended_in)
 
 
-def _hangup(r: CallRecord, e: Event, at: datetime) -> CallRecord:
-    cause = e.get("Cause-txt") or e.get("Cause", "")
+def _hangup(r: CallRecord, e: Hangup, at: datetime) -> CallRecord:
+    cause = e.cause_text or (str(e.cause) if e.cause else "")
     return replace(r, hangup_cause=cause, ended_at=r.ended_at or at)
 
 
-# UserEvent name (or "Hangup") -> how it changes the record. Features add theirs here.
-FOLDS: dict[str, Fold] = {
-    "HotlineCallStart": _call_start,
-    "HotlineMenu": _menu,
-    "HotlineKey": _key,
-    "HotlineSelfService": _self_service,
-    "HotlineSelfServiceOutcome": _self_service_hangup,
-    "HotlineToAgent": _to_agent,
-    "HotlineHours": _hours,
-    "HotlineMessage": _message,
-    "HotlineSurvey": _survey,
-    "HotlineCallback": _callback,
-    "HotlineCallbackConnected": _callback_connected,
-    "HotlineCallEnd": _call_end,
-    "Hangup": _hangup,
-    # the router's events (router_fields)
-    "RouterAgentConnect": _agent_connect,
-    "RouterAgentComplete": _agent_complete,
-    "RouterCallerAbandon": _abandon,
+# Event type -> how it changes the record. Features add theirs here.
+FOLDS: dict[type[Any], Fold] = {
+    ue.CallStart: _call_start,
+    ue.MenuEntered: _menu,
+    ue.KeyPressed: _key,
+    ue.SelfService: _self_service,
+    ue.SelfServiceOutcome: _self_service_hangup,
+    ue.ToAgent: _to_agent,
+    ue.Hours: _hours,
+    ue.MessageLeft: _message,
+    ue.Survey: _survey,
+    ue.CallbackTaken: _callback,
+    ue.CallbackConnected: _callback_connected,
+    ue.CallEnd: _call_end,
+    Hangup: _hangup,
+    AgentConnect: _agent_connect,
+    AgentComplete: _agent_complete,
+    QueueCallerAbandon: _abandon,
 }
-ROUTER_EVENTS = frozenset({"RouterAgentConnect", "RouterAgentComplete", "RouterCallerAbandon"})
-
-
-def router_fields(event: object) -> Event | None:
-    """A router event (routing.events) as the fields the fold reads, or None if it adds nothing."""
-    match event:
-        case AgentConnect():
-            return {"UserEvent": "RouterAgentConnect", "CallID": event.call_id, "Agent": event.agent_id,
-                    "Wait": f"{event.hold_time:.3f}"}
-        case AgentComplete():
-            return {"UserEvent": "RouterAgentComplete", "CallID": event.call_id, "Talk": f"{event.talk_time:.3f}"}
-        case QueueCallerAbandon():
-            return {"UserEvent": "RouterCallerAbandon", "CallID": event.call_id, "Wait": f"{event.wait:.3f}"}
-    return None
 
 
 def event_name(event: Event) -> str:
-    return event.get("UserEvent") or event.get("Event", "")
+    """For logs: the UserEvent's name, or the event's class."""
+    return event.NAME if isinstance(event, ue.HotlineEvent) else type(event).__name__
 
 
 def fold(record: CallRecord | None, event: Event, at: datetime) -> CallRecord:
     """The record after one event. A first event opens the record."""
+    if isinstance(event, Hangup):
+        call_id, uniqueid, number = event.uniqueid, event.uniqueid, event.caller_number
+    elif isinstance(event, ue.HotlineEvent):
+        call_id, uniqueid, number = event.call_id, event.origin.uniqueid, event.origin.caller_number
+    else:
+        call_id, uniqueid, number = event.call_id, "", ""
     if record is None:
-        record = CallRecord(call_id=event.get("CallID") or event.get("Uniqueid", ""), started_at=at)
-    if not record.caller_number and known_number(event.get("CallerIDNum", "")):
-        record = replace(record, caller_number=event["CallerIDNum"])
-    if not record.uniqueid and event.get("Uniqueid"):
-        record = replace(record, uniqueid=event["Uniqueid"])
-    step = FOLDS.get(event_name(event))
+        record = CallRecord(call_id=call_id or uniqueid, started_at=at)
+    if not record.caller_number and known_number(number):
+        record = replace(record, caller_number=number)
+    if not record.uniqueid and uniqueid:
+        record = replace(record, uniqueid=uniqueid)
+    step = FOLDS.get(type(event))
     return step(record, event, at) if step else record

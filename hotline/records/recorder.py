@@ -1,7 +1,7 @@
 """The call recorder: folds the dialplan's events into call records and keeps them (the shell).
 
     recorder = CallRecorder(store, hours=lambda: hours_config, messages_dir=spool / "monitor/messages")
-    recorder.attach(service.ami)       # UserEvent (Hotline*) and Hangup
+    recorder.attach(service.ami)       # the dialplan's typed UserEvents and Hangup
     adapter.listeners.append(recorder.on_router_event)   # queue wait, agent, talk time
 
 A record is saved at its milestones (start, agent route, hours, survey) and at hang-up; a call seen for the
@@ -15,11 +15,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -28,14 +27,16 @@ from hotline.db.records_store import RecordStore
 from hotline.hours.schedule import HoursConfig
 from hotline.records.callbacks import FAILURES_FOR_CALLBACK, CallbackReason, CallbackTask, automatic_callback
 from hotline.records.messages import Message, safe_file_name, wav_seconds
-from hotline.records.model import ROUTER_EVENTS, CallRecord, event_name, fold, router_fields
+from hotline.records.model import ROUTER_EVENTS, CallRecord, Event, event_name, fold
+from ivr import userevents as ue
 from ivr.ami import AmiClient
 from ivr.ami.client import Subscription
+from ivr.ami.events import Hangup
 
 log = logging.getLogger(__name__)
 
 # Milestones saved at once, so a service restart mid-call loses at most some menu steps.
-SAVED_ON = frozenset({"HotlineCallStart", "HotlineToAgent", "HotlineHours", "HotlineSurvey"})
+SAVED_ON = (ue.CallStart, ue.ToAgent, ue.Hours, ue.Survey)
 # A call whose hang-up never reached us (AMI down at the time) is forgotten after this long;
 # its row keeps what was saved, with no end time, until the next (re)connect closes it.
 FORGET_AFTER = timedelta(hours=6)
@@ -79,7 +80,7 @@ class CallRecorder:
                 log.exception("call recorder: could not close the records of calls gone")
 
         ami.connected.connect(close_gone)
-        return [ami.subscribe("UserEvent", self.on_event), ami.subscribe("Hangup", self.on_event)]
+        return [ami.subscribe(ue.HotlineEvent, self.on_event), ami.subscribe(Hangup, self.on_event)]
 
     async def close_calls_gone(self, ami: AmiClient) -> int:
         """Close every open record (saved or live) whose channel Asterisk no longer has: its
@@ -120,13 +121,12 @@ class CallRecorder:
 
     def on_router_event(self, event: object) -> None:
         """A router event listener: the router's part of the record, folded in event order."""
-        fields = router_fields(event)
-        if fields is not None:
-            task = asyncio.ensure_future(self.on_event(fields))
+        if isinstance(event, ROUTER_EVENTS):
+            task = asyncio.ensure_future(self.on_event(event))
             self._pending.add(task)
             task.add_done_callback(self._pending.discard)
 
-    async def on_event(self, event: Mapping[str, Any]) -> None:
+    async def on_event(self, event: Event) -> None:
         try:
             async with self._lock:
                 await self._handle(event)
@@ -138,49 +138,47 @@ class CallRecorder:
         async with self._changed, asyncio.timeout(timeout):
             await self._changed.wait_for(lambda: call_id in self._finished)
 
-    async def _handle(self, event: Mapping[str, Any]) -> None:
-        name = event_name(event)
-        uniqueid = str(event.get("Uniqueid", ""))
-        if event.get("Event") == "Hangup":
-            call_id = self._call_of_channel.pop(uniqueid, None)
+    async def _handle(self, event: Event) -> None:
+        if isinstance(event, Hangup):
+            call_id = self._call_of_channel.pop(event.uniqueid, None)
             if call_id is None:
                 return  # not a hotline channel (a caller's other half, an agent's phone)
-        elif name in ROUTER_EVENTS:
-            await self._fold_router_event(str(event["CallID"]), event)
+        elif isinstance(event, ROUTER_EVENTS):
+            await self._fold_router_event(event.call_id, event)
             return
-        elif name.startswith("Hotline") and event.get("CallID"):
-            call_id = str(event["CallID"])
-            if uniqueid:
-                self._call_of_channel[uniqueid] = call_id
+        elif event.call_id:
+            call_id = event.call_id
+            if event.origin.uniqueid:
+                self._call_of_channel[event.origin.uniqueid] = call_id
         else:
             return
         now = self.clock()
         record = self.live.get(call_id)
         if record is None:
             record = await self.store.call(lambda s: db.load_record(s, call_id))
-        record = fold(record, {k: str(v) for k, v in event.items()}, now)
+        record = fold(record, event, now)
         self.live[call_id] = record
-        if name == "HotlineMessage":
+        if isinstance(event, ue.MessageLeft):
             await self._store_message(record, event, now)
-        elif name in SAVED_ON:
+        elif isinstance(event, SAVED_ON):
             await self.store.call(lambda s: db.save_record(s, record))
-        if name == "HotlineCallStart":
+        if isinstance(event, ue.CallStart):
             self._forget_stale(now)
-        elif name == "Hangup":
+        elif isinstance(event, Hangup):
             del self.live[call_id]
             await self.store.call(lambda s: self._finish(s, record, now))
             async with self._changed:
                 self._finished.append(call_id)
                 self._changed.notify_all()
 
-    async def _fold_router_event(self, call_id: str, event: Mapping[str, Any]) -> None:
+    async def _fold_router_event(self, call_id: str, event: Event) -> None:
         """Saved at once: the router's events may come after the caller's hang-up was recorded."""
         record = self.live.get(call_id)
         if record is None:
             record = await self.store.call(lambda s: db.load_record(s, call_id))
             if record is None:
                 return  # not a call the hotline's menus started (a bare test queue call)
-        record = fold(record, {k: str(v) for k, v in event.items()}, self.clock())
+        record = fold(record, event, self.clock())
         if call_id in self.live:
             self.live[call_id] = record
         await self.store.call(lambda s: db.save_record(s, record))
@@ -213,12 +211,12 @@ class CallRecorder:
         except (KeyError, ValueError):
             return now  # unknown line: due at once, so a person looks at it
 
-    async def _store_message(self, record: CallRecord, event: Mapping[str, Any], now: datetime) -> None:
-        name = safe_file_name(str(event.get("File", "")))
+    async def _store_message(self, record: CallRecord, event: ue.MessageLeft, now: datetime) -> None:
+        name = safe_file_name(event.file)
         seconds = wav_seconds(self.messages_dir / name) if (name and self.messages_dir) else None
         if seconds is None:  # the service cannot see the spool: trust the dialplan's clock
             try:
-                seconds = float(event.get("Seconds", 0))
+                seconds = float(event.seconds or 0)
             except ValueError:
                 seconds = 0.0
         if name is None or seconds <= 0:
@@ -226,13 +224,13 @@ class CallRecorder:
             self.live[record.call_id] = replace(record, message_file="")
             return
         hours = self.hours()
-        dialect = str(event.get("Dialect") or record.dialect)
+        dialect = event.dialect or record.dialect
         try:
             line = hours.line_of(dialect).line
         except KeyError:
             line = dialect
         message = Message(0, record.call_id, record.caller_number, dialect, line,
-                          str(event.get("Business") or record.business), now, round(seconds, 2), name)
+                          event.business or record.business, now, round(seconds, 2), name)
         due = self._due(hours, now, dialect)
 
         def store(session: Session) -> None:

@@ -20,14 +20,14 @@ from typing import Any, TypeVar
 from panoramisk.message import Message
 
 from ivr.ami.errors import ActionFailed, ActionTimeout, AmiError, AuthenticationError, NotConnected
-from ivr.ami.events import AmiEvent
+from ivr.ami.events import TypedEvent
 from ivr.ami.protocol import AmiAction, AmiProtocol, LinkCallbacks
 from ivr.ami.settings import AmiSettings
 from ivr.ami.signal import Signal
 
 log = logging.getLogger("ivr.ami")
 
-E = TypeVar("E", bound=AmiEvent)
+E = TypeVar("E", bound=TypedEvent)
 Handler = Callable[[Any], Awaitable[None] | None]
 ActionFields = Mapping[str, str | int | list[str]]
 
@@ -61,7 +61,7 @@ class AmiClient:
         self.last_error: str | None = None
         self.asterisk_version: str | None = None
         self._by_name: dict[str, list[Handler]] = defaultdict(list)
-        self._by_type: dict[str, list[tuple[type[AmiEvent], Handler]]] = defaultdict(list)
+        self._by_type: dict[str, list[tuple[type[TypedEvent], Handler]]] = defaultdict(list)
         self._protocol: AmiProtocol | None = None
         self._lost: asyncio.Future[str] | None = None
         self._up = asyncio.Event()
@@ -291,7 +291,9 @@ class AmiClient:
     # events ----------------------------------------------------------------------------
     def subscribe(self, event: str | type[E], handler: Callable[[Any], Awaitable[None] | None]) -> Subscription:
         """Call `handler` for every event of that name ("*" for all), or typed: pass a class
-        from ivr.ami.events and receive instances of it. Async handlers run as tasks."""
+        from ivr.ami.events or ivr.userevents and receive instances of it (a class whose
+        from_message gives None for a message, another UserEvent say, is not called for it).
+        Async handlers run as tasks."""
         if isinstance(event, str):
             self._by_name[event].append(handler)
             return Subscription(self._by_name, event, handler)
@@ -327,14 +329,15 @@ class AmiClient:
             self._call(handler, message)
         typed = self._by_type.get(name)
         if typed:
-            decoded: dict[type[AmiEvent], AmiEvent] = {}
+            decoded: dict[type[TypedEvent], TypedEvent | None] = {}
             for cls, handler in list(typed):
                 try:
-                    item = decoded.get(cls) or decoded.setdefault(cls, cls.from_message(message))
+                    item = decoded[cls] if cls in decoded else decoded.setdefault(cls, cls.from_message(message))
                 except (KeyError, ValueError) as exc:
                     log.warning("AMI: cannot read %s event (%s); skipped", name, exc)
                     continue
-                self._call(handler, item)
+                if item is not None:
+                    self._call(handler, item)
 
     def _call(self, handler: Handler, item: Any) -> None:
         try:

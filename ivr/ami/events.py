@@ -1,16 +1,28 @@
-"""Typed views of the AMI events the service acts on.
+"""Typed views of the standard AMI events the service acts on (the dialplan's own UserEvents
+are typed in ivr/userevents.py).
 
 A subscriber asks for a class and receives instances of it; every other event stays a raw
 panoramisk Message. Decoding is lazy: an event nobody subscribed to a class for costs nothing.
+Pure: each class reads a mapping of headers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar, Protocol
 
-from panoramisk.message import Message
+Message = Mapping[str, str]  # an AMI message's headers (panoramisk's Message is one)
+
+
+class TypedEvent(Protocol):
+    """What AmiClient.subscribe takes as a typed subscription: the AMI event's name, and a
+    decoder that gives an instance, or None when this message is not one (another UserEvent)."""
+
+    EVENT: ClassVar[str]
+
+    @classmethod
+    def from_message(cls, message: Mapping[str, str]) -> Any: ...
 
 # Headers every channel event carries, so UserEvent can tell its own fields apart.
 _CHANNEL_HEADERS = frozenset(
@@ -64,6 +76,8 @@ class Hangup(AmiEvent):
     cause: int
     cause_text: str
 
+    caller_number: str = ""  # CallerIDNum; masked before it is logged or shown
+
     @classmethod
     def from_message(cls, message: Message) -> Hangup:
         return cls(
@@ -72,6 +86,7 @@ class Hangup(AmiEvent):
             linkedid=message.get("Linkedid", ""),
             cause=int(message.get("Cause") or 0),
             cause_text=message.get("Cause-txt", ""),
+            caller_number=message.get("CallerIDNum", ""),
         )
 
 

@@ -19,6 +19,7 @@ from tests.callbacks.conftest import CallbackStack
 from tests.routing_asterisk.conftest import agent
 from tests.selfservice_calls.caller import Caller, said_digits
 from tests.support.events import EventLog
+from tests.support.typed import typed
 
 pytestmark = pytest.mark.asterisk
 
@@ -147,5 +148,5 @@ async def test_an_automatic_callback_s_record_has_its_line(
     await clipped_events.wait("UserEvent", 30, UserEvent="HotlineCallbackConnected", CallID=call_id)
     record = None
     for event in clipped_events.matching("UserEvent", CallID=call_id):
-        record = fold(record, dict(event), now)
+        record = fold(record, typed(event), now)
     assert record is not None and (record.dialect, record.business) == ("mandarin", "pension")

@@ -12,9 +12,11 @@ from hotline.db import records_store as db
 from hotline.http.counters import QueueCounters
 from hotline.http.metrics import call_counters
 from hotline.records.intervals import WAIT_BUCKETS
-from hotline.records.model import CallRecord, fold, router_fields
+from hotline.records.model import ROUTER_EVENTS, CallRecord, fold
 from hotline.records.queries import load_intervals
 from hotline.staffing.config import parse_staffing
+from ivr.ami.events import Hangup
+from ivr.userevents import CallbackTaken, CallStart, Hours, Origin, SelfService, ToAgent
 from routing import Router
 from routing.decisions import Offer
 from routing.guangxi import default_config
@@ -44,9 +46,8 @@ class Morning:
     def take(self, outcome, now: float) -> None:  # type: ignore[no-untyped-def]
         for event in outcome.events:
             self.counters.record(event)
-            fields = router_fields(event)
-            if fields is not None and fields["CallID"] in self.records:
-                self.records[fields["CallID"]] = fold(self.records[fields["CallID"]], fields, self.at(now))
+            if isinstance(event, ROUTER_EVENTS) and event.call_id in self.records:
+                self.records[event.call_id] = fold(self.records[event.call_id], event, self.at(now))
         for decision in outcome.decisions:
             if isinstance(decision, Offer):  # agents answer at once
                 self.take(self.router.answered(decision.call_id, decision.agent_id, now), now)
@@ -54,10 +55,11 @@ class Morning:
     def dial(self, call_id: str, t: float, dialect: str, business: str, *, number: str = "13800000000") -> None:
         self.advance(t)
         record = None
-        for event in ({"UserEvent": "HotlineCallStart", "Dialect": dialect},
-                      {"UserEvent": "HotlineToAgent", "Dialect": dialect, "Business": business, "Reason": "key"},
-                      {"UserEvent": "HotlineHours", "Open": "1", "Reason": "open"}):
-            record = fold(record, {**event, "CallID": call_id, "CallerIDNum": number}, self.at(t))
+        origin = Origin(caller_number=number)
+        for event in (CallStart(call_id, origin, dialect=dialect),
+                      ToAgent(call_id, origin, dialect=dialect, business=business, reason="key"),
+                      Hours(call_id, origin, open="1", reason="open")):
+            record = fold(record, event, self.at(t))
         assert record is not None
         self.records[call_id] = record
         self.take(self.router.arrive(Call(call_id, f"PJSIP/{call_id}", dialect, business, number, enqueue_time=t), t), t)
@@ -65,13 +67,12 @@ class Morning:
     def hang_up(self, call_id: str, t: float, by: Party = Party.CALLER) -> None:
         self.advance(t)
         self.take(self.router.hangup(call_id, t, by), t)
-        self.records[call_id] = fold(self.records[call_id], {"Event": "Hangup", "CallID": call_id}, self.at(t))
+        self.records[call_id] = fold(self.records[call_id], Hangup("Local/x", call_id, "", 16, ""), self.at(t))
 
     def take_callback(self, call_id: str, t: float, task: int) -> None:
         self.advance(t)
         self.take(self.router.keep_place(call_id, t), t)
-        self.records[call_id] = fold(self.records[call_id], {"UserEvent": "HotlineCallback", "CallID": call_id,
-                                                             "Task": str(task)}, self.at(t))
+        self.records[call_id] = fold(self.records[call_id], CallbackTaken(call_id, task=str(task)), self.at(t))
 
 
 def play() -> Morning:
@@ -130,7 +131,7 @@ def test_counters_agree_with_the_interval_report(store, hours) -> None:
 
 def test_the_counters_as_prometheus_families() -> None:
     morning = play()
-    morning.counters.user_event({"UserEvent": "HotlineSelfService", "Flow": "balance", "Result": "ok"})
+    morning.counters.self_service_ended(SelfService("c0", flow="balance", result="ok"))
     families = {family.name: family for family in call_counters(morning.counters)}
     offered = {tuple(s.labels.values()): s.value for s in families["hotline_calls_offered"].samples
                if s.name.endswith("_total")}

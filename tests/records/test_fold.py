@@ -6,19 +6,27 @@ from dataclasses import replace
 from datetime import timedelta
 
 from hotline.records.callbacks import CallbackReason, automatic_callback
-from hotline.records.model import CallRecord, Outcome, fold, router_fields
+from hotline.records.model import CallRecord, Outcome, fold
+from ivr.ami.events import Hangup
+from ivr.userevents import HotlineEvent, decode
 from routing.events import AgentComplete, AgentConnect, QueueCallerAbandon
 from routing.model import Party
 from tests.hours.support import ORDINARY_MONDAY_MORNING as T0
 
-CALL = {"CallID": "c1", "Uniqueid": "u1", "CallerIDNum": "13800138000"}
+CALL = {"CallID": "c1", "Uniqueid": "u1", "CallerIDNum": "13800138000", "Channel": "Local/12333@test-0001;1"}
 
 
-def user(name: str, **fields: str) -> dict[str, str]:
-    return {"Event": "UserEvent", "UserEvent": name, **CALL, **fields}
+def user(name: str, **fields: str) -> HotlineEvent:
+    event = decode({"Event": "UserEvent", "UserEvent": name, **CALL, **fields})
+    assert event is not None, name
+    return event
 
 
-def replay(*events: dict[str, str]) -> CallRecord:
+def hangup(**fields: str) -> Hangup:
+    return Hangup.from_message({"Event": "Hangup", **CALL, **fields})
+
+
+def replay(*events: object) -> CallRecord:
     record = None
     for i, event in enumerate(events):
         record = fold(record, event, T0 + timedelta(seconds=i))
@@ -37,7 +45,7 @@ SELF_SERVICE_CALL = (
     user("HotlineKey", Menu="medical", Key="1"),
     user("HotlineSelfService", Menu="medical", Flow="balance", Result="done", AgiStatus="SUCCESS"),
     user("HotlineCallEnd", Menu="medical"),
-    {"Event": "Hangup", **CALL, "Cause": "16", "Cause-txt": "Normal Clearing"},
+    hangup(Cause="16", **{"Cause-txt": "Normal Clearing"}),
 )
 
 
@@ -64,14 +72,20 @@ def test_outcomes_closed_message_abandoned_answered():
 
 def test_unknown_events_and_bad_values_change_nothing_they_should_not():
     record = replay(*SELF_SERVICE_CALL[:3])
-    assert fold(record, user("HotlineSomethingNew", X="1"), T0) == record
+    assert decode({"UserEvent": "HotlineSomethingNew", "X": "1", **CALL}) is None  # not in the contract
+    assert fold(record, hangup(), T0).hangup_cause == ""
     assert fold(record, user("HotlineSurvey", Agent="a1", Rating="7"), T0).rating is None
-    withheld = fold(None, {**user("HotlineCallStart"), "CallerIDNum": "<unknown>"}, T0)
+    def start(number: str) -> HotlineEvent:
+        event = decode({"UserEvent": "HotlineCallStart", **CALL, "CallerIDNum": number})
+        assert event is not None
+        return event
+
+    withheld = fold(None, start("<unknown>"), T0)
     assert withheld.caller_number == ""
     # Whatever a trunk puts there for a withheld number is unknown, never a number to group by.
     for shown in ("anonymous", "Anonymous", "Restricted", "unknown", "sip:anonymous@anonymous.invalid", "12"):
-        assert fold(None, {**user("HotlineCallStart"), "CallerIDNum": shown}, T0).caller_number == "", shown
-    assert fold(None, {**user("HotlineCallStart"), "CallerIDNum": "+8613800138000"}, T0).caller_number
+        assert fold(None, start(shown), T0).caller_number == "", shown
+    assert fold(None, start("+8613800138000"), T0).caller_number
 
 
 def failed(call_id: str, number: str = "139") -> CallRecord:
@@ -103,30 +117,28 @@ def test_a_pending_message_task_stands_for_the_automatic_one():
 def test_the_routers_events_give_the_queue_wait_agent_and_talk_time():
 
     record = replay(user("HotlineToAgent", Dialect="mandarin", Business="pension"),
-                    router_fields(AgentConnect(5.0, "c1", "a7", 42.5, 3.0)),
-                    router_fields(AgentComplete(9.0, "c1", "a7", 42.5, 120.25, Party.AGENT)))
+                    AgentConnect(5.0, "c1", "a7", 42.5, 3.0),
+                    AgentComplete(9.0, "c1", "a7", 42.5, 120.25, Party.AGENT))
     assert (record.agent, record.queue_wait_s, record.talk_s) == ("a7", 42.5, 120.25)
-    abandoned = replay(user("HotlineToAgent"), router_fields(QueueCallerAbandon(1.0, "c1", "mandarin", "pension", 0, 61.0)))
+    abandoned = replay(user("HotlineToAgent"), QueueCallerAbandon(1.0, "c1", "mandarin", "pension", 0, 61.0))
     assert abandoned.queue_wait_s == 61.0 and abandoned.outcome is Outcome.ABANDONED
-    assert router_fields(object()) is None
 
 
 def test_a_caller_who_took_a_callback_is_not_a_failure_and_the_call_back_completes_the_record():
     kept = replay(user("HotlineToAgent", Dialect="mandarin", Business="pension"), user("HotlineCallback", Task="12"),
-                  {"Event": "Hangup", **CALL, "Cause": "16"})
+                  hangup(Cause="16"))
     assert kept.callback_task_id == 12 and kept.outcome is Outcome.CALLBACK and not kept.failed_to_reach_agent
-    later = fold(kept, router_fields(AgentConnect(5.0, "c1", "a7", 300.0, 4.0)), T0)
+    later = fold(kept, AgentConnect(5.0, "c1", "a7", 300.0, 4.0), T0)
     later = fold(later, user("HotlineSurvey", Agent="a7", Rating="4"), T0)
-    later = fold(later, router_fields(AgentComplete(9.0, "c1", "a7", 300.0, 60.0, Party.AGENT)), T0)
+    later = fold(later, AgentComplete(9.0, "c1", "a7", 300.0, 60.0, Party.AGENT), T0)
     assert later.outcome is Outcome.ANSWERED and later.rating == 4 and later.talk_s == 60.0
 
 
 def test_a_hang_up_in_a_flow_is_recorded_with_what_the_caller_completed():
-    outcome = {"Event": "UserEvent", **CALL, "Flow": "balance"}
     record = replay(
-        {"Event": "UserEvent", "UserEvent": "HotlineSelfServiceOutcome", **outcome, "Outcome": "balance_read", "Result": "done"},
-        {"Event": "UserEvent", "UserEvent": "HotlineSelfService", **outcome, "Result": "done", "AgiStatus": "SUCCESS"},
-        {"Event": "UserEvent", "UserEvent": "HotlineSelfServiceOutcome", **outcome, "Outcome": "balance_read", "Result": "hangup"},
+        user("HotlineSelfServiceOutcome", Flow="balance", Outcome="balance_read", Result="done"),
+        user("HotlineSelfService", Flow="balance", Result="done", AgiStatus="SUCCESS"),
+        user("HotlineSelfServiceOutcome", Flow="balance", Outcome="balance_read", Result="hangup"),
     )
     assert record.self_service == ("balance:done", "balance:hangup:balance_read")
     assert record.outcome is Outcome.SELF_SERVICE

@@ -7,6 +7,7 @@ from hotline.db import records_store as db
 from hotline.records.recorder import NOT_SEEN_DOWN, NOT_SEEN_STOPPED, CallRecorder
 from ivr.sandbox.calls import place_call
 from tests.hours.support import ORDINARY_MONDAY_MORNING, demo_hours
+from tests.support.typed import typed
 
 from .support import caller_channel
 
@@ -21,7 +22,8 @@ async def test_records_left_open_by_a_killed_or_stopped_service_are_closed_at_th
     for name, recorder in (("killed", killed), ("stopped", stopping), ("still_up", killed)):
         call = await place_call(ami, caller_context="test-caller", context="test-record-hold",
                                 caller_id="13700000001", variables={"CALLER_HOLD": "30"})
-        await recorder.on_event(await events.wait("UserEvent", UserEvent="HotlineCallStart", Uniqueid=call.uniqueid))
+        await recorder.on_event(typed(await events.wait("UserEvent", UserEvent="HotlineCallStart",
+                                                        Uniqueid=call.uniqueid)))
         calls[name] = call
     stopping.save_on_stop()
     # While no service runs, two of the callers hang up: their Hangup events reach nobody.
@@ -41,8 +43,8 @@ async def test_records_left_open_by_a_killed_or_stopped_service_are_closed_at_th
     # The call still up is left open, continued, and closed by its own hang-up.
     assert record("still_up").ended_at is None
     # (the generated hangup handler's HotlineCallEnd tells the new recorder the call's channel)
-    await restarted.on_event({"Event": "UserEvent", "UserEvent": "HotlineCallEnd", "Menu": "test",
-                              "CallID": calls["still_up"].uniqueid, "Uniqueid": calls["still_up"].uniqueid})
+    await restarted.on_event(typed({"Event": "UserEvent", "UserEvent": "HotlineCallEnd", "Menu": "test",
+                                    "CallID": calls["still_up"].uniqueid, "Uniqueid": calls["still_up"].uniqueid}))
     await ami.send({"Action": "Hangup", "Channel": await caller_channel(events, calls["still_up"])})
     await restarted.wait_finished(calls["still_up"].uniqueid)
     assert record("still_up").ended_at is not None

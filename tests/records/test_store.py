@@ -27,6 +27,7 @@ from hotline.records.satisfaction import Quarter
 from hotline.settings import Settings
 from tests.hours.support import HOLIDAY_THURSDAY_NOON, demo_hours, local
 from tests.records.test_priority import join
+from tests.support.typed import typed
 
 
 def events_of(call_id: str, number: str, *, closed: bool, agent: str = "", rating: str = "") -> list[dict[str, str]]:
@@ -45,7 +46,7 @@ def events_of(call_id: str, number: str, *, closed: bool, agent: str = "", ratin
 
 async def feed(recorder: CallRecorder, events: list[dict[str, str]]) -> None:
     for event in events:
-        await recorder.on_event(event)
+        await recorder.on_event(typed(event))
 
 
 async def test_two_closed_calls_make_one_task_and_an_answered_call_none(store):
@@ -187,7 +188,7 @@ async def test_many_calls_from_one_shared_number_are_each_recorded_within_a_seco
         await feed(recorder, call[:-1])
         assert (await policy(join(SHARED))).repeat == REPEAT_SECONDS
         hung_up = loop.time()
-        await recorder.on_event(call[-1])
+        await recorder.on_event(typed(call[-1]))
         assert loop.time() - hung_up < 1.0, f"call {i} recorded {loop.time() - hung_up:.2f} s after its end"
         assert store.run(lambda s, i=i: db.load_record(s, f"s{i}")).ended_at == now
     # One automatic callback for the number, however many of its calls failed.
