@@ -9,7 +9,7 @@ export HOTLINE_ASTERISK_ROOT ?= $(CACHE_DIR)/asterisk-root
 # tools/install-system-deps puts it there (out of Debian's prometheus package); the tests run it
 export HOTLINE_PROMTOOL ?= $(CACHE_DIR)/promtool/usr/bin/promtool
 
-.PHONY: run test check bench asterisk prompts demo-data system-deps venv clean
+.PHONY: run test check bench cluster asterisk prompts demo-data system-deps venv clean
 
 # `make run DEMO_AGENTS=1`: SIPp phones answer as the roster's agents (a tone), agents logged in.
 run: venv asterisk prompts demo-data

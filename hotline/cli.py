@@ -11,6 +11,7 @@ from hotline.agent_cli import agent
 from hotline.asterisk_cli import asterisk
 from hotline.site_init import init_command
 from hotline.auth.cli import token
+from hotline.cluster.cli import cluster
 from hotline.cli_errors import OperatorErrors
 from hotline.config.cli import config, dialplan_check
 from hotline.db.cli import db
@@ -78,3 +79,4 @@ main.add_command(staffing)
 main.add_command(asterisk)
 main.add_command(init_command)
 main.add_command(pjsip)
+main.add_command(cluster)

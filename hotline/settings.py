@@ -18,6 +18,7 @@ variable is refused: a misspelt HOTLINE_DATABSE_URL must not quietly mean SQLite
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import socket
 from collections.abc import Mapping
@@ -30,6 +31,7 @@ from hotline.db.settings import ConfigurationError, DatabaseSettings
 from hotline.shipped import CHECKOUT, shipped
 from ivr.ami import AmiSettings
 from ivr.pjsip.secrets import SIP_SECRETS_FILE
+from ivr.dialplan.cluster_reload import NodeAddress
 from ivr.dialplan.reload_settings import ReloadSettings
 from ivr.menu.limits import DEFAULT_MAX_BYTES, ReadLimits
 
@@ -181,6 +183,10 @@ class Settings(BaseModel):
         return self.config_dir / "sip.yaml"
 
     @property
+    def cluster_path(self) -> Path:  # absent: one Asterisk (hotline.cluster.config)
+        return self.config_dir / "cluster.yaml"
+
+    @property
     def sip_secrets_path(self) -> Path:
         return self.var_dir / SIP_SECRETS_FILE
 
@@ -236,6 +242,19 @@ class Settings(BaseModel):
             catalog_path=self.catalog_path, reload_timeout_s=self.reload_timeout_s, hand_written_dir=self.dialplans_dir)
         values.update(overrides)
         return ReloadSettings(**values)
+
+
+    def reload_nodes(self) -> list[NodeAddress]:
+        """A cluster's media nodes as `ivrctl dialplan reload` reaches them (config/cluster.yaml,
+        with this site's AMI account on every node); [] without a cluster file. Raises
+        ClusterConfigError (a ValueError), one line."""
+        if not self.cluster_path.exists():
+            return []
+        from hotline.cluster.config import read_cluster_config
+
+        cluster = read_cluster_config(self.cluster_path, self.read_limits())
+        return [NodeAddress(node.name, dataclasses.replace(self.ami(), host=node.ami[0], port=node.ami[1]),
+                            node.dialplan_live_dir) for node in cluster.nodes]
 
 
 def default_site_dir() -> Path:

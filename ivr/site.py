@@ -12,6 +12,7 @@ from typing import Any, Protocol
 import click
 
 from ivr.ami import AmiSettings
+from ivr.dialplan.cluster_reload import NodeAddress
 from ivr.dialplan.reload_settings import ReloadSettings
 
 
@@ -35,6 +36,7 @@ class DialplanSite(Protocol):
     def catalog_path(self) -> Path: ...
     def ami(self) -> AmiSettings: ...
     def reload(self) -> ReloadSettings: ...
+    def reload_nodes(self) -> list[NodeAddress]: ...  # a cluster's media nodes; [] for one Asterisk
 
 
 def dialplan_site() -> DialplanSite:

@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ivr.ami import AmiClient, AmiError
+from ivr.ami import AmiClient, AmiError, AmiSettings
 from ivr.dialplan import names
 from ivr.dialplan.history import Attempt, History, ReloadInProgress
 from ivr.dialplan.live_asterisk import versions_in_use
@@ -45,8 +45,17 @@ from ivr.dialplan.reload_settings import ReloadSettings
 from ivr.dialplan.staged_check import check_staged, stage
 from ivr.dialplan.verify import file_version
 
-__all__ = ["NodeTarget", "reload_nodes"]
+__all__ = ["NodeAddress", "NodeTarget", "reload_nodes"]
 STAGED_SUFFIX = ".staged"
+
+
+@dataclass(frozen=True)
+class NodeAddress:
+    """A media node as the site's settings name it (hotline.cluster.config): not yet connected."""
+
+    name: str
+    ami: AmiSettings
+    live_dir: Path
 
 
 @dataclass(frozen=True)

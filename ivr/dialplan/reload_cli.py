@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from ivr.ami import AmiClient, AmiError
+from ivr.dialplan.cluster_reload import NodeAddress
 from ivr.dialplan.history import Attempt, History, ReloadInProgress
 from ivr.dialplan.reload_settings import ReloadSettings
 from ivr.site import dialplan_site
@@ -68,10 +69,48 @@ def _who(name: str | None) -> str:
 @click.option("--catalog", "catalog_path", type=click.Path(path_type=Path), default=None, help="Prompt catalog (default: the site's prompts/catalog.yaml).")
 @click.option("--who", default=None, help="Name recorded in the history (default: cli:<user>).")
 def reload_command(config_path: Path | None, catalog_path: Path | None, who: str | None) -> None:
-    """Validate, check with a test Asterisk, swap and reload the live dialplan; roll back on failure."""
+    """Validate, check with a test Asterisk, swap and reload the live dialplan; roll back on failure.
+    In a cluster (config/cluster.yaml): every media node, all or nothing."""
     from ivr.dialplan.reload import reload
 
+    try:
+        nodes = dialplan_site().reload_nodes()
+    except ValueError as error:  # the cluster file's own one-line refusal
+        click.echo(f"not reloaded: {error}", err=True)
+        sys.exit(EXIT_FAILED)
+    if nodes:
+        _report(_run_on_nodes(nodes, config_path, catalog_path, _who(who)))
+        return
     _report(_run(lambda ami, settings: reload(ami, settings, config_path=config_path, catalog_path=catalog_path, who=_who(who))))
+
+
+def _run_on_nodes(nodes: list[NodeAddress], config_path: Path | None, catalog_path: Path | None, who: str) -> Attempt:
+    from ivr.dialplan.cluster_reload import NodeTarget, reload_nodes
+
+    settings = dialplan_site().reload()
+
+    async def main() -> Attempt:
+        clients = [AmiClient(node.ami) for node in nodes]
+        try:
+            for node, client in zip(nodes, clients, strict=True):
+                try:
+                    await client.connect()
+                except (AmiError, OSError) as error:  # a node we cannot reach: nothing is changed anywhere
+                    raise AmiError(f"node {node.name}: {error}") from None
+            targets = [NodeTarget(node.name, client, node.live_dir) for node, client in zip(nodes, clients, strict=True)]
+            return await reload_nodes(targets, settings, config_path=config_path, catalog_path=catalog_path, who=who)
+        finally:
+            for client in clients:
+                await client.close()
+
+    try:
+        return asyncio.run(main())
+    except ReloadInProgress as busy:
+        click.echo(f"not reloaded: {busy}", err=True)
+        sys.exit(EXIT_BUSY)
+    except (AmiError, ValueError) as error:
+        click.echo(f"not reloaded: {error}", err=True)
+        sys.exit(EXIT_FAILED)
 
 
 @click.command("rollback")

@@ -9,6 +9,7 @@ through the front door) and the agents as `PJSIP/<extension>@kamailio`.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ class LocalCluster:
     probe_interval_s: int = 1
     realm: str = "hotline12333"
     kamailio_port: int = field(default_factory=free_udp_port)
+    ami_secret: str | None = field(default=None, repr=False)  # one AMI account on every node (None: one each)
     boxes: list[Sandbox] = field(default_factory=list)
     kamailio: Kamailio | None = None
 
@@ -76,6 +78,8 @@ class LocalCluster:
                                           sounds_dir=self.sounds_dir, name=f"node{i}",
                                           extra_files={HOTLINE_PJSIP_FILE: node_pjsip(self.front_door)},
                                           **extra))  # type: ignore[arg-type]
+                if self.ami_secret is not None:
+                    self.boxes[-1].ami = dataclasses.replace(self.boxes[-1].ami, secret=self.ami_secret)
             # Kamailio first: a node qualifies it as it boots, and a node that found it silent
             # would not ring an agent until its next qualify; Kamailio's probes find the nodes
             # within a probe interval of their start
