@@ -12,6 +12,7 @@ the take's provenance. Audio is addressed by catalog id and take id, never by a 
 from __future__ import annotations
 
 import asyncio
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,8 @@ from ivr.prompts.takes import TAKE_ID, Take, TakeError
 READ_ROLES = ("recorder", "ops")
 APPROVE_ROLES = ("ops",)
 UPLOAD_SUFFIXES = (".wav", ".mp3", ".m4a")
+# the upload's file name, as its schema says it (JSON Schema regexes have no case-insensitive flag)
+UPLOAD_NAME = r"\.([wW][aA][vV]|[mM][pP]3|[mM]4[aA])$"
 STATIC = Path(__file__).with_name("static")
 _ASSETS = {"prompts.js": "text/javascript; charset=utf-8", "prompts.css": "text/css; charset=utf-8"}
 
@@ -123,12 +126,13 @@ def prompts_router(library: PromptLibrary) -> APIRouter:
                      for m in ("audio/wav", "audio/mpeg", "audio/mp4", "application/octet-stream")}}})
     async def upload_prompt_take(request: Request, language: str = Query(max_length=16),
                                  prompt: str = Query(max_length=64),
-                                 filename: str = Query(max_length=200, description="the file's name: its "
-                                                       "suffix says the format"),
+                                 filename: str = Query(max_length=200, json_schema_extra={"pattern": UPLOAD_NAME},
+                                                       description="the file's name: its suffix says the "
+                                                       "format (.wav, .mp3 or .m4a)"),
                                  principal: Principal = Depends(require_role("recorder", "ops"))) -> dict[str, Any]:
-        suffix = Path(filename).suffix.lower()
-        if suffix not in UPLOAD_SUFFIXES:
+        if not re.search(UPLOAD_NAME, filename):  # its schema's pattern; a 415 (the format), not a 422
             raise problem(415, "unsupported_media_type", f"upload a {', '.join(UPLOAD_SUFFIXES)} file, not {filename!r}")
+        suffix = filename[filename.rindex("."):].lower()
         await asyncio.to_thread(known, language, prompt)
         body = await request.body()
         if not body:

@@ -9,6 +9,7 @@ the interval report (any role: it names no one).
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -19,13 +20,23 @@ from hotline.db.records_store import RecordStore
 from hotline.hours.schedule import HoursConfig
 from hotline.http.auth import READ_ROLES, require_role
 from hotline.http.problems import problem, problem_responses
-from hotline.records.intervals import parse_span, report_csv
+from hotline.records.intervals import MAX_SPAN, parse_span, report_csv
 from hotline.records.intervals import report_json as intervals_json
 from hotline.records.queries import load_intervals, load_satisfaction
 from hotline.records.satisfaction import Quarter, report_json
 from hotline.staffing.config import StaffingConfig, load_staffing
 from routing.guangxi import default_config
 from routing.ladder import RouterConfig
+
+QUARTER = r"^(19|20)\d{2}Q[1-4]$"  # the quarters a report can cover (Quarter.parse is laxer, for the CLI)
+# `from` and `to` of an interval report: a date, a time with an offset (RFC 3339), or a centre-local time
+# (its pattern keeps to days every month has, so each string it allows is a real time)
+LOCAL_TIME = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"
+MOMENT_SCHEMA = {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"},
+                           {"type": "string", "pattern": LOCAL_TIME}]}
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?|"
+                     r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})")
+SPAN_RULE = f"to after from, at most {MAX_SPAN.days} days after it"
 
 
 def reports_router(store: RecordStore, hours: Callable[[], HoursConfig], *,
@@ -38,7 +49,7 @@ def reports_router(store: RecordStore, hours: Callable[[], HoursConfig], *,
 
     @router.get("/satisfaction", summary="Satisfaction per agent, phone line and business line for a quarter",
                 responses=problem_responses(422, s422="not a quarter like 2026Q4"))
-    async def get_satisfaction_report(quarter: str = Query(..., examples=["2026Q4"]),
+    async def get_satisfaction_report(quarter: str = Query(..., examples=["2026Q4"], pattern=QUARTER),
                            _user: Any = Depends(access)) -> dict[str, object]:
         try:
             parsed = Quarter.parse(quarter)
@@ -49,14 +60,18 @@ def reports_router(store: RecordStore, hours: Callable[[], HoursConfig], *,
 
     @router.get("/intervals", summary="Offered, answered, abandoned, service level, waits and AHT per interval and line",
                 responses={200: {"content": {"text/csv": {}}}, **problem_responses(422, s422="a bad span or format")})
-    async def intervals(start: str = Query(..., alias="from", examples=["2026-12-01"],
-                                           description="ISO date or time; centre local time without an offset"),
-                        end: str = Query(..., alias="to", examples=["2026-12-02"], description="exclusive"),
+    async def intervals(start: str = Query(..., alias="from", examples=["2026-12-01"], json_schema_extra=MOMENT_SCHEMA,
+                                           description="a date, or a time (centre local time without an offset)"),
+                        end: str = Query(..., alias="to", examples=["2026-12-02"], json_schema_extra=MOMENT_SCHEMA,
+                                         description=f"exclusive; {SPAN_RULE} (a 422 otherwise)"),
                         line: list[str] = Query([], description="phone line, dialect or dialect/business; repeatable"),
                         format: str = Query("json", pattern="^(json|csv)$"),
                         _user: Any = Depends(readers)) -> Any:
         hours_now = hours()
         try:
+            for name, text in (("from", start), ("to", end)):
+                if not _MOMENT.fullmatch(text):  # its schema, not all that fromisoformat reads
+                    raise ValueError(f"{name} {text!r} is not a date or time like 2026-12-01 or 2026-12-01T09:00")
             first, last = parse_span(start, end, hours_now.timezone)
         except ValueError as exc:
             raise problem(422, "invalid_request", str(exc)) from None

@@ -8,6 +8,7 @@ count.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -26,6 +27,9 @@ from hotline.staffing.today import today_series
 from routing.ladder import RouterConfig
 from routing.queries import RouterQueries
 from routing.model import Agent
+
+FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+PLANNED_YEARS = (1900, 2099)
 
 
 def speakers_logged_in(router: RouterQueries) -> Callable[[str], int]:
@@ -46,14 +50,19 @@ def staffing_router(store: RecordStore, hours: Callable[[], HoursConfig], staffi
     router = APIRouter(tags=["reports"])
 
     @router.get("/staffing", summary="Agents needed per interval and dialect line, against the roster, simulated",
-                responses=problem_responses(422, s422="not a date"))
-    async def plan(day: str = Query(..., alias="date", examples=["2026-12-08"]),
+                responses=problem_responses(404, 422, s404="a day outside the years 1900-2099 (no plan for it)",
+                                            s422="not a date"))
+    async def plan(day: str = Query(..., alias="date", examples=["2026-12-08"], json_schema_extra={"format": "date"}),
                    line: list[str] = Query([], description="phone line, dialect or dialect/business; repeatable"),
                    _user: Any = Depends(readers)) -> dict[str, object]:
         try:
+            if not FULL_DATE.fullmatch(day):  # its schema's format (RFC 3339 full-date), not all fromisoformat reads
+                raise ValueError(day)
             target = date.fromisoformat(day)
         except ValueError:
             raise problem(422, "invalid_request", f"{day!r} is not a date like 2026-12-08") from None
+        if not PLANNED_YEARS[0] <= target.year <= PLANNED_YEARS[1]:  # a real date, but no records or calendar near it
+            raise problem(404, "not_found", f"no plan for {day}: plans cover the years {PLANNED_YEARS[0]}-{PLANNED_YEARS[1]}")
         hours_now, config = hours(), staffing()
         result = await asyncio.to_thread(load_plan, store, hours_now, config, router_config, list(roster()), target,
                                          only=line)
@@ -61,7 +70,8 @@ def staffing_router(store: RecordStore, hours: Callable[[], HoursConfig], staffi
 
     @router.get("/staffing/today", summary="Today per interval: offered, service level, forecast and required agents",
                 responses=problem_responses(422, s422="not a dialect"))
-    async def today(dialect: str = Query(..., examples=["zhuang"]), _user: Any = Depends(readers)) -> dict[str, object]:
+    async def today(dialect: str = Query(..., examples=["zhuang"], json_schema_extra={"enum": list(router_config.dialects)}),
+                    _user: Any = Depends(readers)) -> dict[str, object]:
         if dialect not in router_config.dialects:
             raise problem(422, "invalid_request", f"{dialect!r} is not a dialect ({', '.join(router_config.dialects)})")
         hours_now, config = hours(), staffing()
