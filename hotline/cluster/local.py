@@ -7,8 +7,10 @@ services, all on loopback, each on its own ports. Everything it writes lives in
 and a cluster.yaml naming the nodes, so `ivrctl dialplan reload` reaches both), the settings
 the services run with (cluster.env, mode 0600: an AMI secret and hash keys made up here), logs.
 
-Until the service runs the active/standby lease, both services run as they are: both follow
-node 1's AMI and both would act; node 1 and node 2 send FastAGI to the first service.
+The two services are an active/standby pair (HOTLINE_CLUSTER: a lease in PostgreSQL says
+which one acts). Both follow node 1's AMI: the service keeps one AMI connection, not one per
+node, so node 2's callers reach the service by FastAGI (node 2's HOTLINE_AGI points at the first
+service; the active one re-points node 1's only) and node 1's router does not see them.
 """
 
 from __future__ import annotations
@@ -159,7 +161,8 @@ def up(settings: Settings, *, postgres: str = "postgres://postgres@127.0.0.1:543
             log_file = workdir / f"service{i}.log"
             with open(log_file, "ab") as out:
                 services.append(subprocess.Popen(
-                    [*IVRCTL, "run"], env=env | {"HOTLINE_AGI_PORT": str(agi), "HOTLINE_HTTP_PORT": str(http)},
+                    [*IVRCTL, "run"], env=env | {"HOTLINE_AGI_PORT": str(agi), "HOTLINE_HTTP_PORT": str(http),
+                                                 "HOTLINE_CLUSTER": "true", "HOTLINE_CLUSTER_NODE": f"service{i}"},
                     stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True))
             _wait_healthy(f"http://127.0.0.1:{http}", services[-1], log_file)
         host, port = cluster.front_door
@@ -168,8 +171,8 @@ def up(settings: Settings, *, postgres: str = "postgres://postgres@127.0.0.1:543
             + ", ".join(f"node{i} 127.0.0.1:{box.ports.sip}" for i, box in enumerate(cluster.boxes, 1)) + ")",
             f"Agents' phones: register as {', '.join(names)} at {host}:{port} (realm {cluster.realm}); "
             f"their passwords are in {secrets_file}",
-            f"Services: http://127.0.0.1:{http_ports[0]} (FastAGI of both nodes) and http://127.0.0.1:{http_ports[1]}; "
-            "both follow node1's AMI and both act (the active/standby lease is not wired into the service yet)",
+            f"Services (an active/standby pair, /health says which): service1 http://127.0.0.1:{http_ports[0]}, "
+            f"service2 http://127.0.0.1:{http_ports[1]}; both follow node1's AMI (one AMI connection per node is not built)",
             f"Reload every node's dialplan: set -a; . {workdir / 'cluster.env'}; ivrctl dialplan reload",
             f"Logs: {workdir}/service1.log, service2.log, kamailio/kamailio.log; Ctrl-C stops everything",
         ]), flush=True)
