@@ -6,8 +6,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 CACHE_DIR ?= $(HOME)/.cache/hotline12333
 export HOTLINE_ASTERISK_ROOT ?= $(CACHE_DIR)/asterisk-root
-# tools/install-system-deps puts it there (out of Debian's prometheus package); the tests run it
-export HOTLINE_PROMTOOL ?= $(CACHE_DIR)/promtool/usr/bin/promtool
+# tools/install-system-deps puts it there (out of Debian's prometheus package); the tests run it.
+# Not HOTLINE_-prefixed: the service refuses HOTLINE_ variables that are not its settings.
+export PROMTOOL ?= $(CACHE_DIR)/promtool/usr/bin/promtool
 
 .PHONY: run test check bench cluster asterisk prompts demo-data system-deps venv clean
 

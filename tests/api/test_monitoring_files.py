@@ -2,7 +2,7 @@
 they query is one the service exports (or a recording rule defined beside them).
 
 The rules are checked structurally here, and by promtool: tools/install-system-deps takes it out
-of Debian's prometheus package into the cache (HOTLINE_PROMTOOL, set by the Makefile). Under
+of Debian's prometheus package into the cache (PROMTOOL, set by the Makefile). Under
 `make test` a missing promtool fails the test; a bare pytest run without it skips it."""
 
 from __future__ import annotations
@@ -61,8 +61,8 @@ def test_the_alert_rules_are_well_formed_and_query_exported_metrics() -> None:
 
 
 def promtool() -> str | None:
-    """HOTLINE_PROMTOOL when set (it must then exist), else promtool on PATH."""
-    configured = os.environ.get("HOTLINE_PROMTOOL")
+    """PROMTOOL when set (it must then exist), else promtool on PATH."""
+    configured = os.environ.get("PROMTOOL")
     return configured if configured else shutil.which("promtool")
 
 
