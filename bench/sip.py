@@ -49,6 +49,9 @@ PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 LEVELS = [int(x) for x in os.environ.get("BENCH_SIP_LEVELS", "50,150,300").split(",")]
 RATES = [float(x) for x in os.environ.get("BENCH_SIP_RATES", "10,20").split(",")]
 CALLS_PER_LEVEL = float(os.environ.get("BENCH_SIP_CALLS_PER_LEVEL", "1"))
+# For a quick look while developing: one arm only (hotline or bare), no profiled phase.
+ARMS = os.environ.get("BENCH_SIP_ARMS", "hotline,bare").split(",")
+PROFILE = os.environ.get("BENCH_SIP_PROFILE", "1") != "0"
 BASE_CALL_S = 35.0  # about how long a lookup takes with no thinking (welcome, keys, the readout)
 HOTLINE_NUMBER, BARE_NUMBER = "12333", "12334"
 PERSON, PIN = "450102199003071238", "135790"  # demo person 1: 12345.60 pension, 3456.06 medical
@@ -133,12 +136,18 @@ async def _serve_async(url: str, keys: tuple[str, str], ami: tuple[int, str, str
     hotline = assemble(settings, site, agi_port=agi_port)
     await hotline.start()
     await hotline.service.ami.wait_connected(10)
+    lags: list[float] = []
+    sampler = asyncio.create_task(_sample_loop_lag(lags))
     pipe.send("ready")
     profile = None
     while True:
         request = await asyncio.to_thread(pipe.recv)
         if request == "stop":
             break
+        if request == "waits":  # since the last ask: the loop's lateness, the database's waits
+            pipe.send(_waits(lags, {who: t.drain() for who, t in hotline.db_timings.items()}))
+            lags.clear()
+            continue
         if request == "profile-on":  # the event loop's thread only (this one)
             import cProfile
 
@@ -166,8 +175,42 @@ async def _serve_async(url: str, keys: tuple[str, str], ami: tuple[int, str, str
                      if name.startswith("records-db") else "other_threads")
             groups[group] += seconds
         pipe.send(dict(groups))
+    sampler.cancel()
     await hotline.stop()
     pipe.send("stopped")
+
+
+LAG_INTERVAL_S = 0.02
+
+
+async def _sample_loop_lag(lags: list[float]) -> None:
+    """How late the service's event loop wakes (a caller's step waits that long at each of
+    its turns on the loop), every LAG_INTERVAL_S."""
+    loop = asyncio.get_running_loop()
+    while True:
+        asked = loop.time()
+        await asyncio.sleep(LAG_INTERVAL_S)
+        lags.append(max(0.0, loop.time() - asked - LAG_INTERVAL_S))
+
+
+def _waits(lags: list[float], calls: dict[str, list[Any]]) -> dict[str, Any]:
+    """p50/p99/max in ms of the loop's lag and, per database operation, of each part of its
+    time: waiting for a thread (queued), for a connection (checkout), statements, commit."""
+    def summary(values: list[float]) -> dict[str, float]:
+        if not values:
+            return {}
+        return {"p50": round(percentile(values, 50) * 1000, 2), "p99": round(percentile(values, 99) * 1000, 2),
+                "max": round(max(values) * 1000, 2), "n": len(values)}
+
+    out: dict[str, Any] = {"loop_lag_ms": summary(lags)}
+    for who, recorded in calls.items():
+        by_operation: dict[str, list[Any]] = defaultdict(list)
+        for call in recorded:
+            by_operation[call.operation].append(call)
+        for operation, items in sorted(by_operation.items()):
+            out[f"db.{who}.{operation}"] = {part: summary([getattr(c, part) for c in items])
+                                            for part in ("queued", "checkout", "statements", "commit")}
+    return out
 
 
 # Where a function's own time goes, by where its code lives (first match wins).
@@ -302,7 +345,7 @@ class Driver:
 
 
 async def _phase(driver: Driver, box: Any, arm: str, level: int, rate: float, workdir: Path,
-                 measure: Any) -> dict[str, Any]:
+                 measure: Any, waits: Any) -> dict[str, Any]:
     from ivr.sandbox.ports import free_udp_port
     from ivr.sipp import scenarios
     from ivr.sipp.process import start_sipp
@@ -319,6 +362,7 @@ async def _phase(driver: Driver, box: Any, arm: str, level: int, rate: float, wo
     # bounded: the slowest the phase can go (SIPp holds `level` calls of BASE_CALL_S), and more
     limit_s = int(calls / min(rate, level / BASE_CALL_S) * 2 + 4 * BASE_CALL_S)
     before = measure()
+    waits()  # from here on
     load = os.getloadavg()[0]
     started = time.monotonic()
     run = start_sipp(f"{arm}-{level}-{int(rate)}", scenario,
@@ -331,6 +375,7 @@ async def _phase(driver: Driver, box: Any, arm: str, level: int, rate: float, wo
     finally:
         run.stop()
     after = measure()
+    service_waits = waits()
     seconds = time.monotonic() - started
     states = [c for c in observed.calls.values() if c.arm == arm]
     cpu = {part: (after[part] - before.get(part, 0.0)) / max(1, len(states)) for part in after}
@@ -345,11 +390,13 @@ async def _phase(driver: Driver, box: Any, arm: str, level: int, rate: float, wo
             "calls_per_second": round(len(states) / seconds, 2),
             "mean_call_s": round(sum(c.ended - c.started for c in states if c.ended) / max(1, len(states)), 1),
             "cpu_s_per_call": cpu, "seconds": seconds,
+            # where a hotline step's time went in the service: its loop's lateness, the database's waits
+            "service_waits": service_waits,
             "steps_ms": {name: {"p50": percentile(v, 50) * 1000, "p99": percentile(v, 99) * 1000, "n": len(v)}
                          for name, v in sorted(observed.steps.items()) if v}}
 
 
-async def _drive(box: Any, driver_ami: tuple[str, str], measure: Any, profile: Any,
+async def _drive(box: Any, driver_ami: tuple[str, str], measure: Any, waits: Any, profile: Any,
                  workdir: Path) -> list[dict[str, Any]]:
     from ivr.ami import AmiClient, AmiSettings
 
@@ -362,15 +409,19 @@ async def _drive(box: Any, driver_ami: tuple[str, str], measure: Any, profile: A
         for level in LEVELS:
             for rate in RATES:
                 for arm in (first, "bare" if first == "hotline" else "hotline"):
+                    if arm not in ARMS:
+                        continue
                     print(f"  sip: {arm} at {level} concurrent, {rate:g} calls/s", flush=True)
-                    phases.append(await _phase(driver, box, arm, level, rate, workdir, measure))
+                    phases.append(await _phase(driver, box, arm, level, rate, workdir, measure, waits))
                 first = "bare" if first == "hotline" else "hotline"
         # One more hotline phase under cProfile (which slows it: not among the figures above):
         # the shares of the event loop's time by part.
+        if not PROFILE:
+            return phases
         level, rate = min(LEVELS), max(RATES)
         print(f"  sip: hotline at {level} concurrent, {rate:g} calls/s, profiled", flush=True)
         profile("profile-on")
-        profiled = await _phase(driver, box, "hotline", level, rate, workdir / "profiled", measure)
+        profiled = await _phase(driver, box, "hotline", level, rate, workdir / "profiled", measure, waits)
         profiled["arm"], profiled["event_loop_shares"] = "profiled", profile("profile-off")
         phases.append(profiled)
     finally:
@@ -423,12 +474,16 @@ def run() -> list[Record]:
                     "postgresql": _postgres_cpu(admin, database),
                     **{f"service.{k}": v for k, v in threads.items()}}
 
+        def waits() -> dict[str, Any]:
+            ours.send("waits")
+            return ours.recv()  # type: ignore[no-any-return]
+
         def profile(request: str) -> Any:
             ours.send(request)
             return ours.recv()
 
         ticks = cpu_ticks()
-        phases = asyncio.run(_drive(box, driver_ami, measure, profile, work / "sipp"))
+        phases = asyncio.run(_drive(box, driver_ami, measure, waits, profile, work / "sipp"))
         steal = steal_percent(ticks, cpu_ticks())
     finally:
         if service is not None:

@@ -29,6 +29,7 @@ from hotline.db.settings import DatabaseSettings
 from hotline.http.problems import problem_response
 from hotline.db.backend import SqlBackend
 from hotline.db.records_store import RecordStore
+from hotline.db.timings import DbTimings
 from hotline.config.policy import router_config
 from hotline.config.reload import LiveConfig, rebuild_router, roster_changes
 from hotline.config.site import SiteConfig
@@ -107,6 +108,8 @@ class Hotline:
     agi_url: str | None = None  # a pair: what HOTLINE_AGI is set to while this one is active
     _legs_unread: bool = False  # became active while Asterisk was away: read the agents' legs at connect
     _held: dict[str, str] = field(default_factory=dict)  # agent leg Uniqueid -> agent kept out of offers
+    # where the database work's time goes, by who does it (self-service, call records)
+    db_timings: dict[str, DbTimings] = field(default_factory=dict)
 
     async def start(self) -> None:
         await self.speech.start()
@@ -351,7 +354,8 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     app.include_router(history_router(store, timeline, adapter, recordings_dir=recording_policy.directory))
     adapter.may_act = role.may_act
     return Hotline(service, app, adapter, desk, speech, virtual_hold, closers, [timeline.close], recordings,
-                   role=role, phones=phones, agi_url=settings.agi_url(agi_port) if role.clustered else None)
+                   role=role, phones=phones, agi_url=settings.agi_url(agi_port) if role.clustered else None,
+                   db_timings={"selfservice": backend.timings, "call_records": store.timings})
 
 
 def cluster_role(settings: Settings, database: DatabaseSettings) -> ServiceRole:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
@@ -29,10 +30,11 @@ from hotline.db import store
 from hotline.db.credentials import hash_pin, id_digest, is_slow, pin_matches
 from hotline.db.engine import make_engine, session_factory
 from hotline.db.settings import DatabaseSettings
+from hotline.db.timings import DbTimings, Stopwatch
 from ivr.selfservice.audit import AuditEntry
 from ivr.selfservice.backend import BackendUnavailable, CardNotReportable
 from ivr.selfservice.id_number import IdNumber
-from ivr.selfservice.lockout import LockoutPolicy, PinOutcome
+from ivr.selfservice.lockout import LockoutPolicy, PinAccepted, PinOutcome
 from ivr.selfservice.pin import Pin
 from ivr.selfservice.records import Balances, Card, InsuredPerson, LossReport
 from ivr.selfservice.reference import new_reference as make_reference
@@ -53,6 +55,16 @@ DEFAULT_POLICY = LockoutPolicy()
 RELAXED_COMMIT: frozenset[Callable[..., object]] = frozenset(
     {store.identify, store.pin_hash_of, store.balances, store.current_card}
 )
+# And the PIN checks that accept: their writes only clear (the failure count, a legacy hash
+# replaced by its keyed form) and add the check's audit row, so a crash that loses one leaves
+# the stricter state (failures still counted, the old hash kept), never a laxer one. They
+# hold the person's row lock to the end (every check for that person waits for it); waiting
+# for the log flush under it queued each person's callers behind the disk (the SIP bench,
+# all callers one person: PIN # to balance p99 of seconds). A later durable commit flushes
+# the log up to itself, so nothing that depends on such a check can outlive it in a crash.
+RELAXED_WHEN: dict[Callable[..., object], Callable[[object], bool]] = {
+    store.record_pin_check: lambda outcome: isinstance(outcome, PinAccepted),
+}
 _RELAX = "SET LOCAL synchronous_commit TO off"  # this transaction only
 
 
@@ -82,6 +94,7 @@ class SqlBackend:
         self._timeout = timeout
         self._clock = clock
         self._new_reference = new_reference
+        self.timings = DbTimings()  # where each transaction's time went (the SIP bench reads it)
         self._executor = ThreadPoolExecutor(
             max_workers=workers, thread_name_prefix="selfservice-db"
         )
@@ -187,7 +200,10 @@ class SqlBackend:
         **kwargs: P.kwargs,
     ) -> T:
         """One store step in a transaction of its own, on a database thread."""
-        return await self._guarded(operation, self._executor, lambda: self._run(step, *args, **kwargs))
+        submitted = time.perf_counter()
+        return await self._guarded(
+            operation, self._executor, lambda: self._run(operation, submitted, step, *args, **kwargs)
+        )
 
     async def _guarded(self, operation: str, executor: ThreadPoolExecutor, work: Callable[[], T]) -> T:
         loop = asyncio.get_running_loop()
@@ -195,9 +211,18 @@ class SqlBackend:
             future = loop.run_in_executor(executor, work)
             return await asyncio.wait_for(future, self._timeout)
 
-    def _run(self, step: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+    def _run(
+        self,
+        operation: str,
+        submitted: float,
+        step: Callable[Concatenate[Session, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        watch = Stopwatch(submitted)
+        queued = watch.lap()
         try:
-            return self._attempt(step, *args, **kwargs)
+            return self._attempt(operation, queued, watch, step, *args, **kwargs)
         except DBAPIError as exc:
             # The connection was gone (a restarted database, a server that cut it) and the
             # failure came before COMMIT: the server kept nothing of this transaction, and the
@@ -208,13 +233,29 @@ class SqlBackend:
             if not (exc.connection_invalidated and exc.statement is not None):
                 raise
             log.info("self-service backend: connection lost before commit, trying once more")
-            return self._attempt(step, *args, **kwargs)
+            return self._attempt(operation, queued + watch.lap(), watch, step, *args, **kwargs)
 
-    def _attempt(self, step: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+    def _attempt(
+        self,
+        operation: str,
+        queued: float,
+        watch: Stopwatch,
+        step: Callable[Concatenate[Session, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
         with self._sessions.begin() as session:
+            connection = session.connection()  # the pool's checkout (a new connection if none is idle)
+            checkout = watch.lap()
             if self._can_relax and step in RELAXED_COMMIT:
-                session.connection().exec_driver_sql(_RELAX)
-            return step(session, *args, **kwargs)
+                connection.exec_driver_sql(_RELAX)
+            result = step(session, *args, **kwargs)
+            relax_if = RELAXED_WHEN.get(step)
+            if self._can_relax and relax_if is not None and relax_if(result):
+                connection.exec_driver_sql(_RELAX)  # read at COMMIT: not too late
+            statements = watch.lap()
+        self.timings.record(operation, queued, checkout, statements, watch.lap())
+        return result
 
 
 @contextmanager

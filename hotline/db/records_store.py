@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from hotline.db.engine import make_engine, session_factory
 from hotline.db.records import CallbackTaskRow, CallRecordRow, MessageRow
+from hotline.db.timings import DbTimings, Stopwatch
 from hotline.records.callbacks import CallbackReason, CallbackStatus, CallbackTask
 from hotline.records.history import caller_digest
 from hotline.records.messages import Message
@@ -236,21 +237,32 @@ class RecordStore:
         self.caller_key = caller_key
         self._sessions = session_factory(engine)
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="records-db")
+        self.timings = DbTimings()
 
     @classmethod
     def from_url(cls, url: str | URL, *, workers: int = 2, caller_key: bytes | None = None) -> RecordStore:
         return cls(make_engine(url, pool_size=workers), workers=workers, caller_key=caller_key)
 
-    def run(self, work: Callable[[Session], T]) -> T:
-        """One transaction, on the calling thread (CLI, tests)."""
+    def run(self, work: Callable[[Session], T], watch: Stopwatch | None = None) -> T:
+        """One transaction, on the calling thread (CLI, tests). `watch`: its time goes to
+        `timings`, split as the self-service backend's is."""
+        queued = 0.0 if watch is None else watch.lap()
         with self._sessions.begin() as session:
             if self.caller_key is not None:
                 session.info[CALLER_KEY] = self.caller_key
-            return work(session)
+            if watch is None:
+                return work(session)
+            session.connection()
+            checkout = watch.lap()
+            result = work(session)
+            statements = watch.lap()
+        self.timings.record("call_records", queued, checkout, statements, watch.lap())
+        return result
 
     async def call(self, work: Callable[[Session], T]) -> T:
         """One transaction, in the store's thread pool."""
-        return await asyncio.get_running_loop().run_in_executor(self._executor, self.run, work)
+        watch = Stopwatch()
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self.run, work, watch)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)

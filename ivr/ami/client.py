@@ -12,7 +12,6 @@ import asyncio
 import logging
 import random
 import time
-from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -42,13 +41,16 @@ class ListResult:
 
 
 class Subscription:
-    def __init__(self, table: dict[Any, list[Any]], key: Any, handler: Any):
+    def __init__(self, table: dict[Any, tuple[Any, ...]], key: Any, handler: Any):
         self._table, self._key, self._handler = table, key, handler
 
     def cancel(self) -> None:
-        handlers = self._table.get(self._key, [])
+        handlers = self._table.get(self._key, ())
         if self._handler in handlers:
-            handlers.remove(self._handler)
+            # a new tuple (copy on write): a dispatch in progress goes on over the old one
+            kept = list(handlers)
+            kept.remove(self._handler)
+            self._table[self._key] = tuple(kept)
 
 
 class AmiClient:
@@ -60,8 +62,10 @@ class AmiClient:
         self.reconnects = 0
         self.last_error: str | None = None
         self.asterisk_version: str | None = None
-        self._by_name: dict[str, list[Handler]] = defaultdict(list)
-        self._by_type: dict[str, list[tuple[type[TypedEvent], Handler]]] = defaultdict(list)
+        # Handlers per event name as tuples, replaced whole on (un)subscribe: a dispatch
+        # iterates them as they are, with no copy per event.
+        self._by_name: dict[str, tuple[Handler, ...]] = {}
+        self._by_type: dict[str, tuple[tuple[type[TypedEvent], Handler], ...]] = {}
         self._protocol: AmiProtocol | None = None
         self._lost: asyncio.Future[str] | None = None
         self._up = asyncio.Event()
@@ -295,10 +299,10 @@ class AmiClient:
         from_message gives None for a message, another UserEvent say, is not called for it).
         Async handlers run as tasks."""
         if isinstance(event, str):
-            self._by_name[event].append(handler)
+            self._by_name[event] = (*self._by_name.get(event, ()), handler)
             return Subscription(self._by_name, event, handler)
-        entry = (event, handler)
-        self._by_type[event.EVENT].append(entry)  # type: ignore[arg-type]
+        entry: tuple[type[TypedEvent], Handler] = (event, handler)
+        self._by_type[event.EVENT] = (*self._by_type.get(event.EVENT, ()), entry)
         return Subscription(self._by_type, event.EVENT, entry)
 
     def subscribed_events(self) -> frozenset[str]:
@@ -324,19 +328,30 @@ class AmiClient:
     def _dispatch(self, message: Message) -> None:
         if self.event_gate is not None and not self.event_gate():
             return
+        # Every event the filter lets through comes here: nothing is allocated for an event
+        # nobody handles, and a typed event is decoded once per class that wants it.
         name = message.get("Event", "")
-        for handler in (*self._by_name.get(name, ()), *self._by_name.get("*", ())):
-            self._call(handler, message)
+        handlers = self._by_name.get(name)
+        if handlers:
+            for handler in handlers:
+                self._call(handler, message)
+        handlers = self._by_name.get("*")
+        if handlers:
+            for handler in handlers:
+                self._call(handler, message)
         typed = self._by_type.get(name)
         if typed:
-            decoded: dict[type[TypedEvent], TypedEvent | None] = {}
-            for cls, handler in list(typed):
-                try:
-                    item = decoded[cls] if cls in decoded else decoded.setdefault(cls, cls.from_message(message))
-                except (KeyError, ValueError) as exc:
-                    log.warning("AMI: cannot read %s event (%s); skipped", name, exc)
-                    continue
-                if item is not None:
+            decoded_as: type[TypedEvent] | None = None
+            item: TypedEvent | None = None
+            for cls, handler in typed:
+                if cls is not decoded_as:
+                    try:
+                        item = cls.from_message(message)
+                    except (KeyError, ValueError) as exc:
+                        log.warning("AMI: cannot read %s event (%s); skipped", name, exc)
+                        continue
+                    decoded_as = cls
+                if item is not None:  # None: not this class's event (another UserEvent, say)
                     self._call(handler, item)
 
     def _call(self, handler: Handler, item: Any) -> None:

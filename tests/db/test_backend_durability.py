@@ -1,5 +1,6 @@
-"""On PostgreSQL, reads commit their audit rows without waiting for the log flush; every
-transaction that changes state waits (the policy in hotline.db.backend, RELAXED_COMMIT).
+"""On PostgreSQL, reads and accepted PIN checks commit without waiting for the log flush; every
+transaction that changes state otherwise waits (the policy in hotline.db.backend, RELAXED_COMMIT
+and RELAXED_WHEN).
 
 Observed on the real server: as each transaction commits, `SHOW synchronous_commit` on that
 transaction's own connection says what its commit will do."""
@@ -61,8 +62,9 @@ async def test_reads_commit_relaxed_and_state_changes_wait_for_the_log(one_conne
     person, seen = await settings_of(backend, backend.identify(DEMO))
     assert person is not None and seen == ["off"]
     assert await settings_of(backend, backend.identify(parse_id_number("11010519491231002X"))) == (None, ["off"])
-    # A PIN check reads the stored hash (relaxed), then records the outcome (durable).
-    assert await settings_of(backend, backend.verify_pin(person, RIGHT, NOW)) == (PinAccepted(), ["off", "on"])
+    # A PIN check reads the stored hash (relaxed), then records the outcome: an accepted one
+    # only clears and audits, and holds the person's row lock, so it does not wait for the log.
+    assert await settings_of(backend, backend.verify_pin(person, RIGHT, NOW)) == (PinAccepted(), ["off", "off"])
     balances, seen = await settings_of(backend, backend.get_balances(person))
     assert balances.pension is not None and seen == ["off"]
     card, seen = await settings_of(backend, backend.get_card(person))
@@ -86,3 +88,6 @@ async def test_failed_pins_and_the_lockout_wait_for_the_log(one_connection):
     assert await settings_of(backend, backend.verify_pin(person, WRONG, NOW + hour)) == (PinRejected(1), ["off", "on"])
     locked, seen = await settings_of(backend, backend.verify_pin(person, WRONG, NOW + 2 * hour))
     assert isinstance(locked, PinLocked) and seen == ["off", "on"]
+    # the right PIN while the lock holds is refused, and that is recorded durably too
+    refused, seen = await settings_of(backend, backend.verify_pin(person, RIGHT, NOW + 2 * hour))
+    assert isinstance(refused, PinLocked) and seen == ["off", "on"]

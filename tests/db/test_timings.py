@@ -1,0 +1,36 @@
+"""Where the database work's time goes: every self-service transaction and every call-record
+write leaves its wait for a thread, for a connection, its statements and its commit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from hotline.db.records_store import RecordStore, load_record
+from ivr.selfservice import parse_id_number, parse_pin
+
+NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
+
+
+async def test_each_transaction_of_a_lookup_is_timed_by_part(backend):
+    person = await backend.identify(parse_id_number("450102199003071238"))
+    assert person is not None
+    await backend.verify_pin(person, parse_pin("135790"), NOW)
+    await backend.get_balances(person)
+    calls = backend.timings.drain()
+    # the PIN check is two transactions: the stored hash read, the outcome recorded
+    assert [c.operation for c in calls] == ["identify", "verify_pin", "verify_pin", "get_balances"]
+    for call in calls:
+        parts = (call.queued, call.checkout, call.statements, call.commit)
+        assert all(part >= 0 for part in parts) and sum(parts) > 0
+    assert backend.timings.drain() == []  # drained: the next phase starts empty
+
+
+async def test_call_record_writes_are_timed_and_direct_runs_are_not(seeded_url):
+    store = RecordStore.from_url(seeded_url)
+    try:
+        assert await store.call(lambda session: load_record(session, "no-such-call")) is None
+        store.run(lambda session: load_record(session, "no-such-call"))  # the CLI's way: not timed
+        [call] = store.timings.drain()
+        assert call.operation == "call_records" and call.statements > 0
+    finally:
+        store.close()
