@@ -63,6 +63,7 @@ RELAXED_COMMIT: frozenset[Callable[..., object]] = frozenset(
 # all callers one person: PIN # to balance p99 of seconds). A later durable commit flushes
 # the log up to itself, so nothing that depends on such a check can outlive it in a crash.
 RELAXED_WHEN: dict[Callable[..., object], Callable[[object], bool]] = {
+    store.check_pin: lambda outcome: isinstance(outcome, PinAccepted),
     store.record_pin_check: lambda outcome: isinstance(outcome, PinAccepted),
 }
 _RELAX = "SET LOCAL synchronous_commit TO off"  # this transaction only
@@ -141,10 +142,17 @@ class SqlBackend:
         return await self._transaction("identify", store.identify, digest, masked, now)
 
     async def verify_pin(self, person: InsuredPerson, pin: Pin, now: datetime) -> PinOutcome:
-        # Three steps: read the stored hash, compare it holding no lock nor connection, then
-        # record the outcome. The keyed hash takes microseconds, so it is compared right here;
-        # a legacy scrypt hash goes to the hashing thread, and once its PIN is accepted the
-        # record step replaces it with the keyed form.
+        # A keyed hash takes microseconds, so it is compared inside the one transaction that
+        # locks the person's row and records the outcome. A legacy scrypt hash is compared
+        # holding no lock nor connection, on the hashing thread, between reading it and
+        # recording the outcome; once its PIN is accepted the record step replaces it with
+        # the keyed form.
+        def keyed_match(stored: str) -> bool | None:
+            return None if is_slow(stored) else pin_matches(self._pin_key, pin.digits, stored)
+
+        outcome = await self._transaction("verify_pin", store.check_pin, person, keyed_match, now, self._policy)
+        if outcome is not None:
+            return outcome
         stored = await self._transaction("verify_pin", store.pin_hash_of, person)
         upgrade: str | None = None
         if is_slow(stored):
@@ -152,7 +160,7 @@ class SqlBackend:
                 "verify_pin", self._hashing, lambda: pin_matches(self._pin_key, pin.digits, stored)
             )
             upgrade = hash_pin(self._pin_key, pin.digits) if matched else None
-        else:
+        else:  # upgraded meanwhile by another call
             with _unavailable_on_failure("verify_pin"):
                 matched = pin_matches(self._pin_key, pin.digits, stored)
         return await self._transaction(

@@ -104,6 +104,29 @@ def pin_hash_of(session: Session, person: InsuredPerson) -> str:
     return stored
 
 
+def check_pin(
+    session: Session,
+    person: InsuredPerson,
+    matches: Callable[[str], bool | None],
+    now: datetime,
+    policy: LockoutPolicy,
+) -> PinOutcome | None:
+    """A PIN check in one transaction: one statement locks the person's row and reads the
+    stored hash, `matches` compares (the keyed hash: microseconds), then the lockout rule as
+    in record_pin_check. None: `matches` would not judge the stored hash here (a legacy scrypt
+    hash, tens of milliseconds of CPU): nothing but the check's time is written, and the
+    caller goes the three-step way (pin_hash_of, compare, record_pin_check)."""
+    stored = session.scalar(
+        update(Person).where(Person.id == int(person.key)).values(pin_checked_at=now).returning(Person.pin_hash)
+    )
+    if stored is None:
+        raise StaleKey("person")
+    matched = matches(stored)
+    if matched is None:
+        return None
+    return _apply_pin_rule(session, person, matched, now, policy, None)
+
+
 def record_pin_check(
     session: Session,
     person: InsuredPerson,
@@ -116,12 +139,24 @@ def record_pin_check(
     transaction), and upgrade a legacy hash if the PIN is accepted. The first statement
     updates the person's row, which serialises concurrent checks for that person on
     PostgreSQL (row lock) and SQLite (write lock) alike."""
-    person_id = int(person.key)
     touched = session.scalar(
-        update(Person).where(Person.id == person_id).values(pin_checked_at=now).returning(Person.id)
+        update(Person).where(Person.id == int(person.key)).values(pin_checked_at=now).returning(Person.id)
     )
     if touched is None:
         raise StaleKey("person")
+    return _apply_pin_rule(session, person, matched, now, policy, upgrade)
+
+
+def _apply_pin_rule(
+    session: Session,
+    person: InsuredPerson,
+    matched: bool,
+    now: datetime,
+    policy: LockoutPolicy,
+    upgrade: PinUpgrade | None,
+) -> PinOutcome:
+    """The lockout rule and the check's audit row, the person's row already locked."""
+    person_id = int(person.key)
     outcome: PinOutcome
     lock_ends = session.scalars(
         select(Lockout.locked_until).where(
