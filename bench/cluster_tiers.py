@@ -8,7 +8,8 @@ SIPp places BENCH_CLUSTER_CALLS calls (default 60) at BENCH_CLUSTER_RATE calls/s
 to 12333 through Kamailio; each caller sends a tone as RTP and hangs up after
 BENCH_CLUSTER_HOLD_S seconds (default 12) in the menus (welcome, language).
 
-Per tier, CPU seconds (user + system, from /proc) over the run divided by the calls completed:
+Per tier, CPU seconds (user + system, from /proc) over the run, less what the tier spends idle
+over as long (measured in a BENCH_CLUSTER_IDLE_S window first), divided by the calls completed:
 Kamailio (every process of its process group), each Asterisk node (per node, divided by the
 calls that node took), the service (all its threads), PostgreSQL (the backends of both
 databases). The projection is arithmetic, not a run (this machine has 2 cores): a media node
@@ -42,6 +43,7 @@ PG = "postgres://postgres@127.0.0.1:5432"
 CALLS = int(os.environ.get("BENCH_CLUSTER_CALLS", "60"))
 RATE = float(os.environ.get("BENCH_CLUSTER_RATE", "3"))
 HOLD_S = float(os.environ.get("BENCH_CLUSTER_HOLD_S", "12"))
+IDLE_S = float(os.environ.get("BENCH_CLUSTER_IDLE_S", "10"))  # the idle window measured first
 NODES_PROJECTED = (1, 2, 4, 8)
 IVRCTL = [sys.executable, "-c", "from hotline.cli import main; main()"]
 TICK = os.sysconf("SC_CLK_TCK")
@@ -237,6 +239,11 @@ def run() -> list[Record]:
                     "node2": process_cpu(cluster.boxes[1].pid), "service": process_cpu(service.pid),  # type: ignore[union-attr]
                     "postgres": postgres_cpu([service_db, kamailio_db])}
 
+        # what every tier spends with no call (timers, probes, pings), subtracted below
+        idle_start, idle_clock = sample(), time.monotonic()
+        time.sleep(IDLE_S)  # a measuring window, not a wait for anything
+        idle_end = sample()
+        idle_rate = {tier: (idle_end[tier] - idle_start[tier]) / (time.monotonic() - idle_clock) for tier in idle_end}
         load_before, ticks_before, before = os.getloadavg()[0], cpu_ticks(), sample()
         started = time.monotonic()
         sipp = start_sipp("callers", scenario(int(HOLD_S * 1000), tone),
@@ -267,13 +274,16 @@ def run() -> list[Record]:
             _drop(name)
         if not os.environ.get("BENCH_CLUSTER_KEEP"):
             shutil.rmtree(work, ignore_errors=True)
-    return records(before, after, completed, per_node_calls, elapsed,
+    return records(before, after, idle_rate, completed, per_node_calls, elapsed,
                    steal_percent(ticks_before, ticks_after), (load_before, load_after), code)
 
 
-def records(before: dict[str, float], after: dict[str, float], completed: int, per_node_calls: dict[str, int],
-            elapsed: float, steal: float, load: tuple[float, float], sipp_exit: int) -> list[Record]:
-    spent = {tier: after[tier] - before[tier] for tier in before}
+def records(before: dict[str, float], after: dict[str, float], idle_rate: dict[str, float], completed: int,
+            per_node_calls: dict[str, int], elapsed: float, steal: float, load: tuple[float, float],
+            sipp_exit: int) -> list[Record]:
+    """Per tier, the CPU the calls added: what it spent under load less its idle rate over the
+    same time, divided by the calls (a node's: by the calls it took)."""
+    spent = {tier: max(0.0, after[tier] - before[tier] - idle_rate[tier] * elapsed) for tier in before}
     per_call = {"kamailio": spent["kamailio"] / completed, "service": spent["service"] / completed,
                 "postgres": spent["postgres"] / completed}
     node_per_call = {node: spent[node] / per_node_calls[node] for node in per_node_calls}
@@ -282,6 +292,7 @@ def records(before: dict[str, float], after: dict[str, float], completed: int, p
         "calls_completed": completed, "calls_placed": CALLS, "rate_per_s": RATE, "hold_s": HOLD_S,
         "calls_per_node": per_node_calls, "elapsed_s": round(elapsed, 1), "cpu_steal_percent": steal,
         "load_average_1m": [round(x, 2) for x in load], "sipp_exit": sipp_exit,
+        "idle_cpu_percent": {tier: round(100 * rate, 2) for tier, rate in idle_rate.items()},
         "note": "media node CPU is the baseline: every ratio is a tier's CPU per call against one node's; "
                 "a call is hold_s seconds in the menus; the service takes both nodes' FastAGI but only "
                 "node 1's AMI events (one AMI connection per node is not built), so its cost is low by "

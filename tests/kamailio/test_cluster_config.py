@@ -82,3 +82,14 @@ def test_the_local_clusters_site_dials_agents_through_kamailio(tmp_path: Path) -
     assert endpoints and all(e.endswith("@kamailio") for e in endpoints), endpoints
     config = read_cluster_config(target / "cluster.yaml")
     assert [node.dialplan_live_dir for node in config.nodes] == [tmp_path / "n1", tmp_path / "n2"]
+
+
+def test_the_projection_grows_with_nodes_until_a_shared_tier_needs_a_whole_core() -> None:
+    from bench.cluster_tiers import project
+
+    # a node spends 50 ms a call, the service 20 ms, Kamailio 4 ms, PostgreSQL 5 ms
+    projected = project({"node": 0.050, "service": 0.020, "kamailio": 0.004, "postgres": 0.005})
+    assert projected[1] == (pytest.approx(20.0), "media nodes")
+    assert projected[2] == (pytest.approx(40.0), "media nodes")
+    assert projected[4] == (pytest.approx(50.0), "service")  # 1 / 0.020: the router's core is full
+    assert projected[8] == projected[4]
