@@ -14,10 +14,18 @@ from ivr.selfservice.flows.voice import Voice
 CONFIRM = "1"  # (2 asks for another number, as does any other key)
 
 
-async def take_callback_number(voice: Voice, policy: CallbackPolicy, number_on_line: str) -> str | None:
+def offer_prompt(agents_on_line: bool) -> str:
+    """callback_offer says the agents are busy; with none logged in (or all paused) for the
+    caller's line, the variant says no agent is available now. Both take the same keys."""
+    return "callback_offer" if agents_on_line else "callback_offer_no_agents"
+
+
+async def take_callback_number(voice: Voice, policy: CallbackPolicy, number_on_line: str, *,
+                               agents_on_line: bool = True) -> str | None:
     """The offer, then the number to call back, read back and confirmed with 1. None: the
-    caller keeps waiting (no key, another key, or no number confirmed within the tries)."""
-    if await voice.ask("callback_offer", max_keys=1, timeout_ms=policy.offer_key_ms) != CONFIRM:
+    caller keeps waiting (no key, another key, or no number confirmed within the tries).
+    `agents_on_line`: the router has an agent working who could take the call (busy or not)."""
+    if await voice.ask(offer_prompt(agents_on_line), max_keys=1, timeout_ms=policy.offer_key_ms) != CONFIRM:
         return None
     number = number_on_line if policy.valid_number(number_on_line) else None
     for _ in range(policy.number_tries):

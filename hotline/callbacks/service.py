@@ -109,9 +109,10 @@ class VirtualHold:
         if entry is None or entry.state is CallState.CONNECTED or entry.call.callback:
             return
         now = self.adapter.clock()
+        estimated_wait_s = self.adapter.router.estimated_wait_for(call_id, now)  # None: no agent working for it
         choice = hold_choice(
             self.policy, waited_s=now - entry.call.enqueue_time,
-            estimated_wait_s=self.adapter.router.estimated_wait_for(call_id, now),
+            estimated_wait_s=estimated_wait_s,
             step_says_offer=step_says_offer or call_id in self.adapter.callback_steps,
             offered_before=call_id in self._offered)
         if choice is HoldChoice.NOTHING:
@@ -123,7 +124,8 @@ class VirtualHold:
             self._offered.add(call_id)
             self.adapter.in_conversation.add(call_id)
             try:
-                number = await take_callback_number(voice, self.policy, session.env.get("callerid", ""))
+                number = await take_callback_number(voice, self.policy, session.env.get("callerid", ""),
+                                                    agents_on_line=estimated_wait_s is not None)
             finally:
                 self.adapter.in_conversation.discard(call_id)
             task = await self.accept(call_id, number) if number else None

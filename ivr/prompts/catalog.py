@@ -33,8 +33,11 @@ class PromptText(BaseModel):
 
     text: str | None = None  # the written form, as a speaker would read or record it
     say: str | None = None  # romanisation fed to the synthesiser when it cannot read `text`
+    # Who must check `text` before it is recorded (a draft by a writer who is not a native
+    # speaker); `ivrctl prompts todo` shows it beside the text. Never synthesised or played.
+    review: str | None = None
 
-    @field_validator("text", "say")
+    @field_validator("text", "say", "review")
     @classmethod
     def _normalise(cls, value: str | None) -> str | None:
         # NFC so a re-typed tone mark does not change the content hash or the TTS rules it hits.

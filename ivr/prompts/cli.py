@@ -90,7 +90,8 @@ def todo(language: str, catalog: Path | None, recordings: Path | None) -> None:
     targets = resolve_targets(parsed, scan_recordings(recordings, list(parsed.languages)))
     for task in recordings_needed(parsed, targets, language):
         text = task.text or f"(translate) {task.reference or ''}"
-        click.echo(f"{language}/{task.prompt_id}\t{text}")
+        review = parsed.prompts[task.prompt_id].text(language).review
+        click.echo(f"{language}/{task.prompt_id}\t{text}" + (f"\t(review: {review})" if review else ""))
 
 
 @prompts.command("status")

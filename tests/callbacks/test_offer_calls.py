@@ -31,7 +31,7 @@ async def test_a_caller_without_a_usable_number_keys_one_and_may_correct_it(
         make_callback_stack, clipped_ami: AmiClient, clipped_events: EventLog) -> None:
     stack: CallbackStack = await make_callback_stack()
     caller = await queued(clipped_ami, clipped_events, caller_id='"" <anonymous>')
-    await caller.on("callback_offer", "1")
+    await caller.on("callback_offer_no_agents", "1")
     await caller.on("callback_enter_number", "12345#")  # too short
     await caller.hears("callback_number_invalid")
     await caller.on("callback_enter_number", "13900001234#", nth=2)
@@ -58,11 +58,11 @@ async def test_at_the_longest_hold_a_caller_who_declines_the_last_offer_leaves_a
     call_id = clipped_events.matching("UserEvent", UserEvent="HotlineQueueJoin", Uniqueid=caller.call.uniqueid)[0]["CallID"]
     await caller.hears("hold_too_long")
     heard = caller.heard()
-    last_offer = heard[:heard.index("hold_too_long")].count("callback_offer") + 1
-    await caller.on("callback_offer", "2", nth=last_offer)
+    last_offer = heard[:heard.index("hold_too_long")].count("callback_offer_no_agents") + 1
+    await caller.on("callback_offer_no_agents", "2", nth=last_offer)
     await clipped_events.wait("UserEvent", 15, UserEvent="HotlineMessageStart", Uniqueid=caller.call.uniqueid)
     heard = caller.heard()
-    assert heard[heard.index("hold_too_long"):][:3] == ["hold_too_long", "callback_offer", "leave_message"]
+    assert heard[heard.index("hold_too_long"):][:3] == ["hold_too_long", "callback_offer_no_agents", "leave_message"]
     # out of the queue (not abandoned), and nobody will ring for it
     assert call_id not in stack.router.calls
     assert [e.reason for e in stack.of("QueueCallerLeave", call_id=call_id)] == ["left"]
@@ -91,7 +91,7 @@ async def test_an_announcement_due_during_the_offer_waits_for_its_end_instead_of
     stack.desk.roster[zhuang.id] = zhuang
     await stack.desk.login(zhuang.id, paused=PauseReason.BREAK)
     caller = await queued(clipped_ami, clipped_events, caller_id="13900001234", dialect="zhuang")
-    await caller.hears("callback_offer")
+    await caller.hears("callback_offer_no_agents")  # (its only Zhuang speaker is on a break)
     # the ladder reaches the Mandarin step (with its notice) while the caller is being asked
     await stack.wait(lambda: stack.of("QueueCallerStepChanged", to_step=2))
     await caller.press("1")  # the offer was not cut off: the key still answers it
@@ -109,7 +109,32 @@ async def test_with_nobody_logged_in_the_notice_plays_at_once_and_the_offer_at_i
     await make_callback_stack()
     caller = await queued(clipped_ami, clipped_events, caller_id="13900001234", dialect="zhuang")
     joined = time.monotonic()
-    await caller.hears("callback_offer")
+    await caller.hears("callback_offer_no_agents")
     assert time.monotonic() - joined >= OFFER_AFTER - 0.2
     heard = caller.heard()
-    assert heard[0] == "mandarin_agent_notice" and heard.count("callback_offer") == 1
+    assert heard[0] == "mandarin_agent_notice" and heard.count("callback_offer_no_agents") == 1
+
+
+async def test_with_nobody_logged_in_for_the_line_the_offer_says_no_agent_is_available_not_busy(
+        make_callback_stack, clipped_ami: AmiClient, clipped_events: EventLog) -> None:
+    """Issue 15, defect 9: with no agent logged in, callback_offer told the caller the agents
+    were busy. The variant says no agent is available now, and takes the same keys."""
+    await make_callback_stack()
+    caller = await queued(clipped_ami, clipped_events, caller_id="13900001234")
+    await caller.on("callback_offer_no_agents", "1")
+    await caller.on("callback_number_confirm", "1")
+    await caller.hears("callback_accepted")
+    assert "callback_offer" not in caller.heard()
+
+
+async def test_with_an_agent_logged_in_but_talking_the_offer_says_the_agents_are_busy(
+        make_callback_stack, clipped_ami: AmiClient, clipped_events: EventLog) -> None:
+    stack: CallbackStack = await make_callback_stack()
+    await stack.login(agent("m1", "talk30", mandarin=5, pension=4))
+    talking = await queued(clipped_ami, clipped_events, caller_id="13900001111")
+    talking_id = clipped_events.matching("UserEvent", UserEvent="HotlineQueueJoin",
+                                         Uniqueid=talking.call.uniqueid)[0]["CallID"]
+    await stack.wait(lambda: stack.of("AgentConnect", call_id=talking_id))
+    caller = await queued(clipped_ami, clipped_events, caller_id="13900001234")
+    await caller.hears("callback_offer")
+    assert "callback_offer_no_agents" not in caller.heard()

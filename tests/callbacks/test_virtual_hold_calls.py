@@ -48,7 +48,7 @@ async def test_a_caller_who_takes_the_callback_keeps_their_place_and_is_called_b
     first_id, second_id = call_id_of(events, first.call), call_id_of(events, second.call)
 
     # the ladder step asks for the offer; the caller takes it and confirms their own number
-    await first.on("callback_offer", "1")
+    await first.on("callback_offer_no_agents", "1")  # (nobody logged in yet)
     await first.hears("callback_number_confirm")
     assert first.heard()[-len(ANSWERS) - 2:] == ["callback_number_is", *said_digits(ANSWERS), "callback_number_confirm"]
     await first.press("1")
@@ -56,7 +56,7 @@ async def test_a_caller_who_takes_the_callback_keeps_their_place_and_is_called_b
     accepted = await events.wait("UserEvent", 15, UserEvent="HotlineCallback", Uniqueid=first.call.uniqueid)
     await events.wait("Hangup", Uniqueid=first.call.uniqueid)
     # the other caller hears the offer too, presses nothing, and simply waits on
-    await second.hears("callback_offer")
+    await second.hears("callback_offer_no_agents")
 
     # the line is gone; the call keeps its place ahead of the caller who came later
     entry = stack.router.calls[first_id]
@@ -77,7 +77,7 @@ async def test_a_caller_who_takes_the_callback_keeps_their_place_and_is_called_b
     done = await stack.hold.wait_task(task_id, lambda t: t.status is not CallbackStatus.PENDING)
     assert (done.status, done.attempts, done.outcome) == (CallbackStatus.DONE, 1, "answered")
     # the caller who declined was not asked twice and is next in line
-    assert second.heard().count("callback_offer") == 1
+    assert second.heard().count("callback_offer_no_agents") == 1
     assert stack.router.calls[second_id].state is CallState.WAITING and stack.router.position(second_id) == 1
 
 

@@ -55,6 +55,17 @@ def test_todo_lists_what_a_language_still_borrows(small):
     assert CliRunner().invoke(prompts, ["todo", "fr", "--catalog", str(catalog)]).exit_code == 2
 
 
+def test_todo_shows_who_must_review_a_draft_text(small):
+    catalog, recordings, _ = small
+    catalog.write_text(catalog.read_text().replace(
+        "welcome: {zh: 您好，欢迎致电。, zh_yue: 你好，欢迎致电。}",
+        "welcome: {zh: 您好，欢迎致电。, zh_yue: 你好，欢迎致电。, za: {text: Mwngz ndei., review: native speaker}}"),
+        encoding="utf-8")
+    result = CliRunner().invoke(prompts, ["todo", "za", "--catalog", str(catalog), "--recordings", str(recordings)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "za/welcome\tMwngz ndei.\t(review: native speaker)"
+
+
 def test_build_reports_a_duplicate_recording_and_absent_music(small, tmp_path):
     catalog, recordings, out = small
     base = ["build", "--catalog", str(catalog), "--recordings", str(recordings), "--out", str(out)]
