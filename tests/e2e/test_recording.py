@@ -43,6 +43,10 @@ agents:
 
 @pytest.fixture(autouse=True)
 def tones(sandbox) -> None:
+    write_tones(sandbox)
+
+
+def write_tones(sandbox) -> None:
     """The tones the test contexts play, where the sandbox Asterisk finds them."""
     directory = sandbox.host_path(PurePosixPath("/tmp/hotline-tones"))
     directory.mkdir(parents=True, exist_ok=True)
