@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from hotline.settings import Settings
+from ivr.kamailio.render import PROXY_NAME
 from ivr.menu.positions import parse_yaml
-from ivr.pjsip import AgentPhone, IncomingTrunk, OutgoingTrunk, pjsip_name, read_secrets, render_pjsip
+from ivr.pjsip import (AgentPhone, AgentsProxy, IncomingTrunk, OutgoingTrunk, pjsip_name, read_secrets,
+                      render_pjsip)
 from routing.asterisk import load_roster
 
 MAX_BYTES = 1 << 20
@@ -93,6 +95,8 @@ def render_site_pjsip(settings: Settings) -> tuple[str, list[str]]:
     SipConfigError or SecretsError, naming the file and never a secret."""
     config = load_sip_config(settings.sip_path)
     secrets = read_secrets(settings.sip_secrets_path) if settings.sip_secrets_path.exists() else {}
+    if settings.cluster_path.exists():
+        return _render_cluster_node(settings, config, secrets)
     phones, missing = [], []
     for agent in load_roster(settings.agents_path).values():
         name = pjsip_name(agent.endpoint)
@@ -103,12 +107,34 @@ def render_site_pjsip(settings: Settings) -> tuple[str, list[str]]:
         else:
             missing.append(name)
     warnings = [f"no secret for {', '.join(missing)} in {settings.sip_secrets_path}: their phones are left out"] if missing else []
+    outgoing = _outgoing(settings, config, secrets)
+    text = render_pjsip(transport=config.transport, phones=phones, incoming=config.incoming, outgoing=outgoing,
+                        agent_context=config.agent_context, qualify_s=config.qualify_s)
+    return text, warnings
+
+
+def _outgoing(settings: Settings, config: SipConfig, secrets: dict[str, str]) -> OutgoingTrunk | None:
     outgoing = config.outgoing
     if outgoing is not None and outgoing.username:
         if outgoing.name not in secrets:
             raise SipConfigError(f"{settings.sip_path}: outgoing.username: no `{outgoing.name} = ...` line in "
                                  f"{settings.sip_secrets_path} for its password")
         outgoing = OutgoingTrunk(outgoing.name, outgoing.contact, outgoing.username, secrets[outgoing.name])
-    text = render_pjsip(transport=config.transport, phones=phones, incoming=config.incoming, outgoing=outgoing,
-                        agent_context=config.agent_context, qualify_s=config.qualify_s)
-    return text, warnings
+    return outgoing
+
+
+def _render_cluster_node(settings: Settings, config: SipConfig, secrets: dict[str, str]) -> tuple[str, list[str]]:
+    """A media node of a cluster (config/cluster.yaml): no phones of its own (they register to
+    Kamailio, and the node rings them through it as PJSIP/<extension>@kamailio), and the 12333
+    trunk is whatever arrives from Kamailio's address, not the carrier's."""
+    from hotline.cluster.config import read_cluster_config
+
+    cluster = read_cluster_config(settings.cluster_path, settings.read_limits())
+    host, port = cluster.listen
+    incoming = tuple(IncomingTrunk(trunk.name, (host,), trunk.context) for trunk in config.incoming)
+    outgoing = _outgoing(settings, config, secrets)
+    text = render_pjsip(transport=config.transport, phones=(), incoming=incoming, outgoing=outgoing,
+                        agent_context=config.agent_context, qualify_s=config.qualify_s,
+                        agents_proxy=AgentsProxy(PROXY_NAME, f"sip:{host}:{port}"))
+    return text, [f"cluster node: agents' phones register to Kamailio at {host}:{port}; the trunk is matched "
+                  "as Kamailio's address"]

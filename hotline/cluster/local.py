@@ -152,7 +152,9 @@ def up(settings: Settings, *, postgres: str = "postgres://postgres@127.0.0.1:543
             **_keys(workdir / "keys.env"),
         }
         _private_file(workdir / "cluster.env", "".join(f"{k}={v}\n" for k, v in env_values.items()))
-        env = {k: v for k, v in os.environ.items() if not k.startswith("HOTLINE_")} | env_values
+        # the children get these settings and nothing of this shell's environment (read only by
+        # ivrctl's main): a search path and a UTF-8 locale are all else they need
+        env = {"PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "LANG": "C.UTF-8"} | env_values
         for step in (["db", "upgrade"], ["db", "seed-demo"]):
             done = subprocess.run([*IVRCTL, *step], env=env, capture_output=True, text=True, timeout=300)
             if done.returncode != 0:

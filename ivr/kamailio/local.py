@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ivr.kamailio.db import create_schema, sync_subscribers
 from ivr.kamailio.process import Kamailio
-from ivr.kamailio.render import FrontDoor, MediaNode, Registrar
+from ivr.kamailio.render import PROXY_NAME, FrontDoor, MediaNode, Registrar
 from ivr.pjsip import AgentsProxy, IncomingTrunk, render_pjsip
 from ivr.sandbox import Sandbox
 from ivr.sandbox.config import HOTLINE_PJSIP_FILE, SIP_TRANSPORT
@@ -25,7 +25,7 @@ from ivr.sandbox.ports import free_udp_port
 
 log = logging.getLogger(__name__)
 KAMAILIO_HOST = "127.0.0.1"
-PROXY_NAME = "kamailio"
+__all__ = ["PROXY_NAME", "LocalCluster", "node_pjsip"]
 
 
 def node_pjsip(kamailio: tuple[str, int], qualify_s: int = 10) -> str:

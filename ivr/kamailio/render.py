@@ -29,6 +29,7 @@ HEADER = """\
 # check it with `kamailio -c -f <this file>` before loading it.
 # ---------------------------------------------------------------------------------------------
 """
+PROXY_NAME = "kamailio"  # a node's PJSIP endpoint for Kamailio: agents are PJSIP/<extension>@kamailio
 DISPATCHER_SET = 1
 ROUND_ROBIN = 4  # dispatcher algorithm 4: next destination in turn
 

@@ -47,3 +47,24 @@ def test_a_trunk_that_authenticates_needs_its_password_in_the_secrets_file(tmp_p
     settings.sip_secrets_path.write_text("pstn = trunk-pw\n")
     text, _ = render_site_pjsip(settings)
     assert "password = trunk-pw" in text and ("pstn-auth", "auth") in objects_in(text)
+
+
+def test_a_cluster_node_rings_agents_through_kamailio_and_takes_the_trunk_from_it(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    repo = Path(__file__).resolve().parents[2]
+    for name in ("agents.yaml", "sip.yaml"):
+        (config / name).write_text((repo / "config" / name).read_text())
+    (config / "cluster.yaml").write_text(
+        "front_door: {listen: 192.0.2.5:5060, trunk_sources: [192.0.2.10], "
+        "registrar_database: 'postgres://kamailio@192.0.2.30/kamailio'}\n"
+        "nodes: [{name: media1, sip: 192.0.2.21, ami: 192.0.2.21, dialplan_live_dir: /srv/media1}]\n")
+    (tmp_path / "var").mkdir()
+    settings = site_settings(tmp_path / "var", config_dir=config)
+    settings.sip_secrets_path.write_text("1001 = a-secret\n")
+    text, warnings = render_site_pjsip(settings)
+    objects = objects_in(text)
+    assert {("kamailio", "endpoint"), ("kamailio", "aor"), ("trunk-12333", "identify")} <= objects
+    assert not any(name == "1001" for name, _ in objects) and "a-secret" not in text
+    assert "contact = sip:192.0.2.5:5060" in text and "match = 192.0.2.5" in text and "192.0.2.10" not in text.split("[pstn]")[0]
+    assert warnings and "register to Kamailio" in warnings[0]
