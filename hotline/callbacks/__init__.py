@@ -1,4 +1,4 @@
-"""Callbacks: the virtual-hold offer to waiting callers and the calls back (issue 8, part 3).
+"""Callbacks: the virtual-hold offer to waiting callers and the calls back.
 
 - policy: the configuration and the pure rules (when to offer, which numbers, retries);
 - offer: the conversation on hold (FastAGI) that takes the caller's number;

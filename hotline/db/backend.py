@@ -46,7 +46,7 @@ DEFAULT_WORKERS = 8
 DEFAULT_POLICY = LockoutPolicy()
 
 # The transactions whose commit need not wait for PostgreSQL to flush its log: the reads,
-# whose only write is their own audit row (who looked up what). The lead's policy (issue #5):
+# whose only write is their own audit row (who looked up what). The project's policy:
 # a database crash may lose the last fraction of a second of these rows, never corrupt
 # anything, and no caller waits on a flush to hear a balance. Whatever changes what a caller
 # can do next (failed-PIN counts, lockouts, card status and loss reports, with their audit

@@ -59,7 +59,7 @@ class PinUpgrade:
 
 # A Core insert on the table, built once: the trail is write-only here, no need for the ORM's
 # unit of work, and building `.values(...)` per row cost about as much CPU as the rest of a
-# balance lookup (measured, issue #5).
+# balance lookup (measured with bench.selfservice).
 _AUDIT_INSERT = insert(AuditEvent.__table__)
 
 

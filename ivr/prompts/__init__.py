@@ -3,6 +3,9 @@
 Pure parts: catalog (model, validation), plan (sources, fallbacks, what to rebuild), report,
 saynumber (which digit files Asterisk's Chinese SayNumber plays), moh.render_moh_class.
 I/O: audio (espeak-ng, pydub, files), build (build_prompts), moh.build_moh, cli (click group).
+Recording by staff: phone (the *77 FastAGI flow), takes and take_check (pure: provenance,
+review states, the quality check), take_store (takes on disk), progress (pure: per language),
+library (one object for the phone flow, the review page and `ivrctl prompts status`).
 """
 from .build import build_prompts, load_catalog
 from .catalog import Catalog, CatalogError, parse_catalog

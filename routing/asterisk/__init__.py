@@ -1,4 +1,6 @@
-"""The router on Asterisk: the adapter (AMI), hold announcements (FastAGI), the agent desk."""
+"""The router on Asterisk: the adapter (AMI), hold announcements (FastAGI hold), the agent desk,
+agents' phone registrations (phones), who was logged in and paused across restarts
+(presence), the waiting callers read back from Asterisk (resync), the roster file (roster)."""
 
 from routing.asterisk.adapter import RouterAdapter
 from routing.asterisk.desk import AgentDesk, UnknownAgent
