@@ -15,8 +15,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Concatenate, ParamSpec, TypeVar
@@ -96,6 +96,7 @@ class SqlBackend:
         self._clock = clock
         self._new_reference = new_reference
         self.timings = DbTimings()  # where each transaction's time went (the SIP bench reads it)
+        self._pin_turns = Turns()
         self._executor = ThreadPoolExecutor(
             max_workers=workers, thread_name_prefix="selfservice-db"
         )
@@ -142,6 +143,13 @@ class SqlBackend:
         return await self._transaction("identify", store.identify, digest, masked, now)
 
     async def verify_pin(self, person: InsuredPerson, pin: Pin, now: datetime) -> PinOutcome:
+        # Checks of one person's PIN take that person's row lock in turn. They wait for it here,
+        # on the event loop, not each on a database thread: callers of one person (a shared
+        # demo account, a family) must not fill the pool and queue everyone else's look-ups.
+        async with self._pin_turns.turn(person.key):
+            return await self._verify_pin(person, pin, now)
+
+    async def _verify_pin(self, person: InsuredPerson, pin: Pin, now: datetime) -> PinOutcome:
         # A keyed hash takes microseconds, so it is compared inside the one transaction that
         # locks the person's row and records the outcome. A legacy scrypt hash is compared
         # holding no lock nor connection, on the hashing thread, between reading it and
@@ -264,6 +272,33 @@ class SqlBackend:
             statements = watch.lap()
         self.timings.record(operation, queued, checkout, statements, watch.lap())
         return result
+
+
+class Turns:
+    """One at a time per key, in arrival order, on the event loop; a key nobody waits for
+    holds nothing."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def turn(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (None, 0))
+        if lock is None:
+            lock = asyncio.Lock()
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)
 
 
 @contextmanager

@@ -119,3 +119,36 @@ async def test_a_locked_legacy_hash_is_neither_checked_open_nor_upgraded(backend
 
 async def test_the_demo_pins_are_stored_keyed(backend, person, seeded_url):
     assert not any(is_slow(r.pin_hash) for r in rows(seeded_url, Person))
+
+
+@pytest.mark.parametrize("database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+async def test_callers_of_one_person_wait_for_each_other_not_for_the_database_threads(seeded_url, id_hash_key,
+                                                                                      pin_hash_key):
+    """Many callers checking one person's PIN at once (the SIP bench's callers are all one
+    person) wait their turn in the service: at most one holds a database thread waiting for
+    the person's row, so other callers' look-ups are never queued behind them."""
+    from sqlalchemy import text
+
+    from hotline.db.backend import SqlBackend
+
+    backend = SqlBackend.from_url(seeded_url, id_hash_key=id_hash_key, pin_hash_key=pin_hash_key, workers=2,
+                                  timeout=30)
+    holder = make_engine(seeded_url)
+    try:
+        person = await backend.identify(parse_id_number("450102199003071238"))
+        other = parse_id_number("45010219780615103X")
+        assert person is not None
+        with holder.connect() as connection:  # another service's check holds the person's row
+            connection.execute(text("SELECT id FROM persons WHERE id = :id FOR UPDATE"), {"id": int(person.key)})
+            checks = [asyncio.ensure_future(backend.verify_pin(person, RIGHT, T0)) for _ in range(4)]
+            await asyncio.sleep(0)  # each check goes as far as it can before the look-up asks
+            async with asyncio.timeout(5):
+                assert await backend.identify(other) is not None
+            assert not any(check.done() for check in checks)
+            connection.rollback()
+        async with asyncio.timeout(30):
+            assert await asyncio.gather(*checks) == [PinAccepted()] * 4
+        assert len(backend._pin_turns) == 0  # nothing kept for a person nobody is checking
+    finally:
+        holder.dispose()
+        backend.close()
