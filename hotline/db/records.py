@@ -23,7 +23,8 @@ class CallRecordRow(Base):
         Index("ix_call_records_caller_outcome_started", "caller_number", "outcome", "started_at"),
         Index("ix_call_records_open", "ended_at"),
         Index("ix_call_records_agent_started", "agent", "started_at"),
-        Index("ix_call_records_started", "started_at"),
+        # page order, with the wait tested inside the scan (migration 0009)
+        Index("ix_call_records_started_id_wait", "started_at", "id", "queue_wait_s"),
         Index("ix_call_records_dialect_started", "dialect", "started_at"),
         Index("ix_call_records_business_started", "business", "started_at"),
         Index("ix_call_records_outcome_started", "outcome", "started_at"),
