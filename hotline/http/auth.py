@@ -64,8 +64,9 @@ async def current_principal(request: Request) -> Principal:
     return authenticated(request, await _bearer(request))
 
 
-def require_role(*roles: str) -> Callable[..., Awaitable[Principal]]:
-    """Dependency: the request's Principal if its token is known and has one of `roles`."""
+def require_role(*roles: str, hint: str = "") -> Callable[..., Awaitable[Principal]]:
+    """Dependency: the request's Principal if its token is known and has one of `roles`
+    (`hint`: said after the refusal, e.g. where an operation moved)."""
     unknown = set(roles) - set(ROLES)
     if unknown or not roles:
         raise ValueError(f"require_role needs roles among {ROLES}, got {roles}")
@@ -73,7 +74,8 @@ def require_role(*roles: str) -> Callable[..., Awaitable[Principal]]:
     async def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = Security(_bearer)) -> Principal:
         principal = authenticated(request, credentials)
         if principal.role not in roles:
-            raise forbidden(f"this needs role {' or '.join(roles)}; the token of {principal.name} has role {principal.role}")
+            raise forbidden(f"this needs role {' or '.join(roles)}; the token of {principal.name} has role "
+                            f"{principal.role}{hint}")
         request.state.principal = principal
         return principal
 

@@ -43,6 +43,7 @@ from routing.asterisk import RouterAdapter
 
 HISTORY_ROLES = ("supervisor", "ops")
 LISTEN_ROLES = ("supervisor", "ops")  # the only roles that may hear a call
+MOVED = "the live list of waiting callers that was GET /calls is GET /queues/calls (any role)"
 MAX_EXPORT = 100_000  # rows in one CSV; narrow the filters for more
 EXPORT_PAGE = MAX_PAGE
 CSV_COLUMNS = ("call_id", "started_at", "ended_at", "dialect", "business", "caller", "outcome",
@@ -155,6 +156,9 @@ def history_router(store: RecordStore, timeline: TimelineWriter | None = None, a
                    *, recordings_dir: Path | None = None, access: Callable[..., Any] | None = None,
                    listen_access: Callable[..., Any] | None = None,
                    clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> APIRouter:
+    # GET /calls was the live waiting list before call history took the path (API 1.x): the
+    # wallboard's viewer token asking it the old way is told where the list went
+    list_access = access or require_role(*HISTORY_ROLES, hint=f"; {MOVED}")
     access = access or require_role(*HISTORY_ROLES)
     listen_access = listen_access or require_role(*LISTEN_ROLES)
     router = APIRouter(tags=["call history"], responses=problem_responses(401, 403))
@@ -184,10 +188,12 @@ def history_router(store: RecordStore, timeline: TimelineWriter | None = None, a
             raise problem(422, "invalid_request", str(exc)) from None
 
     @router.get("/calls", response_model=CallPage, summary="Past and current calls, filtered, newest first",
+                description=f"Call history (supervisor and ops). Before it, {MOVED}: a viewer or agent token "
+                            "asking here is told so in the 403.",
                 responses=problem_responses(422, 503))
     async def list_calls(query: CallQuery = Depends(call_query),
                          total: bool = Query(False, description="also count every matching call (costs a scan)"),
-                         _: Any = Depends(access)) -> CallPage:
+                         _: Any = Depends(list_access)) -> CallPage:
         def read(session: Any) -> tuple[history.CallPage, int | None]:
             page = history.search_calls(session, query)
             return page, history.count_calls(session, query) if total else None

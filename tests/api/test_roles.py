@@ -48,3 +48,15 @@ async def test_call_history_is_for_supervisors_and_ops(api: Api, path: str) -> N
         assert (await api.http.get(path, headers=api.as_(role))).status_code == 403, role
     for role in ("supervisor", "ops"):
         assert (await api.http.get(path, headers=api.as_(role))).status_code in (200, 404), role
+
+
+async def test_an_old_client_asking_calls_for_the_live_list_is_told_where_it_went(api: Api) -> None:
+    """GET /calls was the live waiting list (any role) before call history took the path: the
+    wallboard's viewer token asking it the old way gets a 403 that names /queues/calls, not a
+    different list; a supervisor's answer is a page object, not the old bare list."""
+    for role in ("viewer", "agent"):
+        refused = await api.http.get("/calls", headers=api.as_(role))
+        assert refused.status_code == 403 and "GET /queues/calls" in refused.json()["detail"], role
+    page = (await api.http.get("/calls", headers=api.as_("supervisor"))).json()
+    assert isinstance(page, dict) and "items" in page
+    assert (await api.http.get("/queues/calls", headers=api.as_("viewer"))).status_code == 200
