@@ -159,7 +159,8 @@ def render_dispatcher_list(door: FrontDoor) -> str:
 def _registrar_modules(registrar: Registrar | None) -> str:
     if registrar is None:
         return ""
-    return """
+    return f"""
+#!define DBURL "{registrar.db_url}"
 # agents' phones: digest against the subscriber table, location in PostgreSQL
 loadmodule "db_postgres.so"
 loadmodule "usrloc.so"
@@ -175,15 +176,14 @@ def _registrar_params(registrar: Registrar | None) -> str:
     return f"""
 # Write-through (db_mode 1): every REGISTER is in PostgreSQL before the 200 OK goes back, and a
 # starting Kamailio loads the table, so a restart (or a kill -9) loses no phone.
-modparam("usrloc", "db_url", "{registrar.db_url}")
+modparam("usrloc", "db_url", DBURL)
 modparam("usrloc", "db_mode", 1)
 modparam("usrloc", "use_domain", 0)
 modparam("usrloc", "timer_interval", 30)
 modparam("registrar", "min_expires", {registrar.min_expires_s})
 modparam("registrar", "max_expires", {registrar.max_expires_s})
-modparam("registrar", "max_contacts", 1)  # one phone per agent: a new REGISTER replaces it
 # only HA1 hashes are stored (md5 of user:realm:secret), never the secret itself
-modparam("auth_db", "db_url", "{registrar.db_url}")
+modparam("auth_db", "db_url", DBURL)
 modparam("auth_db", "calculate_ha1", 0)
 modparam("auth_db", "password_column", "ha1")
 modparam("auth_db", "use_domain", 0)
@@ -214,7 +214,8 @@ route[REGISTRAR] {{
         exit;
     }}
     consume_credentials();
-    if (!save("location")) {{
+    # 0x04: one phone per agent; a REGISTER from a new address replaces the old one
+    if (!save("location", "0x04")) {{
         sl_reply_error();
     }}
     exit;

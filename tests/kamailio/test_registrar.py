@@ -109,6 +109,12 @@ async def test_a_caller_through_the_front_door_reaches_an_agent_registered_at_ka
         assert "1001" in registered(cluster.db_url)
         found = cluster.kamailio.rpc("ul.lookup", "location", "s:1001")  # s: a string, not a number
         assert f":{phone.port}" in found, found
+
+        # the agent's phone registers from somewhere else: it replaces the old contact
+        moved = SippPhone("1001", secret, cluster.front_door, tmp_path / "moved")
+        assert moved.register() == 0, moved.answering
+        found = cluster.kamailio.rpc("ul.lookup", "location", "s:1001")
+        assert f":{moved.port}" in found and f":{phone.port}" not in found, found
     finally:
         for run in runs:
             run.stop()
