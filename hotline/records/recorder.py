@@ -154,13 +154,24 @@ class CallRecorder:
             return
         now = self.clock()
         record = self.live.get(call_id)
-        if record is None:
-            record = await self.store.call(lambda s: db.load_record(s, call_id))
-        record = fold(record, event, now)
+        saved = False
+        if record is None and isinstance(event, SAVED_ON):
+            # A call's first milestone (its start, mostly): read, fold and save in one
+            # transaction, one trip to a database thread instead of two.
+            def load_fold_save(session: Session) -> CallRecord:
+                folded = fold(db.load_record(session, call_id), event, now)
+                db.save_record(session, folded)
+                return folded
+
+            record, saved = await self.store.call(load_fold_save), True
+        else:
+            if record is None:
+                record = await self.store.call(lambda s: db.load_record(s, call_id))
+            record = fold(record, event, now)
         self.live[call_id] = record
         if isinstance(event, ue.MessageLeft):
             await self._store_message(record, event, now)
-        elif isinstance(event, SAVED_ON):
+        elif isinstance(event, SAVED_ON) and not saved:
             await self.store.call(lambda s: db.save_record(s, record))
         if isinstance(event, ue.CallStart):
             self._forget_stale(now)
