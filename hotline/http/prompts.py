@@ -36,7 +36,9 @@ UPLOAD_SUFFIXES = (".wav", ".mp3", ".m4a")
 # the upload's file name, as its schema says it (JSON Schema regexes have no case-insensitive flag)
 UPLOAD_NAME = r"\.([wW][aA][vV]|[mM][pP]3|[mM]4[aA])$"
 STATIC = Path(__file__).with_name("static")
-_ASSETS = {"prompts.js": "text/javascript; charset=utf-8", "prompts.css": "text/css; charset=utf-8"}
+# login.js is the wallboard's (one log-in for every page: a session cookie, never a stored token)
+_ASSETS = {"prompts.js": "text/javascript; charset=utf-8", "prompts.css": "text/css; charset=utf-8",
+           "login.js": "text/javascript; charset=utf-8"}
 
 
 def progress_json(p: Progress) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from pydub import AudioSegment
 from hotline.auth import TokenStore
 from hotline.http.contract import new_app
 from hotline.http.prompts import prompts_router
+from hotline.http.session import session_router
 from ivr.prompts.library import PromptLibrary, PromptPaths
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -65,6 +66,7 @@ async def review(tmp_path: Path) -> AsyncIterator[Review]:
     tokens = {role: store.create(role, name=f"{role} 蓝")[0] for role in ("ops", "recorder", "viewer")}
     app = new_app(title="prompts", description="test")
     app.state.token_store = store
+    app.include_router(session_router())  # the page logs in as the wallboard does
     app.include_router(prompts_router(library))
     files = tmp_path / "files"
     files.mkdir()

@@ -1,6 +1,7 @@
 """The review page in headless Chromium (Debian's /usr/bin/chromium through Playwright): sign in
-with a token (never put in the address), upload a take, play it to its end, approve it, and see
-the language's progress move. Screenshots go to test-artifacts/."""
+with a token (exchanged for an HttpOnly session cookie like the wallboard's: never in the
+address, never in web storage), upload a take, play it to its end, approve it, and see the
+language's progress move. Screenshots go to test-artifacts/."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,15 +29,19 @@ async def browser():
         await chromium.close()
 
 
+async def sign_in(page, token: str) -> None:  # type: ignore[no-untyped-def]
+    await page.fill("#login input[name=token]", token)
+    await page.click("#login button[type=submit]")
+
+
 async def test_upload_play_and_approve_in_the_browser(review: Review, browser) -> None:
     take_file = speech("Mwngz ndei, angqcoux mwngz", review.files / "welcome-za.mp3", "mp3")
     ARTIFACTS.mkdir(exist_ok=True)
     async with served(review.app) as url:
         page = await browser.new_page(viewport={"width": 1400, "height": 900})
         await page.goto(f"{url}/prompts/review")
-        assert "令牌" in await page.inner_text("#problem")
-        await page.fill("#token", review.tokens["ops"])
-        await page.click("#signin")
+        assert "令牌" in await page.inner_text("#login")
+        await sign_in(page, review.tokens["ops"])
         zhuang = '#languages button[data-language="za"]'
         await page.wait_for_selector(f'{zhuang}[aria-pressed="true"]')
         assert await page.inner_text(zhuang) == f"Zhuang: 0 of {review.caller_prompts} recorded"
@@ -71,10 +76,34 @@ async def test_a_refused_upload_says_why_on_the_page(review: Review, browser) ->
     async with served(review.app) as url:
         page = await browser.new_page()
         await page.goto(f"{url}/prompts/review")
-        await page.fill("#token", review.tokens["recorder"])
-        await page.click("#signin")
+        await sign_in(page, review.tokens["recorder"])
         await page.wait_for_selector('tr[data-prompt="welcome"]')
         await page.set_input_files('tr[data-prompt="welcome"] input.upload', str(silent))
         await page.wait_for_selector("#problem:not([hidden])")
         assert "silent" in await page.inner_text("#problem")
         await page.close()
+
+
+async def test_the_page_keeps_a_session_cookie_not_the_token(review: Review, browser) -> None:
+    """The token was kept in sessionStorage, where any script on the page could read it; now it
+    is exchanged for the wallboard's HttpOnly cookie and forgotten."""
+    async with served(review.app) as url:
+        context = await browser.new_context()
+        page = await context.new_page()
+        await page.goto(f"{url}/prompts/review")
+        await sign_in(page, "h12333_not-a-token")
+        await page.wait_for_selector("#login .error:not([hidden])")
+        assert "令牌无效" in await page.inner_text("#login")
+        await sign_in(page, review.tokens["recorder"])
+        await page.wait_for_selector('tr[data-prompt="welcome"]')
+        assert await page.inner_text("#who") == "recorder 蓝 (recorder)"
+        cookie = next(c for c in await context.cookies() if c["name"] == "hotline_session")
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+        token = review.tokens["recorder"]
+        stored = await page.evaluate("JSON.stringify([Object.entries(sessionStorage), Object.entries(localStorage),"
+                                     " document.cookie])")
+        assert token not in stored and token not in cookie["value"] and token not in page.url
+        await page.reload()  # asked once: the session carries on
+        await page.wait_for_selector('tr[data-prompt="welcome"]')
+        assert await page.query_selector("#login") is None
+        await context.close()

@@ -1,5 +1,6 @@
-// Log in once, for the wallboard and the supervisor's page: the token typed here is exchanged
-// for an HttpOnly session cookie (POST /session) and forgotten; it never appears in an address,
+// Log in once, for the wallboard, the supervisor's page and the prompt review page: the token
+// typed here is exchanged for an HttpOnly session cookie (POST /session) and forgotten (no
+// script can read the cookie, and nothing is kept in web storage); it never appears in an address,
 // so no access log, browser history or Referer holds it. hotlineLogin() resolves with who the
 // session acts as ({name, role}) once logged in.
 async function hotlineLogin(labels) {

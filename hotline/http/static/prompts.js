@@ -1,8 +1,9 @@
-// The prompt review page: the API with a bearer token kept in this tab only (never in a URL);
-// audio is fetched with the token and played from a blob.
+// The prompt review page: logs in once like the wallboard (login.js: the token is exchanged for
+// an HttpOnly session cookie and forgotten; no script can read it, and it is never in an address),
+// then reads the API with that cookie; audio is fetched the same way and played from a blob.
 "use strict";
-const TOKEN_KEY = "hotline12333.token";
-let token = sessionStorage.getItem(TOKEN_KEY) || "";
+const LOGIN = { prompt: "令牌 Token（ivrctl token create --role recorder 或 ops）", submit: "登录 Sign in",
+                denied: "令牌无效 The token is unknown or revoked." };
 let language = null;
 const $ = (selector) => document.querySelector(selector);
 
@@ -13,7 +14,7 @@ function showProblem(message) {
 }
 
 async function api(path, options = {}) {
-  const response = await fetch(path, { ...options, headers: { ...(options.headers || {}), Authorization: "Bearer " + token } });
+  const response = await fetch(path, options);  // the session cookie goes along (same origin)
   if (!response.ok) {
     let detail = response.status + " " + response.statusText;
     try { const problem = await response.json(); detail = problem.detail || problem.title || detail; } catch (_) { /* not JSON */ }
@@ -121,20 +122,15 @@ async function review(takeId, action) {
 }
 
 async function start() {
-  if (!token) { showProblem("请输入令牌（ivrctl token create --role recorder 或 ops）。 Enter a recorder or ops token."); return; }
+  const who = await hotlineLogin(LOGIN);
+  $("#who").textContent = `${who.name} (${who.role})`;
+  $("#who").hidden = false;
   try {
     await loadLanguages();
     showProblem("");
   } catch (e) {
-    showProblem(e.status === 401 ? "令牌无效 The token is unknown or revoked." : e.message);
+    showProblem(e.status === 403 ? "此令牌不能审核提示音 This token's role cannot review prompts (recorder or ops)." : e.message);
   }
 }
 
-$("#login").addEventListener("submit", (event) => {
-  event.preventDefault();
-  token = $("#token").value.trim();
-  sessionStorage.setItem(TOKEN_KEY, token);
-  $("#token").value = "";
-  start();
-});
 start();
