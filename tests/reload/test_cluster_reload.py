@@ -82,3 +82,33 @@ async def test_a_reload_reaches_every_node_or_none(cluster: LocalCluster, nodes:
     assert f"hotline-v{done.version}-hangup" in contexts
     assert not any(context.startswith(f"hotline-v{failed.version}-") for context in contexts)
     assert files_of(nodes[1].live_dir) == files["node2"]  # what node 2 loads when it answers again
+
+
+def test_ivrctl_dialplan_reload_goes_over_the_nodes_of_cluster_yaml(cluster: LocalCluster, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from hotline.cli import main
+
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+    (config_dir / "cluster.yaml").write_text(
+        f"front_door: {{listen: '{cluster.front_door[0]}:{cluster.front_door[1]}', trunk_sources: [127.0.0.1], "
+        f"registrar_database: '{cluster.db_url}'}}\nnodes:\n" + "".join(
+            f"  - {{name: node{i}, sip: '127.0.0.1:{box.ports.sip}', ami: '127.0.0.1:{box.ports.ami}', "
+            f"dialplan_live_dir: '{box.dialplan_dir}'}}\n" for i, box in enumerate(cluster.boxes, 1)))
+    node1 = cluster.boxes[0]
+    env = {"HOTLINE_CONFIG_DIR": str(config_dir), "HOTLINE_VAR_DIR": str(tmp_path / "var"),
+           "HOTLINE_PROMPTS_DIR": str(CATALOG.parent), "HOTLINE_ASTERISK_ROOT": str(cluster.asterisk_root),
+           "HOTLINE_AMI_USERNAME": node1.ami.username, "HOTLINE_AMI_SECRET": node1.ami.secret,
+           "HOTLINE_STAGED_CHECK": "never"}
+    fast = write(tmp_path, FAST_SWAPPED, "fast.yaml")
+    result = CliRunner(env=env).invoke(main, ["dialplan", "reload", "--config", str(fast), "--who", "test"])
+    assert result.exit_code == 0, result.output
+    version = result.stdout.split("version ", 1)[1].split()[0]
+    for box in cluster.boxes:
+        assert file_version((box.dialplan_dir / names.ENTRY_FILE).read_text()) == version
+
+    (config_dir / "cluster.yaml").write_text("front_door: {listen: here}\n")
+    refused = CliRunner(env=env).invoke(main, ["dialplan", "reload", "--config", str(fast)])
+    assert refused.exit_code == 1 and "cluster.yaml:1: (top): nodes is missing" in refused.stderr
+    assert "Traceback" not in refused.output

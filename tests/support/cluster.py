@@ -43,7 +43,8 @@ def cluster(asterisk_root: Path, agi_port: int, sip_phones: tuple[AgentPhone, ..
     local = LocalCluster(asterisk_root, tmp_path_factory.mktemp("cluster"), db_url, agi_port,
                          phones={p.name: p.secret for p in sip_phones},
                          dialplan_dirs=[PROJECT / "dialplans", PROJECT / "tests" / "dialplans"],
-                         sounds_dir=built if built.is_dir() else None)
+                         sounds_dir=built if built.is_dir() else None,
+                         ami_secret=secrets.token_urlsafe(18))  # one AMI account on both, as a site has
     try:
         local.start()
         yield local
