@@ -37,6 +37,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -54,10 +55,37 @@ ARMS = os.environ.get("BENCH_SIP_ARMS", "hotline,bare").split(",")
 PROFILE = os.environ.get("BENCH_SIP_PROFILE", "1") != "0"
 BASE_CALL_S = 35.0  # about how long a lookup takes with no thinking (welcome, keys, the readout)
 HOTLINE_NUMBER, BARE_NUMBER = "12333", "12334"
-PERSON, PIN = "450102199003071238", "135790"  # demo person 1: 12345.60 pension, 3456.06 medical
-# (prompt that starts playing, keys pressed then); the next prompt after balance_options ends it
-STEPS = [("menu_language", "1"), ("menu_main", "1"), ("menu_pension", "1"),
-         ("enter_id_number", PERSON + "#"), ("enter_pin", PIN + "#")]
+# Callers are spread over PERSONS made-up people (each called by its own SIPp, since SIPp's
+# keys are recorded in its scenario), with demo person 1's balances so both arms read the same
+# numbers: a hotline's concurrent callers are different people, and checks of one person's PIN
+# take turns (all callers as one person measured that queue, not the service).
+PERSONS = int(os.environ.get("BENCH_SIP_PERSONS", "10"))
+PENSION_FEN, MEDICAL_FEN = 1234560, 345606  # 12345.60 and 3456.06, as the bare arm says them
+
+
+def bench_person(n: int) -> tuple[str, str]:
+    """(ID number, PIN) of bench caller n: valid check character, not a demo person's, and no
+    key pressed twice in a row (two like RFC 2833 events back to back are the likeliest to
+    merge when SIPp's sending is late on a loaded machine)."""
+    from ivr.selfservice.id_number import check_character
+
+    def alternating(keys: str) -> bool:
+        return all(a != b for a, b in zip(keys, keys[1:], strict=False))
+
+    ids = (first17 + check_character(first17) for first17 in (f"45010219860214{s:03d}" for s in range(100, 1000)))
+    pins = (f"{p:06d}" for p in range(135790, 1000000, 7919))
+    id_number = [i for i in ids if alternating(i)][n]
+    return id_number, [p for p in pins if alternating(p)][n]
+
+
+def steps_of(id_number: str, pin: str) -> list[tuple[str, str]]:
+    """(prompt that starts playing, keys pressed then); the next prompt after balance_options
+    ends the call. An ID number's X is keyed as *."""
+    return [("menu_language", "1"), ("menu_main", "1"), ("menu_pension", "1"),
+            ("enter_id_number", id_number.replace("X", "*") + "#"), ("enter_pin", pin + "#")]
+
+
+STEPS = steps_of(*bench_person(0))
 LAST_PROMPT = "balance_options"
 BALANCE_PROMPT = "balance_pension"
 STEP_NAMES = {"menu_main": "language->main", "menu_pension": "main->pension",
@@ -353,27 +381,35 @@ async def _phase(driver: Driver, box: Any, arm: str, level: int, rate: float, wo
     calls = max(level, int(CALLS_PER_LEVEL * level))
     hold = max(0.0, level / rate - BASE_CALL_S)
     observed = driver.phase(arm, hold)
-    press_dir = workdir / f"{arm}-{level}-{int(rate)}"
-    press_dir.mkdir(parents=True, exist_ok=True)
-    for name, pcap in scenarios.press_files([keys for _, keys in STEPS]):
-        (press_dir / name).write_bytes(pcap)
-    scenario = scenarios.call(key_groups=[keys for _, keys in STEPS], press_dir=press_dir)
     number = HOTLINE_NUMBER if arm == "hotline" else BARE_NUMBER
     # bounded: the slowest the phase can go (SIPp holds `level` calls of BASE_CALL_S), and more
     limit_s = int(calls / min(rate, level / BASE_CALL_S) * 2 + 4 * BASE_CALL_S)
+    # one SIPp per person, each its share of the calls, the rate and the level
+    people = max(1, min(PERSONS, level))
+    shares = [(calls // people + (i < calls % people), rate / people, -(-level // people)) for i in range(people)]
+    scenario_of = []
+    for i in range(people):
+        steps = steps_of(*bench_person(i))
+        press_dir = workdir / f"{arm}-{level}-{int(rate)}" / f"person-{i}"
+        press_dir.mkdir(parents=True, exist_ok=True)
+        for name, pcap in scenarios.press_files([keys for _, keys in steps]):
+            (press_dir / name).write_bytes(pcap)
+        scenario_of.append((scenarios.call(key_groups=[keys for _, keys in steps], press_dir=press_dir), press_dir))
     before = measure()
     waits()  # from here on
     load = os.getloadavg()[0]
     started = time.monotonic()
-    run = start_sipp(f"{arm}-{level}-{int(rate)}", scenario,
-                     [f"127.0.0.1:{box.ports.sip}", "-s", number, "-p", str(free_udp_port()),
-                      "-mp", str(free_udp_port()), "-m", str(calls), "-r", str(rate), "-l", str(level),
-                      "-recv_timeout", "30s", "-timeout", f"{limit_s}s"], press_dir)
+    runs = [start_sipp(f"{arm}-{level}-{int(rate)}-{i}", scenario,
+                       [f"127.0.0.1:{box.ports.sip}", "-s", number, "-p", str(free_udp_port()),
+                        "-mp", str(free_udp_port()), "-m", str(n), "-r", f"{r:g}", "-l", str(lv),
+                        "-recv_timeout", "30s", "-timeout", f"{limit_s}s"], press_dir)
+            for i, ((scenario, press_dir), (n, r, lv)) in enumerate(zip(scenario_of, shares, strict=True)) if n]
     try:
-        while run.running() and time.monotonic() - started < limit_s + 5:
+        while any(run.running() for run in runs) and time.monotonic() - started < limit_s + 5:
             await asyncio.sleep(0.5)
     finally:
-        run.stop()
+        for run in runs:
+            run.stop()
     after = measure()
     service_waits = waits()
     seconds = time.monotonic() - started
@@ -383,7 +419,8 @@ async def _phase(driver: Driver, box: Any, arm: str, level: int, rate: float, wo
             "completed": sum(c.finished for c in states), "heard_balance": sum(c.heard_balance for c in states),
             # where the calls that did not complete stopped (steps done), for diagnosis
             "unfinished_after_step": dict(Counter(c.step for c in states if not c.finished)),
-            "sipp_exit": run.process.returncode, "peak_concurrent": observed.peak,
+            "sipp_exit": [run.process.returncode for run in runs], "persons": people,
+            "peak_concurrent": observed.peak,
             # Other work on the machine competes for the cores: a hotline step needs the service
             # scheduled several times, a bare step does not. The 1-minute load at start and end:
             "load_average": [round(load, 1), round(os.getloadavg()[0], 1)],
@@ -431,7 +468,8 @@ async def _drive(box: Any, driver_ami: tuple[str, str], measure: Any, waits: Any
 
 def run() -> list[Record]:
     from hotline.db.migrate import upgrade
-    from hotline.db.seed import seed_demo
+    from hotline.db.seed import DemoCard, DemoPerson, seed_demo, seed_persons
+    from ivr.selfservice.records import CardStatus
     from ivr.sandbox import Sandbox
     from ivr.sandbox.config import SandboxPorts
     from ivr.sandbox.ports import free_tcp_port, free_udp_range
@@ -459,6 +497,10 @@ def run() -> list[Record]:
     try:
         upgrade(url)
         seed_demo(url, bytes.fromhex(id_key), bytes.fromhex(pin_key))
+        seed_persons(url, bytes.fromhex(id_key), bytes.fromhex(pin_key), [
+            DemoPerson(*bench_person(n), PENSION_FEN, MEDICAL_FEN, date(2026, 10, 1),
+                       (DemoCard(f"B{n:08d}", CardStatus.ACTIVE, date(2020, 1, 1)),))
+            for n in range(PERSONS)])
         box.start()
         service = context.Process(target=_serve, daemon=True, args=(
             url, (id_key, pin_key), (box.ports.ami, box.ami.username, box.ami.secret), agi_port,

@@ -14,6 +14,7 @@ Seeding is idempotent: a person whose ID number is already present is left alone
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -111,12 +112,24 @@ def seed_demo(
     url: str | URL, id_hash_key: bytes, pin_hash_key: bytes, now: datetime | None = None
 ) -> int:
     """Insert the demo persons not yet present; returns how many were added."""
+    return seed_persons(url, id_hash_key, pin_hash_key, DEMO_PERSONS, now)
+
+
+def seed_persons(
+    url: str | URL,
+    id_hash_key: bytes,
+    pin_hash_key: bytes,
+    persons: Iterable[DemoPerson],
+    now: datetime | None = None,
+) -> int:
+    """Insert these made-up persons where not yet present (the demo's, a benchmark's);
+    returns how many were added."""
     now = now or datetime.now(UTC)
     engine = make_engine(url)
     added = 0
     try:
         with session_factory(engine).begin() as session:
-            for demo in DEMO_PERSONS:
+            for demo in persons:
                 number = parse_id_number(demo.id_number)  # a typo here fails loudly
                 digest = id_digest(id_hash_key, number.value)
                 if session.scalar(select(Person.id).where(Person.id_digest == digest)) is not None:
