@@ -44,12 +44,15 @@ class LeaseStore:
     def __init__(self, engine: Engine, holder: str, name: str = "active") -> None:
         if engine.dialect.name != "postgresql":
             raise ValueError("the service lease needs PostgreSQL (one service on SQLite needs none)")
-        self.engine = engine
+        # One statement, committed by itself: a holder cut off after PostgreSQL ran it (the answer
+        # lost) must not leave the row locked in an open transaction, or the standby's attempts
+        # would wait on that lock for as long as the dead connection lingers.
+        self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.holder = holder
         self.name = name
 
     def attempt(self, ttl_s: float) -> int | None:
         """The lease's epoch if this holder has it now, None if another holds it."""
-        with self.engine.begin() as connection:
+        with self.engine.connect() as connection:
             epoch = connection.execute(TAKE_OR_RENEW, {"name": self.name, "holder": self.holder, "ttl": ttl_s}).scalar()
         return int(epoch) if epoch is not None else None

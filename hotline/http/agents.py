@@ -71,10 +71,9 @@ def agents_router(adapter: RouterAdapter, desk: AgentDesk, feed: LiveFeed | None
     read_access = read_access or require_role(*READ_ROLES)
     act_access = act_access or require_role("agent", "ops")
     router = APIRouter(prefix="/agents", tags=["agents"], responses=UNAUTHORISED)
-    books = adapter.router
 
     def seat(agent_id: str, now: float) -> AgentSeat:
-        view: AgentView | None = books.agent_view(agent_id)
+        view: AgentView | None = adapter.router.agent_view(agent_id)
         day = feed.today.agent(agent_id, now)
         if view is None:
             profile = desk.roster.get(agent_id)
@@ -83,12 +82,12 @@ def agents_router(adapter: RouterAdapter, desk: AgentDesk, feed: LiveFeed | None
             return AgentSeat(id=agent_id, name=profile.name, state="logged_out", since=_at(feed.logged_out_at.get(agent_id)),
                              call_id=None, pause_reason=None, pending_pause=None, misses=0,
                              handled_today=day.handled, average_handle_time=day.average_handle_time,
-                             phone_reachable=books.phone_reachable(agent_id), proficiencies=dict(profile.proficiencies))
+                             phone_reachable=adapter.router.phone_reachable(agent_id), proficiencies=dict(profile.proficiencies))
         return AgentSeat(id=view.agent_id, name=view.name, state=view.state.value, since=_at(view.since),
                          call_id=view.call_id, pause_reason=view.pause_reason and view.pause_reason.value,
                          pending_pause=view.pending_pause and view.pending_pause.value, misses=view.misses,
                          handled_today=day.handled, average_handle_time=day.average_handle_time,
-                         phone_reachable=books.phone_reachable(view.agent_id), proficiencies=dict(view.proficiencies))
+                         phone_reachable=adapter.router.phone_reachable(view.agent_id), proficiencies=dict(view.proficiencies))
 
     async def act(agent_id: str, principal: Principal, command: Any) -> AgentSeat:
         ensure_agent_access(principal, agent_id)
@@ -103,7 +102,7 @@ def agents_router(adapter: RouterAdapter, desk: AgentDesk, feed: LiveFeed | None
     @router.get("", response_model=list[AgentSeat], summary="Every agent in the roster or logged in")
     async def list_agents(_: Any = Depends(read_access)) -> list[AgentSeat]:
         now = adapter.clock()
-        ids = sorted(set(desk.roster) | {v.agent_id for v in books.agent_views()})
+        ids = sorted(set(desk.roster) | {v.agent_id for v in adapter.router.agent_views()})
         return [seat(agent_id, now) for agent_id in ids]
 
     @router.get("/{agent_id}", response_model=AgentSeat, responses=AGENT_ERRORS, summary="One agent's seat")

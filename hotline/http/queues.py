@@ -92,13 +92,12 @@ def queues_router(adapter: RouterAdapter, feed: LiveFeed | None = None, *, acces
     feed = feed or LiveFeed.attach(adapter)
     access = access or require_role(*READ_ROLES)
     router = APIRouter(tags=["queues"], responses=UNAUTHORISED)
-    books = adapter.router
 
     def summaries(now: float) -> list[QueueSummary]:
         out = []
-        for line in books.line_stats(now):
-            last = len(books.config.ladder(line.dialect, line.business).steps) - 1
-            eligible, available = books.agent_counts(line.dialect, line.business, last)
+        for line in adapter.router.line_stats(now):
+            last = len(adapter.router.config.ladder(line.dialect, line.business).steps) - 1
+            eligible, available = adapter.router.agent_counts(line.dialect, line.business, last)
             day = feed.today.line((line.dialect, line.business), now)
             out.append(QueueSummary(
                 id=f"{line.dialect}.{line.business}", dialect=line.dialect, business=line.business,
@@ -122,13 +121,13 @@ def queues_router(adapter: RouterAdapter, feed: LiveFeed | None = None, *, acces
     async def list_queue_calls(queue_id: str = Path(examples=["zhuang.pension"]),
                           _: Any = Depends(access)) -> list[WaitingCall]:
         dialect, _dot, business = queue_id.partition(".")
-        if (dialect, business) not in books.config.ladders:
+        if (dialect, business) not in adapter.router.config.ladders:
             raise _not_found(f"no queue {queue_id!r}; ids look like zhuang.pension")
-        return [waiting_call(v) for v in books.waiting_calls(adapter.clock(), dialect=dialect, business=business)]
+        return [waiting_call(v) for v in adapter.router.waiting_calls(adapter.clock(), dialect=dialect, business=business)]
 
     @router.get("/queues/calls", response_model=list[WaitingCall],
                 summary="Every caller not yet talking to an agent, longest effective wait first")
     async def list_waiting_calls(_: Any = Depends(access)) -> list[WaitingCall]:
-        return [waiting_call(v) for v in books.waiting_calls(adapter.clock())]
+        return [waiting_call(v) for v in adapter.router.waiting_calls(adapter.clock())]
 
     return router

@@ -32,6 +32,7 @@ class Relay:
 
     def __init__(self) -> None:
         self.dropping = False
+        self.dropping_answers = False  # requests still reach PostgreSQL; its answers are lost
         self.server: asyncio.Server | None = None
         self.writers: list[asyncio.StreamWriter] = []
 
@@ -43,14 +44,14 @@ class Relay:
         up_reader, up_writer = await asyncio.open_connection("127.0.0.1", 5432)
         self.writers += [writer, up_writer]
 
-        async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+        async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter, answers: bool) -> None:
             while data := await source.read(65536):
-                if not self.dropping:
+                if not self.dropping and not (answers and self.dropping_answers):
                     sink.write(data)
                     await sink.drain()
 
         with contextlib.suppress(Exception):
-            await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+            await asyncio.gather(pipe(reader, up_writer, False), pipe(up_reader, writer, True))
         for w in (writer, up_writer):
             w.close()
 
@@ -148,4 +149,15 @@ async def test_an_active_service_cut_off_from_the_database_stops_before_the_stan
     started = [t for t, who, what in log if who == "b" and what == "active"]
     assert stood_down and started and stood_down[0] < started[0], log
     assert stood_down[0] - cut <= TERMS.ttl_s - TERMS.margin_s + 0.1
+    assert not a.runner.may_act()
+
+
+async def test_a_renewal_whose_answer_is_lost_does_not_keep_the_lease_from_the_standby(pair) -> None:
+    """PostgreSQL ran the renewal but its answer never came back: the row must not stay locked
+    by a transaction waiting for a COMMIT that will never be sent."""
+    a, b, relay, log = pair
+    relay.dropping_answers = True
+    cut = time.monotonic()
+    await asyncio.wait_for(b.active.wait(), 10)
+    assert time.monotonic() - cut <= TERMS.ttl_s + TERMS.renew_every_s + 1.0
     assert not a.runner.may_act()
