@@ -20,6 +20,7 @@ BENCHMARKS: list[str] = [
     "bench.config",
     "bench.intervals",
     "bench.history",
+    "bench.recording",
     "bench.staffing",
     "bench.sip",
     "bench.cluster",
