@@ -3,7 +3,9 @@ PostgreSQL database of its own): starting one costs seconds, and the suite has a
 
 Its nodes send FastAGI to the session's agi_port, so a test's `agi_server` serves them; the
 agents' phones are the session's `sip_phones` (extension -> a secret made up for the session).
-Tests that kill a part of it build their own (ivr.kamailio.local.LocalCluster).
+Tests that kill a part of it build their own (ivr.kamailio.local.LocalCluster). Tests may
+reload the nodes' dialplan (tests/reload/test_cluster_reload.py): one that needs particular
+menus loads them itself.
 """
 
 from __future__ import annotations
