@@ -46,6 +46,8 @@ from hotline.http.supervision import install_supervision
 from hotline.priority import bonus_policy
 from hotline.records import wiring as records_wiring
 from hotline.records.history import caller_key
+from hotline.records.agent_spans import AgentSpanWriter
+from hotline.records.queries import thresholds_of
 from hotline.staffing.config import load_staffing
 from hotline.records.recorder import utc_now
 from hotline.records.timeline import TimelineWriter
@@ -102,6 +104,7 @@ class Hotline:
     # run before the closers, in order (writers that must flush to the database first)
     async_closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     recordings: RecordingDesk | None = None
+    agent_spans: AgentSpanWriter | None = None  # agents' states kept for the occupancy figures
     # one service: always active; a pair: the lease says (hotline.cluster)
     role: ServiceRole = field(default_factory=ServiceRole.single)
     phones: PhoneWatch | None = None
@@ -124,6 +127,8 @@ class Hotline:
         await self.role.start()  # one service: _activate at once
 
     async def _activate(self, epoch: int) -> None:
+        if self.agent_spans is not None:  # before the desk's restore logs agents back in
+            await self.agent_spans.start()
         if not self.role.clustered:
             await self.router.start()
             await self.desk.restore()
@@ -193,6 +198,8 @@ class Hotline:
         await self.role.stop()
         await self.callbacks.stop()
         await self.router.stop()
+        if self.agent_spans is not None:
+            await self.agent_spans.stop()
         if self.service.ami.is_connected:
             try:  # menus stop calling the speech step once we are gone
                 await self.service.ami.send(self.speech.switch_action(False), timeout=1)
@@ -241,7 +248,10 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     if site.messages_dir is not None:
         app.include_router(messages_router(store, site.messages_dir))
     staffing = load_staffing(settings.staffing_path)
-    app.include_router(reports_router(store, hours, staffing=lambda: staffing))
+    # the interval summary counts each saved record under the thresholds the config sets now
+    store.thresholds = lambda: thresholds_of(hours(), staffing)
+    app.include_router(reports_router(store, hours, staffing=lambda: staffing,
+                                      roster=lambda: roster.values()))  # the roster: loaded below
     app.include_router(callbacks_router(store))
 
     # self-service: balance lookup, card loss report, card status (FastAGI flows)
@@ -353,8 +363,12 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     service.recordings_failed = lambda: recordings.failed
     app.include_router(history_router(store, timeline, adapter, recordings_dir=recording_policy.directory))
     adapter.may_act = role.may_act
+    # agents' states as spans, for the interval report's occupancy
+    agent_spans = AgentSpanWriter(store)
+    adapter.listeners.append(agent_spans.on_router_event)
     return Hotline(service, app, adapter, desk, speech, virtual_hold, closers, [timeline.close], recordings,
-                   role=role, phones=phones, agi_url=settings.agi_url(agi_port) if role.clustered else None,
+                   agent_spans=agent_spans, role=role, phones=phones,
+                   agi_url=settings.agi_url(agi_port) if role.clustered else None,
                    db_timings={"selfservice": backend.timings, "call_records": store.timings})
 
 

@@ -7,9 +7,25 @@ import click
 from hotline.db.migrate import upgrade as upgrade_schema
 from hotline.db.seed import seed_demo as load_demo
 from hotline.db.settings import DatabaseSettings
+from hotline.hours.loader import load_hours
+from hotline.records.queries import thresholds_of
+from hotline.staffing.config import load_staffing
+from ivr.menu.issues import ConfigError
 from hotline.settings import Settings
 
 _URL_HELP = "database URL (default: HOTLINE_DATABASE_URL, else SQLite under var/)"
+
+
+def _interval_thresholds() -> object:
+    """The site's interval thresholds, for a back-fill of the interval summary (None: the
+    defaults, when the site's hours or staffing config cannot be read; told in one line)."""
+    site: Settings = click.get_current_context().find_root().obj
+    try:
+        return thresholds_of(load_hours(site.hours_path), load_staffing(site.staffing_path))
+    except (ConfigError, OSError, ValueError) as exc:  # the upgrade itself must still go on
+        click.echo(f"interval summary: site config not read ({str(exc).splitlines()[0]}); "
+                   "counting with the default thresholds", err=True)
+        return None
 
 
 def _settings(url: str | None) -> DatabaseSettings:
@@ -28,7 +44,7 @@ def db() -> None:
 def upgrade(url: str | None, revision: str) -> None:
     """Bring the database schema up to date."""
     settings = _settings(url)
-    upgrade_schema(settings.resolved_url(), revision)
+    upgrade_schema(settings.resolved_url(), revision, interval_thresholds=_interval_thresholds())
     click.echo(f"database schema at {revision}")
 
 

@@ -26,8 +26,14 @@ def _config() -> Config:
     return config
 
 
-def upgrade(url: str | URL, revision: str = "head") -> None:
-    _with_connection(url, lambda config: command.upgrade(config, revision))
+def upgrade(url: str | URL, revision: str = "head", *, interval_thresholds: object = None) -> None:
+    """`interval_thresholds` (hotline.records.intervals.Thresholds): what the interval summary's
+    back-fill counts with, when a revision builds it (default: the staffing config's defaults)."""
+    def run(config: Config) -> None:
+        if interval_thresholds is not None:
+            config.attributes["interval_thresholds"] = interval_thresholds
+        command.upgrade(config, revision)
+    _with_connection(url, run)
 
 
 def downgrade(url: str | URL, revision: str) -> None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Column, Float, ForeignKey, Index, Integer, PrimaryKeyConstraint, String, Table
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.db.models import Base
+from hotline.records.intervals import WAIT_BUCKETS
 
 
 class CallRecordRow(Base):
@@ -60,6 +61,10 @@ class CallRecordRow(Base):
     ended_in: Mapped[str] = mapped_column(String(64), default="")
     hangup_cause: Mapped[str] = mapped_column(String(64), default="")
     outcome: Mapped[str] = mapped_column(String(16), default="")
+    # The thresholds this record is counted with in call_interval_summary (None: not counted,
+    # as it was not offered to a queue); saving it again moves its counts (hotline.db.interval_summary).
+    summary_within_s: Mapped[float | None] = mapped_column(Float)
+    summary_short_abandon_s: Mapped[float | None] = mapped_column(Float)
 
 
 class CallbackTaskRow(Base):
@@ -129,3 +134,39 @@ class RecordingRow(Base):
     size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     sha256: Mapped[str | None] = mapped_column(String(64))
     purged_at: Mapped[datetime | None]
+
+
+class AgentStateSpanRow(Base):
+    """An agent's state from one router event to the next (hotline.records.agent_spans); the
+    interval report's occupancy reads them. ended_at None: the agent is still in that state."""
+
+    __tablename__ = "agent_state_spans"
+    __table_args__ = (Index("ix_agent_state_spans_started", "started_at"),
+                      Index("ix_agent_state_spans_agent_ended", "agent", "ended_at"))
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    agent: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+
+# The interval report's sums per 15 minutes (hotline.db.interval_summary keeps them).
+SUMMARY_SLOT_S = 900
+SUMMARY_COUNTS = ("offered", "answered", "answered_in_time", "abandoned", "short_abandoned", "callbacks", "handled",
+                  "waited")
+SUMMARY_SUMS = ("answer_wait_s", "wait_s", "talk_s")
+SUMMARY_BUCKETS = tuple(f"wait_le_{bound:g}" for bound in WAIT_BUCKETS)  # cumulative, like Prometheus' le
+
+interval_summary = Table(
+    "call_interval_summary", Base.metadata,
+    Column("slot", BigInteger, nullable=False),  # Unix seconds of the 15-minute interval's start
+    Column("dialect", String(32), nullable=False),
+    Column("business", String(32), nullable=False),
+    Column("within_s", Float, nullable=False),  # the thresholds these counts were computed with
+    Column("short_abandon_s", Float, nullable=False),
+    *(Column(name, Integer, nullable=False) for name in SUMMARY_COUNTS),
+    *(Column(name, Float, nullable=False) for name in SUMMARY_SUMS),
+    *(Column(name, Integer, nullable=False) for name in SUMMARY_BUCKETS),
+    PrimaryKeyConstraint("slot", "dialect", "business", "within_s", "short_abandon_s"),
+)

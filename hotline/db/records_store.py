@@ -17,11 +17,13 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
+from hotline.db import interval_summary
 from hotline.db.engine import make_engine, session_factory
 from hotline.db.records import CallbackTaskRow, CallRecordRow, MessageRow
 from hotline.db.timings import DbTimings, Stopwatch
 from hotline.records.callbacks import CallbackReason, CallbackStatus, CallbackTask
 from hotline.records.history import caller_digest
+from hotline.records.intervals import Thresholds
 from hotline.records.messages import Message
 from hotline.records.model import FAILED_OUTCOMES, CallRecord
 from hotline.records.satisfaction import Rating
@@ -45,9 +47,12 @@ def load_record(session: Session, call_id: str) -> CallRecord | None:
 def save_record(session: Session, record: CallRecord) -> None:
     """Insert or update by call_id (events replayed after a restart update the same row)."""
     row = session.scalar(select(CallRecordRow).where(CallRecordRow.call_id == record.call_id))
+    before = None
     if row is None:
         row = CallRecordRow(call_id=record.call_id)
         session.add(row)
+    else:
+        before = _to_record(row)
     values = asdict(record)
     for name in _RECORD_FIELDS:
         value = values[name]
@@ -56,6 +61,7 @@ def save_record(session: Session, record: CallRecord) -> None:
     key = session.info.get(CALLER_KEY)
     if key is not None and not row.caller_digest:
         row.caller_digest = caller_digest(key, record.caller_number)
+    interval_summary.count_saved(session, row, before, record)  # the interval report's sums, same transaction
     session.flush()
 
 
@@ -232,16 +238,22 @@ class RecordStore:
     """`caller_key` (hotline.records.history.caller_key) hashes each record's caller number as it
     is saved, for search by number; without it records are not findable by number."""
 
-    def __init__(self, engine: Engine, *, workers: int = 2, caller_key: bytes | None = None) -> None:
+    def __init__(self, engine: Engine, *, workers: int = 2, caller_key: bytes | None = None,
+                 thresholds: Callable[[], Thresholds] | None = None) -> None:
         self.engine = engine
         self.caller_key = caller_key
+        # The interval thresholds records are counted with in the summary now (reloadable config:
+        # asked at every transaction); None: Thresholds() (the staffing config's defaults).
+        self.thresholds = thresholds
         self._sessions = session_factory(engine)
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="records-db")
         self.timings = DbTimings()
 
     @classmethod
-    def from_url(cls, url: str | URL, *, workers: int = 2, caller_key: bytes | None = None) -> RecordStore:
-        return cls(make_engine(url, pool_size=workers), workers=workers, caller_key=caller_key)
+    def from_url(cls, url: str | URL, *, workers: int = 2, caller_key: bytes | None = None,
+                 thresholds: Callable[[], Thresholds] | None = None) -> RecordStore:
+        return cls(make_engine(url, pool_size=workers), workers=workers, caller_key=caller_key,
+                   thresholds=thresholds)
 
     def run(self, work: Callable[[Session], T], watch: Stopwatch | None = None) -> T:
         """One transaction, on the calling thread (CLI, tests). `watch`: its time goes to
@@ -250,6 +262,8 @@ class RecordStore:
         with self._sessions.begin() as session:
             if self.caller_key is not None:
                 session.info[CALLER_KEY] = self.caller_key
+            if self.thresholds is not None:
+                session.info[interval_summary.THRESHOLDS] = self.thresholds
             if watch is None:
                 return work(session)
             session.connection()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
@@ -27,6 +27,7 @@ from hotline.records.satisfaction import Quarter, report_json
 from hotline.staffing.config import StaffingConfig, load_staffing
 from routing.guangxi import default_config
 from routing.ladder import RouterConfig
+from routing.model import Agent
 
 QUARTER = r"^(19|20)\d{2}Q[1-4]$"  # the quarters a report can cover (Quarter.parse is laxer, for the CLI)
 # `from` and `to` of an interval report: a date, a time with an offset (RFC 3339), or a centre-local time
@@ -41,6 +42,7 @@ SPAN_RULE = f"to after from, at most {MAX_SPAN.days} days after it"
 
 def reports_router(store: RecordStore, hours: Callable[[], HoursConfig], *,
                    staffing: Callable[[], StaffingConfig] = load_staffing, router_config: RouterConfig | None = None,
+                   roster: Callable[[], Iterable[Agent]] | None = None,
                    access: Callable[..., Any] | None = None) -> APIRouter:
     readers = access or require_role(*READ_ROLES)
     access = access or require_role("ops")
@@ -75,9 +77,13 @@ def reports_router(store: RecordStore, hours: Callable[[], HoursConfig], *,
             first, last = parse_span(start, end, hours_now.timezone)
         except ValueError as exc:
             raise problem(422, "invalid_request", str(exc)) from None
-        report = await asyncio.to_thread(load_intervals, store, hours_now, staffing(), ladders, first, last, only=line)
+        agents = {a.id: a.proficiencies for a in roster()} if roster is not None else None
+        report = await asyncio.to_thread(load_intervals, store, hours_now, staffing(), ladders, first, last, only=line,
+                                         agents=agents)
         if format == "csv":
-            return PlainTextResponse(report_csv(report), media_type="text/csv; charset=utf-8")
+            # where the figures come from, as the JSON's "source" says it (a CSV has no room for it)
+            return PlainTextResponse(report_csv(report), media_type="text/csv; charset=utf-8",
+                                     headers={"X-Report-Source": report.source})
         return intervals_json(report)
 
     return router

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import click
 
+from hotline.db.interval_summary import rebuild
 from hotline.db.records_store import RecordStore
 from hotline.hours.loader import load_hours
 from hotline.records.intervals import Cell, parse_span, report_csv
 from hotline.records.intervals import report_json as intervals_json
-from hotline.records.queries import load_intervals, load_satisfaction
+from hotline.records.queries import load_intervals, load_satisfaction, thresholds_of
 from hotline.staffing.config import load_staffing
 from ivr.menu.issues import ConfigError
 from routing.guangxi import default_config
@@ -91,9 +92,10 @@ def _interval_row(cell: Cell) -> str:
               help="planning figures [default: the site's config/staffing.yaml]")
 @click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
 @click.option("--csv", "as_csv", is_flag=True, help="print one CSV row per cell")
+@click.option("--scan", is_flag=True, help="scan the call records, not the 15-minute summary")
 @click.pass_obj
 def intervals(settings: Settings, start: str, end: str, lines: tuple[str, ...], url: str | None,
-              hours_path: Path | None, staffing_path: Path | None, as_json: bool, as_csv: bool) -> None:
+              hours_path: Path | None, staffing_path: Path | None, as_json: bool, as_csv: bool, scan: bool) -> None:
     """Offered, answered, abandoned, callbacks, service level, ASA, waits and AHT per interval,
     per line, rolled up per dialect, phone line and overall."""
     try:
@@ -107,7 +109,7 @@ def intervals(settings: Settings, start: str, end: str, lines: tuple[str, ...], 
         raise click.BadParameter(str(exc), param_hint="--from/--to") from None
     store = RecordStore.from_url(settings.database().with_url(url).resolved_url(), workers=1)
     try:
-        result = load_intervals(store, hours, staffing, default_config(), first, last, only=lines)
+        result = load_intervals(store, hours, staffing, default_config(), first, last, only=lines, scan=scan)
     finally:
         store.close()
     if as_json:
@@ -119,6 +121,8 @@ def intervals(settings: Settings, start: str, end: str, lines: tuple[str, ...], 
     targets = ", ".join(f"{line} {target}" for line, target in result.targets.items())
     click.echo(f"Intervals of {staffing.interval_minutes} min, {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}"
                f" (targets {targets}; short abandons under {staffing.short_abandon_s:g} s apart)")
+    click.echo("  from the 15-minute summary" if result.source == "summary"
+               else f"  from the call records: {result.source_note}")
     if not result.cells:
         click.echo("  no calls offered to agents in this span")
         return
@@ -126,3 +130,28 @@ def intervals(settings: Settings, start: str, end: str, lines: tuple[str, ...], 
                f" {'cback':>5} {'SL':>6} {'ASA':>6} {'wait':>6} {'p90':>6} {'AHT':>6}")
     for cell in result.cells:
         click.echo(_interval_row(cell))
+
+
+@report.command("rebuild-summary")
+@click.option("--url", help="database URL (default: HOTLINE_DATABASE_URL, else SQLite under var/)")
+@click.option("--hours", "hours_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="hours file [default: the site's config/hours.yaml]")
+@click.option("--staffing", "staffing_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="planning figures [default: the site's config/staffing.yaml]")
+@click.pass_obj
+def rebuild_summary(settings: Settings, url: str | None, hours_path: Path | None, staffing_path: Path | None) -> None:
+    """Count every call record into the interval summary again, under the thresholds the
+    config sets now (after a change of service-level target or short-abandon threshold, reports
+    over older spans scan the records until this runs). One pass over the records."""
+    try:
+        staffing = load_staffing(staffing_path or settings.staffing_path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    hours = load_hours(hours_path or settings.hours_path)
+    thresholds = thresholds_of(hours, staffing)
+    store = RecordStore.from_url(settings.database().with_url(url).resolved_url(), workers=1)
+    try:
+        rows = store.run(lambda s: rebuild(s, thresholds))
+    finally:
+        store.close()
+    click.echo(f"interval summary rebuilt: {rows} rows (short abandons under {thresholds.short_abandon_s:g} s)")

@@ -15,7 +15,7 @@ Definitions (a call belongs to the interval its record started in, local centre 
   Prometheus' histogram_quantile reads them, so the report and a dashboard show one figure.
 - AHT: talk time plus the line's wrap-up, over the calls agents handled (callbacks included)
 - workload: the handled calls' handle time over the interval's length, in erlangs (agents
-  kept busy). Occupancy needs the agents' logged-in time, which the records do not hold.
+  kept busy). Occupancy comes from the agents' state spans (hotline.records.occupancy).
 """
 
 from __future__ import annotations
@@ -83,6 +83,21 @@ def counts_of(record: CallRecord, *, within_s: float, short_abandon_s: float, wr
 
 
 @dataclass(frozen=True)
+class Thresholds:
+    """What a call's counts depend on besides the call: the service-level target seconds (per
+    dialect, through its phone line's target) and the short-abandon threshold. Both are config
+    that a reload may change; the interval summary stores, per row, the thresholds it counted
+    with. The defaults are StaffingConfig's (80/20 everywhere, 5 s)."""
+
+    short_abandon_s: float = 5.0
+    default_within_s: float = 20.0
+    within_s: Mapping[str, float] = field(default_factory=dict)  # dialect -> seconds
+
+    def within(self, dialect: str) -> float:
+        return self.within_s.get(dialect, self.default_within_s)
+
+
+@dataclass(frozen=True)
 class Cell:
     """One row of the report: one interval, one grouping."""
 
@@ -92,6 +107,7 @@ class Cell:
     dialect: str
     business: str
     counts: Counts
+    occupancy: float | None = None  # of the agents who could take these calls (hotline.records.occupancy)
 
     @property
     def service_level(self) -> float | None:
@@ -143,6 +159,8 @@ class IntervalReport:
     short_abandon_s: float
     targets: Mapping[str, str]  # phone line -> "80/20"
     cells: tuple[Cell, ...]
+    source: str = "scan"  # "summary": the 15-minute summary rows; "scan": the call records themselves
+    source_note: str = ""  # why the records were scanned, when the summary could not answer
 
 
 @dataclass(frozen=True)
@@ -172,8 +190,16 @@ def build_report(groups: Iterable[GroupCounts], *, start: datetime, end: datetim
     cells = [Cell(start + index * interval, level, phone_line, dialect, business, counts)
              for level, table in zip(LEVELS, levels, strict=True)
              for (index, phone_line, dialect, business), counts in table.items()]
-    cells.sort(key=lambda c: (c.start, LEVELS.index(c.level), c.phone_line, c.dialect, c.business))
-    return IntervalReport(start, end, interval, short_abandon_s, dict(targets), tuple(cells))
+    return report_of_cells(cells, start=start, end=end, interval=interval, short_abandon_s=short_abandon_s,
+                           targets=targets)
+
+
+def report_of_cells(cells: Iterable[Cell], *, start: datetime, end: datetime, interval: timedelta,
+                    short_abandon_s: float, targets: Mapping[str, str], source: str = "scan",
+                    source_note: str = "") -> IntervalReport:
+    """The report of cells at every level already summed (by build_report, or by the database)."""
+    ordered = sorted(cells, key=lambda c: (c.start, LEVELS.index(c.level), c.phone_line, c.dialect, c.business))
+    return IntervalReport(start, end, interval, short_abandon_s, dict(targets), tuple(ordered), source, source_note)
 
 
 def _round(value: float | None, digits: int = 3) -> float | None:
@@ -190,6 +216,7 @@ def cell_json(cell: Cell, interval: timedelta) -> dict[str, object]:
         "handled": c.handled, "service_level": _round(cell.service_level, 4), "asa_s": _round(cell.asa_s),
         "average_wait_s": _round(cell.average_wait_s), "p90_wait_s": _round(cell.p90_wait_s),
         "aht_s": _round(cell.aht_s), "workload_erlangs": _round(cell.workload_erlangs(interval)),
+        "occupancy": _round(cell.occupancy, 4),
     }
 
 
@@ -204,6 +231,7 @@ def report_json(report: IntervalReport) -> dict[str, object]:
         "short_abandon_s": report.short_abandon_s, "targets": dict(report.targets),
         "service_level_basis": SERVICE_LEVEL_BASIS,
         "wait_p90_basis": "histogram_quantile over the queue-wait buckets " + " ".join(f"{b:g}" for b in WAIT_BUCKETS),
+        "source": report.source, "source_note": report.source_note,
         "cells": [cell_json(cell, report.interval) for cell in report.cells],
     }
 

@@ -1,5 +1,6 @@
 """The interval report over a day of calls with known outcomes: every cell against figures
-computed by hand (the arithmetic is written beside each), on SQLite and PostgreSQL."""
+computed by hand (the arithmetic is written beside each), on SQLite and PostgreSQL, read both
+from the 15-minute summary the saves keep and by scanning the call records."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from hotline.http.reports import reports_router
 from hotline.records.cli import report
 from hotline.records.intervals import Counts, counts_of, histogram_quantile, report_csv, report_json
 from hotline.records.model import CallRecord
-from hotline.records.queries import load_intervals
+from hotline.records.queries import load_intervals, thresholds_of
 from hotline.settings import Settings
 from hotline.staffing.config import parse_staffing
 from routing.guangxi import default_config
@@ -158,13 +159,26 @@ def report_cells(report: dict[str, object]) -> dict[tuple[str, ...], dict[str, o
 
 
 @pytest.fixture
-def day_of_calls(store):
+def day_of_calls(store, hours):
+    store.thresholds = lambda: thresholds_of(hours, STAFFING)  # as the service's config sets them
     store.run(lambda s: [db.save_record(s, record) for record in CALLS])
     return store
 
 
-def test_every_cell_of_a_day_matches_the_hand_computed_figures(day_of_calls, hours) -> None:
-    report = load_intervals(day_of_calls, hours, STAFFING, default_config(), at("09:00:00"), at("10:00:00"))
+@pytest.fixture(params=["summary", "scan"])
+def source(request) -> str:
+    return request.param
+
+
+def load(store, hours, source: str, start: datetime, end: datetime, staffing=STAFFING, **more):  # type: ignore[no-untyped-def]
+    """The report read the way `source` says, checking that it was read so."""
+    report = load_intervals(store, hours, staffing, default_config(), start, end, scan=source == "scan", **more)
+    assert report.source == source, report.source_note
+    return report
+
+
+def test_every_cell_of_a_day_matches_the_hand_computed_figures(day_of_calls, source, hours) -> None:
+    report = load(day_of_calls, hours, source, at("09:00:00"), at("10:00:00"))
     got = report_json(report)
     assert got["from"] == "2026-12-01T09:00:00+08:00" and got["to"] == "2026-12-01T10:00:00+08:00"
     assert got["targets"]["dialect"] == "80/30" and got["targets"]["mandarin"] == "80/20"
@@ -177,28 +191,27 @@ def test_every_cell_of_a_day_matches_the_hand_computed_figures(day_of_calls, hou
             assert cells[key][name] == (pytest.approx(value, abs=6e-4) if value is not None else None), (key, name)
 
 
-def test_rollups_add_up_from_the_cells(day_of_calls, hours) -> None:
-    cells = report_cells(report_json(load_intervals(day_of_calls, hours, STAFFING, default_config(),
-                                                    at("09:00:00"), at("10:00:00"))))
+def test_rollups_add_up_from_the_cells(day_of_calls, source, hours) -> None:
+    cells = report_cells(report_json(load(day_of_calls, hours, source, at("09:00:00"), at("10:00:00"))))
     for name in ("offered", "answered", "abandoned", "short_abandoned", "callbacks", "handled"):
         for interval in ("09:00", "09:30"):
             lines = sum(c[name] for k, c in cells.items() if k[0] == interval and k[1] == "line")
             assert cells[(interval, "all", "*", "*", "*")][name] == lines
 
 
-def test_a_filter_keeps_only_the_lines_asked_for(day_of_calls, hours) -> None:
-    report = report_json(load_intervals(day_of_calls, hours, STAFFING, default_config(), at("09:00:00"),
+def test_a_filter_keeps_only_the_lines_asked_for(day_of_calls, source, hours) -> None:
+    report = report_json(load(day_of_calls, hours, source, at("09:00:00"),
                                         at("10:00:00"), only=["zhuang/medical", "mandarin"]))
     cells = report_cells(report)
     assert {k[3:] for k in cells if k[1] == "line"} == {("zhuang", "medical"), ("mandarin", "pension")}
     assert cells[("09:00", "all", "*", "*", "*")]["offered"] == 2
-    by_phone_line = report_json(load_intervals(day_of_calls, hours, STAFFING, default_config(), at("09:00:00"),
+    by_phone_line = report_json(load(day_of_calls, hours, source, at("09:00:00"),
                                                at("10:00:00"), only=["dialect"]))
     assert {c["dialect"] for c in by_phone_line["cells"]} == {"zhuang", "*"}
 
 
-def test_csv_has_one_row_per_cell(day_of_calls, hours) -> None:
-    report = load_intervals(day_of_calls, hours, STAFFING, default_config(), at("09:00:00"), at("10:00:00"))
+def test_csv_has_one_row_per_cell(day_of_calls, source, hours) -> None:
+    report = load(day_of_calls, hours, source, at("09:00:00"), at("10:00:00"))
     lines = report_csv(report).splitlines()
     assert lines[0].startswith("interval_start,level,phone_line,dialect,business,offered,")
     assert len(lines) == 1 + len(report.cells)
@@ -214,7 +227,7 @@ def test_histogram_quantile_reads_buckets_as_prometheus_does() -> None:
 async def test_the_report_over_http_and_cli(day_of_calls, hours, database_url, tmp_path) -> None:
     staffing_file = tmp_path / "staffing.yaml"
     staffing_file.write_text("targets:\n  default: {level: 0.8, within_s: 20}\n  dialect: {level: 0.8, within_s: 30}\n")
-    wanted = report_json(load_intervals(day_of_calls, hours, STAFFING, default_config(), at("09:00:00"),
+    wanted = report_json(load(day_of_calls, hours, "summary", at("09:00:00"),
                                         at("10:00:00")))
     app = new_app(title="test", description="the interval report")
     app.state.token_store = tokens = TokenStore(tmp_path / "tokens.json")
@@ -224,7 +237,9 @@ async def test_the_report_over_http_and_cli(day_of_calls, hours, database_url, t
         assert (await client.get("/reports/intervals", params=span)).status_code == 401
         client.headers["Authorization"] = "Bearer " + tokens.create("viewer")[0]
         assert (await client.get("/reports/intervals", params=span)).json() == wanted
-        csv_text = (await client.get("/reports/intervals", params={**span, "format": "csv"})).text
+        as_csv = await client.get("/reports/intervals", params={**span, "format": "csv"})
+        csv_text = as_csv.text
+        assert as_csv.headers["x-report-source"] == "summary" and wanted["source"] == "summary"
         assert csv_text.count("\n") == 1 + len(wanted["cells"])
         backwards = await client.get("/reports/intervals", params={"from": "2026-12-02", "to": "2026-12-01"})
         assert backwards.status_code == 422 and "must be after" in backwards.json()["detail"]
@@ -250,9 +265,9 @@ async def test_the_report_over_http_and_cli(day_of_calls, hours, database_url, t
     assert "Traceback" not in refused.output
 
 
-def test_the_sql_sums_what_counts_of_defines(day_of_calls, hours) -> None:
+def test_the_sql_sums_what_counts_of_defines(day_of_calls, source, hours) -> None:
     """One definition: the database's sums equal the pure per-call counts added up."""
-    report = load_intervals(day_of_calls, hours, STAFFING, default_config(), at("09:00:00"), at("10:00:00"))
+    report = load(day_of_calls, hours, source, at("09:00:00"), at("10:00:00"))
     config = default_config()
     expected: dict[tuple[datetime, str, str], Counts] = {}
     for record in CALLS:
