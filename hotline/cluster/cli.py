@@ -31,13 +31,18 @@ def _config(settings: Settings):  # type: ignore[no-untyped-def]
 def up_command(settings: Settings, postgres: str) -> None:
     """Kamailio + 2 sandbox Asterisk nodes + 2 services + PostgreSQL on loopback, until Ctrl-C."""
     from hotline.cluster.local import ClusterUpError, up
+    from ivr.kamailio.db import KamailioDbError
+    from ivr.kamailio.process import KamailioError
+    from ivr.sandbox import SandboxError
 
     if ":" in postgres.split("//", 1)[-1].split("@", 1)[0]:
         raise click.ClickException("--postgres: no password in the address; use trust authentication or ~/.pgpass")
     try:
         up(settings, postgres=postgres.rstrip("/"))
-    except ClusterUpError as error:
-        raise click.ClickException(str(error)) from None
+    except (ClusterUpError, KamailioDbError, KamailioError, SandboxError) as error:
+        # one line: the part's log (an Asterisk's, Kamailio's) is in var/cluster/
+        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise click.ClickException(f"cluster not started: {first}") from None
 
 
 @cluster.command("kamailio-config")

@@ -115,6 +115,8 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], log_file: Path, ti
 def up(settings: Settings, *, postgres: str = "postgres://postgres@127.0.0.1:5432") -> None:
     """Start everything, print where to call and register, run until Ctrl-C or SIGTERM."""
     workdir = settings.var_dir / "cluster"
+    if not (settings.asterisk_root / "usr/sbin/asterisk").exists():  # before anything is made
+        raise ClusterUpError(f"no Asterisk root at {settings.asterisk_root}: run `make asterisk`")
     remove_stale_instances(settings.asterisk_root)
     for name in (SERVICE_DB, KAMAILIO_DB):
         _ensure_database(postgres, name)

@@ -93,3 +93,12 @@ def test_the_projection_grows_with_nodes_until_a_shared_tier_needs_a_whole_core(
     assert projected[2] == (pytest.approx(40.0), "media nodes")
     assert projected[4] == (pytest.approx(50.0), "service")  # 1 / 0.020: the router's core is full
     assert projected[8] == projected[4]
+
+
+def test_cluster_up_without_an_asterisk_root_says_so_in_one_line(tmp_path: Path) -> None:
+    settings = Settings.for_site(Path(__file__).resolve().parents[2], var_dir=tmp_path / "var",
+                                 asterisk_root=tmp_path / "no-root")
+    result = CliRunner().invoke(main, ["cluster", "up"], obj=settings)
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Error: cluster not started: no Asterisk root at"), result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
