@@ -257,6 +257,7 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     # self-service: balance lookup, card loss report, card status (FastAGI flows)
     hotline_config = load_config(settings.config_path)
     backend = SqlBackend.from_settings(database)
+    backend.warm()  # in the background: the first callers find their connections open
     closers.append(backend.close)
     service.agi.routes.update(selfservice_routes(backend, FlowSettings.from_config(hotline_config,
                                                                                overloaded=service.saturated)))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from hotline.db.records_store import RecordStore, load_record
 from ivr.selfservice import parse_id_number, parse_pin
 
@@ -34,3 +36,18 @@ async def test_call_record_writes_are_timed_and_direct_runs_are_not(seeded_url):
         assert call.operation == "call_records" and call.statements > 0
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+async def test_a_warmed_backend_finds_its_connections_open(seeded_url, id_hash_key, pin_hash_key):
+    from hotline.db.backend import SqlBackend
+
+    backend = SqlBackend.from_url(seeded_url, id_hash_key=id_hash_key, pin_hash_key=pin_hash_key, workers=3)
+    try:
+        assert backend.warm().result(timeout=30) == 3
+        assert backend.engine.pool.checkedin() == 3  # type: ignore[attr-defined]
+        assert await backend.identify(parse_id_number("450102199003071238")) is not None
+        assert [c.operation for c in backend.timings.drain()] == ["identify"]
+        assert backend.engine.pool.checkedin() == 3  # type: ignore[attr-defined]  # no new one was made
+    finally:
+        backend.close()
