@@ -1,4 +1,5 @@
-"""SIPp scenarios as text (pure): register a phone, answer as an agent, call the hotline.
+"""SIPp scenarios as text (pure): register a phone, answer as an agent, call the hotline (the
+INVITE, ACK and BYE of a call placed in are `Dialog`'s, which ivr.sipp.staff's phone shares).
 
 Keys are sent as RFC 2833/4733 events from the pcaps sip-tester ships (PT 101), so the SDP
 of every scenario offers telephone-event/8000 as payload 101 beside PCMU.
@@ -7,6 +8,7 @@ of every scenario offers telephone-event/8000 as payload 101 beside PCMU.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 DTMF_PCAPS = Path("/usr/share/sip-tester")
@@ -149,19 +151,7 @@ def answer(*, tone: Path, talk_ms: int, ring_ms: int = 300) -> str:
     </action>
   </recv>
   <recv request="BYE" timeout="{talk_ms}" ontimeout="hang_up"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <nop next="done"/>
+{_OK}  <nop next="done"/>
   <label id="hang_up"/>
   <send retrans="500">
     <![CDATA[
@@ -194,25 +184,53 @@ def call(*, key_groups: Sequence[str], press_dir: Path, gap_ms: int = 60) -> str
         presses = pause.join(f'  <nop><action><exec play_pcap_audio="{press_dir / next(names)}"/></action></nop>'
                              for _ in group)
         groups.append(_NOTIFIED + presses)
+    caller = Dialog('"caller" <sip:13800138000@[local_ip]:[local_port]>', "13800138000")
+    return scenario("call the hotline", caller.invite(1) + caller.answered(1) + "\n".join(groups) + "\n"
+                    + caller.hang_up(2))
+
+
+def scenario(name: str, body: str) -> str:
+    """A whole SIPp scenario document around `body` (its <send>/<recv>/... lines)."""
     return f"""<?xml version="1.0" encoding="ISO-8859-1" ?>
 <!DOCTYPE scenario SYSTEM "sipp.dtd">
-<scenario name="call the hotline">
+<scenario name="{name}">
+{body}</scenario>
+"""
+
+
+@dataclass(frozen=True)
+class Dialog:
+    """The INVITE, ACK and BYE of a call we place to [service], shared by every scenario that
+    calls in (a caller, a staff phone): who we are (`from_`, our tag included) and the user
+    part of our Contact. Each method gives lines of the scenario, ending in a newline."""
+
+    from_: str
+    contact_user: str
+
+    def invite(self, cseq: int, *, auth: bool = False) -> str:
+        """The INVITE with our SDP; `auth`: answering a digest challenge (-au/-ap)."""
+        return f"""\
   <send retrans="500">
     <![CDATA[
       INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "caller" <sip:13800138000@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
+      From: {self.from_};tag=[pid]SIPpTag[call_number]
       To: <sip:[service]@[remote_ip]:[remote_port]>
       Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:13800138000@[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70
+      CSeq: {cseq} INVITE
+      Contact: <sip:{self.contact_user}@[local_ip]:[local_port];transport=[transport]>
+      Max-Forwards: 70{chr(10) + "      [authentication]" if auth else ""}
       Content-Type: application/sdp
       Content-Length: [len]
 
 {_sdp("media_port")}
     ]]>
   </send>
+"""
+
+    def answered(self, cseq: int) -> str:
+        """Wait for the 200 (provisional answers optional; its Record-Route kept) and ACK it."""
+        return f"""\
   <recv response="100" optional="true"/>
   <recv response="180" optional="true"/>
   <recv response="183" optional="true"/>
@@ -221,40 +239,41 @@ def call(*, key_groups: Sequence[str], press_dir: Path, gap_ms: int = 60) -> str
     <![CDATA[
       ACK [next_url] SIP/2.0
       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "caller" <sip:13800138000@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
+      From: {self.from_};tag=[pid]SIPpTag[call_number]
       [last_To:]
       [routes]
       Call-ID: [call_id]
-      CSeq: 1 ACK
-      Contact: <sip:13800138000@[local_ip]:[local_port];transport=[transport]>
+      CSeq: {cseq} ACK
+      Contact: <sip:{self.contact_user}@[local_ip]:[local_port];transport=[transport]>
       Max-Forwards: 70
       Content-Length: 0
 
     ]]>
   </send>
-{chr(10).join(groups)}
-{_NOTIFIED}
+"""
+
+    def hang_up(self, cseq: int) -> str:
+        """At the next NOTIFY (the test's signal), BYE, and wait for its 200."""
+        return _NOTIFIED + f"""\
   <send retrans="500">
     <![CDATA[
       BYE [next_url] SIP/2.0
       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "caller" <sip:13800138000@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
+      From: {self.from_};tag=[pid]SIPpTag[call_number]
       To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
       [routes]
       Call-ID: [call_id]
-      CSeq: 2 BYE
+      CSeq: {cseq} BYE
       Max-Forwards: 70
       Content-Length: 0
 
     ]]>
   </send>
   <recv response="200"/>
-</scenario>
 """
 
 
-_NOTIFIED = """\
-  <recv request="NOTIFY"/>
+_OK = """\
   <send>
     <![CDATA[
       SIP/2.0 200 OK
@@ -267,7 +286,8 @@ _NOTIFIED = """\
 
     ]]>
   </send>
-"""
+"""  # the 200 to the request just received (a BYE, a NOTIFY)
+_NOTIFIED = '  <recv request="NOTIFY"/>\n' + _OK
 
 
 def tone_ulaw(seconds: float = 1.0, frequencies: tuple[float, ...] = (440.0,), level: float = 0.25) -> bytes:

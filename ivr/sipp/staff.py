@@ -13,7 +13,7 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ivr.sipp.scenarios import DTMF_PCAP_MS, _NOTIFIED, _sdp, dtmf_pcap, restamp_dtmf
+from ivr.sipp.scenarios import _NOTIFIED, DTMF_PCAP_MS, Dialog, dtmf_pcap, restamp_dtmf, scenario
 
 PACKET_SAMPLES = 160  # 20 ms of 8 kHz audio in one RTP packet
 _PCAP_HEADER = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)  # Ethernet link type
@@ -83,28 +83,8 @@ def staff_call(groups: Sequence[Sequence[tuple[str, int]]], *, press_dir: str, u
                           + (f'\n  <pause milliseconds="{pause}"/>' if i < len(group) - 1 else "")
                           for i, (name, pause) in enumerate(group))
         blocks.append(_NOTIFIED + plays)
-    invite = """\
-      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "staff {user}" <sip:{user}@[remote_ip]>;tag=[pid]SIPpTag[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: {cseq} INVITE
-      Contact: <sip:{user}@[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70{auth}
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-{sdp}"""
-    sdp = _sdp("media_port")
-    return f"""<?xml version="1.0" encoding="ISO-8859-1" ?>
-<!DOCTYPE scenario SYSTEM "sipp.dtd">
-<scenario name="a staff phone calls in">
-  <send retrans="500">
-    <![CDATA[
-{invite.format(user=user, cseq=1, auth="", sdp=sdp)}
-    ]]>
-  </send>
+    phone = Dialog(f'"staff {user}" <sip:{user}@[remote_ip]>', user)
+    challenged = """\
   <recv response="100" optional="true"/>
   <recv response="401" auth="true"/>
   <send>
@@ -120,43 +100,6 @@ def staff_call(groups: Sequence[Sequence[tuple[str, int]]], *, press_dir: str, u
 
     ]]>
   </send>
-  <send retrans="500">
-    <![CDATA[
-{invite.format(user=user, cseq=2, auth=chr(10) + "      [authentication]", sdp=sdp)}
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
-  <recv response="183" optional="true"/>
-  <recv response="200" rtd="true" rrs="true"/>
-  <send>
-    <![CDATA[
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "staff {user}" <sip:{user}@[remote_ip]>;tag=[pid]SIPpTag[call_number]
-      [last_To:]
-      Call-ID: [call_id]
-      CSeq: 2 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
-{chr(10).join(blocks)}
-{_NOTIFIED}
-  <send retrans="500">
-    <![CDATA[
-      BYE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "staff {user}" <sip:{user}@[remote_ip]>;tag=[pid]SIPpTag[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 3 BYE
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv response="200"/>
-</scenario>
 """
+    return scenario("a staff phone calls in", phone.invite(1) + challenged + phone.invite(2, auth=True)
+                    + phone.answered(2) + "\n".join(blocks) + "\n" + phone.hang_up(3))
