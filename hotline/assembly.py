@@ -320,7 +320,7 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     phones.attach()
     # the day's staffing plan, against the agents of config/agents.yaml
     app.include_router(staffing_router(store, hours, lambda: staffing, adapter.router.config,
-                                       lambda: roster.values(), logged_in=speakers_logged_in(adapter.router)))
+                                       lambda: roster.values(), logged_in=lambda dialect: speakers_logged_in(adapter.router)(dialect)))
 
     # speech navigation (off unless config/hotline.yaml enables it and a Vosk model is set)
     speech = create_speech_service(lambda: hotline_config, host=settings.speech_host, port=settings.speech_port,

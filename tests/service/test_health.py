@@ -4,7 +4,7 @@ import httpx
 import pytest
 
 from hotline.http.app import create_app
-from hotline.service import HotlineService
+from hotline.service import Health, HotlineService
 from ivr.ami import AmiSettings
 from ivr.sandbox.ports import free_tcp_port
 
@@ -69,3 +69,17 @@ async def test_health_is_degraded_without_asterisk() -> None:
     finally:
         await service.stop()
     assert service.ami.background_tasks == 0
+
+
+def test_a_standby_with_fastagi_closed_is_healthy_and_says_its_role() -> None:
+    """A standby of a pair keeps FastAGI closed on purpose (Asterisk reaches the active one)."""
+    standby = {"role": "standby", "clustered": True, "epoch": 3, "lease_age_s": None}
+    report = Health(ami_connected=True, ami_state="connected", ami_reconnects=0, asterisk_version=None,
+                    agi_serving=False, agi_active_sessions=0, cluster=standby)
+    assert report.ok and report.as_json()["cluster"] == standby
+    active = Health(ami_connected=True, ami_state="connected", ami_reconnects=0, asterisk_version=None,
+                    agi_serving=False, agi_active_sessions=0, cluster={**standby, "role": "active"})
+    assert not active.ok  # the active one must serve FastAGI
+    single = Health(ami_connected=True, ami_state="connected", ami_reconnects=0, asterisk_version=None,
+                    agi_serving=True, agi_active_sessions=0)
+    assert "cluster" not in single.as_json()
