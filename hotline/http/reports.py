@@ -35,7 +35,7 @@ QUARTER = r"^(19|20)\d{2}Q[1-4]$"  # the quarters a report can cover (Quarter.pa
 LOCAL_TIME = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"
 MOMENT_SCHEMA = {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"},
                            {"type": "string", "pattern": LOCAL_TIME}]}
-_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?|"
+MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?|"
                      r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})")
 SPAN_RULE = f"to after from, at most {MAX_SPAN.days} days after it"
 
@@ -72,7 +72,7 @@ def reports_router(store: RecordStore, hours: Callable[[], HoursConfig], *,
         hours_now = hours()
         try:
             for name, text in (("from", start), ("to", end)):
-                if not _MOMENT.fullmatch(text):  # its schema, not all that fromisoformat reads
+                if not MOMENT.fullmatch(text):  # its schema, not all that fromisoformat reads
                     raise ValueError(f"{name} {text!r} is not a date or time like 2026-12-01 or 2026-12-01T09:00")
             first, last = parse_span(start, end, hours_now.timezone)
         except ValueError as exc:

@@ -27,9 +27,9 @@ LEFT_OUT = ("/events", "/ops/")
 
 
 def fuzz(schema, base_url: str, headers: dict[str, str], *, examples: int = EXAMPLES,
-         lenient: frozenset[tuple[str, str]] = frozenset(), derandomize: bool = False) -> tuple[list[str], set[str]]:
-    """Every operation's generated cases: the failures' descriptions and the operations called.
-    Operations in `lenient` ((METHOD, path)) are spared positive_data_acceptance only."""
+         derandomize: bool = False) -> tuple[list[str], set[str]]:
+    """Every operation's generated cases, every check on each: the failures' descriptions and the
+    operations called."""
     failures: list[str] = []
     called: set[str] = set()
     for result in schema.get_all_operations():
@@ -37,16 +37,12 @@ def fuzz(schema, base_url: str, headers: dict[str, str], *, examples: int = EXAM
         if operation.path.startswith(LEFT_OUT):
             continue
 
-        checks = ALL_CHECKS
-        if (operation.method.upper(), operation.path) in lenient:
-            checks = [c for c in ALL_CHECKS if c.__name__ != "positive_data_acceptance"]
-
         @given(case=operation.as_strategy())
         @settings(max_examples=examples, deadline=None, database=None, derandomize=derandomize,
                   suppress_health_check=list(HealthCheck))
-        def check(case) -> None:  # run at once, in this iteration: `checks` is this operation's
+        def check(case) -> None:  # run at once, in this iteration
             called.add(case.operation.path)
-            case.call_and_validate(base_url=base_url, headers=headers, timeout=10, checks=checks)  # noqa: B023
+            case.call_and_validate(base_url=base_url, headers=headers, timeout=10, checks=ALL_CHECKS)
 
         try:
             check()
