@@ -2,8 +2,6 @@
 // an HttpOnly session cookie and forgotten; no script can read it, and it is never in an address),
 // then reads the API with that cookie; audio is fetched the same way and played from a blob.
 "use strict";
-const LOGIN = { prompt: "令牌 Token（ivrctl token create --role recorder 或 ops）", submit: "登录 Sign in",
-                denied: "令牌无效 The token is unknown or revoked." };
 let language = null;
 const $ = (selector) => document.querySelector(selector);
 
@@ -122,9 +120,7 @@ async function review(takeId, action) {
 }
 
 async function start() {
-  const who = await hotlineLogin(LOGIN);
-  $("#who").textContent = `${who.name} (${who.role})`;
-  $("#who").hidden = false;
+  await hotlineLogin();  // (it shows who in #who)
   try {
     await loadLanguages();
     showProblem("");

@@ -1,7 +1,6 @@
 // The supervisor's page: search call history (GET /calls, the session cookie from login.js) and
 // play a call's recording in the page (GET /calls/{id}/recording: supervisor and ops only; the
 // audio element seeks with HTTP Range requests, each of which the service audits).
-const LOGIN = { prompt: "令牌 Token", submit: "登录 Log in", denied: "令牌无效或已撤销 The token is unknown or revoked" };
 const form = document.getElementById("search");
 const rows = document.querySelector("#calls tbody");
 const player = document.getElementById("player");
@@ -65,7 +64,4 @@ async function listen(callId) {
 
 form.addEventListener("submit", (event) => { event.preventDefault(); search(null); });
 more.addEventListener("click", () => search(nextCursor));
-hotlineLogin(LOGIN).then((who) => {
-  document.getElementById("who").textContent = `${who.name} (${who.role})`;
-  search(null);
-});
+hotlineLogin().then(() => search(null));  // (login.js shows who in #who)
