@@ -161,7 +161,7 @@ def test_the_upgrade_back_fills_the_summary_of_existing_records(before_summary) 
 
 def test_every_saved_record_carries_the_thresholds_it_is_counted_with(counted) -> None:
     counted.run(lambda s: [db.save_record(s, record) for record in CALLS])
-    marks = counted.run(lambda s: dict(s.execute(select(CallRecordRow.call_id, CallRecordRow.summary_within_s)).tuples().all()))
+    marks = counted.run(lambda s: dict(s.execute(select(CallRecordRow.call_id, CallRecordRow.summary_within_s)).all()))
     assert marks["c1"] == 30.0 and marks["c8"] == 20.0  # zhuang on the dialect line; mandarin
     assert marks["s9"] is None and marks["s10"] is None  # self-service, closed line: not offered
 
@@ -182,3 +182,12 @@ def test_the_cli_says_where_the_figures_come_from_and_rebuilds_the_summary(count
     after = CliRunner().invoke(report, span, obj=Settings.from_env({}))
     assert "from the 15-minute summary" in after.output
     assert after.output.split("\n", 2)[2] == before.output.split("\n", 2)[2]  # the same figures
+
+
+def test_the_reports_query_returns_the_sums_in_the_order_of_counts_fields() -> None:
+    """summary_cells builds Counts positionally (a month is 69,120 cells)."""
+    from dataclasses import fields
+
+    from hotline.db.interval_summary import _COUNTS_ORDER
+    from hotline.records.intervals import Counts
+    assert tuple(f.name for f in fields(Counts)) == (*_COUNTS_ORDER, "wait_le")
