@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -15,6 +16,7 @@ from hotline.records.intervals import report_json as intervals_json
 from hotline.records.queries import load_intervals, load_satisfaction, thresholds_of
 from hotline.staffing.config import load_staffing
 from ivr.menu.issues import ConfigError
+from routing.asterisk.roster import RosterError, load_roster
 from routing.guangxi import default_config
 from hotline.records.satisfaction import Quarter, Summary, report_json
 from hotline.settings import Settings
@@ -77,7 +79,16 @@ def _interval_row(cell: Cell) -> str:
     return (f"  {cell.start:%m-%d %H:%M} {name:<24} {c.offered:>7} {c.answered:>8} {c.abandoned:>5}"
             f" {c.short_abandoned:>5} {c.callbacks:>5} {_figure(cell.service_level, '>6.1%')}"
             f" {_figure(cell.asa_s, '>6.1f')} {_figure(cell.average_wait_s, '>6.1f')}"
-            f" {_figure(cell.p90_wait_s, '>6.1f')} {_figure(cell.aht_s, '>6.0f')}")
+            f" {_figure(cell.p90_wait_s, '>6.1f')} {_figure(cell.aht_s, '>6.0f')} {_figure(cell.occupancy, '>5.0%')}")
+
+
+def _roster_skills(settings: Settings) -> dict[str, Mapping[str, int]] | None:
+    """The site's agents' skills, for occupancy (None: no readable roster, no occupancy; told)."""
+    try:
+        return {agent.id: agent.proficiencies for agent in load_roster(settings.agents_path).values()}
+    except (RosterError, OSError) as exc:
+        click.echo(f"occupancy not shown: {str(exc).splitlines()[0]}", err=True)
+        return None
 
 
 @report.command("intervals")
@@ -109,7 +120,8 @@ def intervals(settings: Settings, start: str, end: str, lines: tuple[str, ...], 
         raise click.BadParameter(str(exc), param_hint="--from/--to") from None
     store = RecordStore.from_url(settings.database().with_url(url).resolved_url(), workers=1)
     try:
-        result = load_intervals(store, hours, staffing, default_config(), first, last, only=lines, scan=scan)
+        result = load_intervals(store, hours, staffing, default_config(), first, last, only=lines, scan=scan,
+                                agents=_roster_skills(settings))
     finally:
         store.close()
     if as_json:
@@ -127,7 +139,7 @@ def intervals(settings: Settings, start: str, end: str, lines: tuple[str, ...], 
         click.echo("  no calls offered to agents in this span")
         return
     click.echo(f"  {'interval':<11} {'line':<24} {'offered':>7} {'answered':>8} {'aband':>5} {'short':>5}"
-               f" {'cback':>5} {'SL':>6} {'ASA':>6} {'wait':>6} {'p90':>6} {'AHT':>6}")
+               f" {'cback':>5} {'SL':>6} {'ASA':>6} {'wait':>6} {'p90':>6} {'AHT':>6} {'occ':>5}")
     for cell in result.cells:
         click.echo(_interval_row(cell))
 

@@ -181,6 +181,7 @@ def test_the_cli_says_where_the_figures_come_from_and_rebuilds_the_summary(count
     assert rebuilt.exit_code == 0 and "short abandons under 10 s" in rebuilt.output, rebuilt.output
     after = CliRunner().invoke(report, span, obj=Settings.from_env({}))
     assert "from the 15-minute summary" in after.output
+    assert after.output.splitlines()[2].endswith(" occ")  # occupancy of the site roster's agents (no spans: -)
     assert after.output.split("\n", 2)[2] == before.output.split("\n", 2)[2]  # the same figures
 
 
