@@ -247,10 +247,23 @@ class Survey(HotlineEvent):
     rating: str = header("Rating")  # a digit, or none
 
 
+# --- recording prompts by phone (ivr/prompts/phone.py, from its AGI) ----------------------
+@dataclass(frozen=True)
+class RecorderTake(HotlineEvent):
+    """A staff member's take ended (dialplans/hotline-recorder.conf). CallID is empty: a staff
+    call is no hotline call, so no call record or timeline takes it in (AMI adds its Uniqueid)."""
+
+    NAME: ClassVar[str] = "HotlineRecorderTake"
+    staff: str = header("Staff")  # the staff number, never the name
+    language: str = header("Language")
+    prompt: str = header("Prompt")
+    outcome: str = header("Outcome")  # kept | again | skipped | refused_<reason> | ...
+
+
 EVENTS: dict[str, type[HotlineEvent]] = {cls.NAME: cls for cls in (
     CallStart, MenuEntered, KeyPressed, InvalidKey, MenuTimeout, SelfService, SelfServiceOutcome, ToAgent,
     CallEnd, Speech, QueueJoin, CallbackTaken, AgentAnswer, Recording, AgentBridgeFailed, CallbackConnected,
-    CallbackAttempt, Hours, MessageStart, MessageLeft, Survey,
+    CallbackAttempt, Hours, MessageStart, MessageLeft, Survey, RecorderTake,
 )}
 E = TypeVar("E", bound=HotlineEvent)
 

@@ -28,6 +28,7 @@ from ivr.agi import AgiError, AgiHandler, AgiHangup, AgiSession, AgiTimeout
 from ivr.agi.reply import quote
 from ivr.selfservice.flows.speech import Number, Prompt
 from ivr.selfservice.flows.voice import Voice
+from ivr.userevents import RecorderTake, encode
 
 from .audio import AudioError
 from .library import PromptLibrary
@@ -36,8 +37,6 @@ from .take_store import Refused
 
 log = logging.getLogger("ivr.prompts.phone")
 ROLE = "recorder"
-# AMI UserEvent as each take ends: Staff, Language, Prompt, Outcome (kept, refused_silent, ...).
-EVENT_TAKE = "HotlineRecorderTake"
 
 
 class StaffMember(Protocol):
@@ -197,15 +196,21 @@ async def _one_take(call: _Call, library: PromptLibrary, row: PromptRow) -> str:
         host_file.unlink(missing_ok=True)
 
 
+def take_event(staff: str, row: PromptRow, outcome: str) -> str:
+    """The AMI UserEvent as a take ends (the contract's RecorderTake) as one AGI argument:
+    the contract's encoding, quoted (commas separate UserEvent's arguments)."""
+    event = RecorderTake("", staff=staff.split(" ")[0], language=row.language, prompt=row.prompt_id,
+                         outcome=outcome)
+    return '"' + encode(event).replace('"', "") + '"'
+
+
 async def _event(call: _Call, row: PromptRow, outcome: str) -> None:
-    body = ",".join([EVENT_TAKE, f"Staff: {call.staff.split(' ')[0]}", f"Language: {row.language}",
-                     f"Prompt: {row.prompt_id}", f"Outcome: {outcome}"])
     try:
-        await call.session.command("EXEC", "UserEvent", '"' + body.replace('"', "") + '"')
+        await call.session.command("EXEC", "UserEvent", take_event(call.staff, row, outcome))
     except AgiError as exc:
         if isinstance(exc, AgiHangup):
             raise
         log.warning("recorder: event not sent (%s)", exc)
 
 
-__all__ = ["EVENT_TAKE", "ROLE", "RecorderSettings", "Staff", "recorder_handler"]
+__all__ = ["ROLE", "RecorderSettings", "Staff", "recorder_handler"]

@@ -10,6 +10,9 @@ import pytest
 
 from ivr import userevents
 from ivr.dialplan import render_dialplan
+from ivr.prompts.phone import take_event
+from ivr.prompts.plan import Kind
+from ivr.prompts.progress import PromptRow
 from ivr.selfservice.flows.call import Ending, outcome_event
 from tests.speech.support import speech_test_config
 
@@ -65,7 +68,7 @@ def test_every_user_event_in_the_dialplan_matches_the_contract(where: str, name:
 
 
 def test_every_event_of_the_contract_is_sent_somewhere():
-    sent = {name for _, name, _ in emitted()} | {userevents.SelfServiceOutcome.NAME}
+    sent = {name for _, name, _ in emitted()} | {userevents.SelfServiceOutcome.NAME, userevents.RecorderTake.NAME}
     assert set(userevents.EVENTS) == sent
 
 
@@ -73,6 +76,15 @@ def test_the_flows_send_their_outcome_through_the_contract():
     body = outcome_event("c1", "balance", Ending("hangup", "balance_read"))
     [(name, heads)] = user_events(f"UserEvent({body.strip(chr(34))})")
     assert name == "HotlineSelfServiceOutcome" and heads == list(userevents.SelfServiceOutcome.headers())
+
+
+def test_the_phone_recorder_sends_its_takes_through_the_contract():
+    row = PromptRow(number=1, prompt_id="welcome", language="za", text=None, reference="您好", kind=Kind.FALLBACK,
+                    source_language="zh")
+    [(name, heads)] = user_events(f"UserEvent({take_event('8001 韦丽', row, 'kept').strip(chr(34))})")
+    assert name == "HotlineRecorderTake" and heads == list(userevents.RecorderTake.headers())
+    assert "韦丽" not in take_event("8001 韦丽", row, "kept")  # the staff number, never the name
+    assert userevents.decode({"UserEvent": name, "CallID": ""}).call_id == ""  # so no call record takes it
 
 
 def test_decode_reads_the_headers_and_the_channel():
