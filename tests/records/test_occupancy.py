@@ -6,17 +6,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import httpx
 import pytest
 
+from hotline.auth.tokens import TokenStore
 from hotline.db import agent_spans_store as spans_db
 from hotline.db import records_store as db
+from hotline.http.contract import new_app
+from hotline.http.reports import reports_router
 from hotline.records.agent_spans import AgentSpanWriter
 from hotline.records.intervals import report_json
 from hotline.records.occupancy import AgentSeconds, Span, agent_seconds, could_take
 from hotline.records.queries import load_intervals, thresholds_of
 from routing.events import QueueMemberStatus
 from routing.guangxi import default_config
-from routing.model import AgentState
+from routing.model import Agent, AgentState
 from tests.records.test_intervals import CALLS, STAFFING, at
 
 # z1 speaks Zhuang and Mandarin and knows pensions; m1 is a Mandarin pension agent.
@@ -108,3 +112,20 @@ def test_open_spans_end_now_and_nobody_staffed_is_no_figure() -> None:
     ongoing = [Span("z1", "on_call", at("09:20:00"), None)]
     assert agent_seconds(ongoing, at("09:00:00"), at("10:00:00"), STAFFING_INTERVAL, now=at("09:45:00")) == {
         (0, "z1"): AgentSeconds(600, 600), (1, "z1"): AgentSeconds(900, 900)}
+
+
+async def test_the_api_report_has_the_occupancy_of_the_services_roster(store, hours, tmp_path) -> None:
+    store.thresholds = lambda: thresholds_of(hours, STAFFING)
+    store.run(lambda s: [db.save_record(s, record) for record in CALLS])
+    for agent, state, when in STATES:
+        store.run(lambda s, a=agent, st=state, w=when: spans_db.enter_state(s, a, st, at(w)))
+    roster = [Agent(agent, agent, f"PJSIP/{agent}", skills) for agent, skills in AGENTS.items()]
+    app = new_app(title="test", description="occupancy")
+    app.state.token_store = tokens = TokenStore(tmp_path / "tokens.json")
+    app.include_router(reports_router(store, lambda: hours, staffing=lambda: STAFFING, roster=lambda: roster))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        client.headers["Authorization"] = "Bearer " + tokens.create("viewer")[0]
+        got = (await client.get("/reports/intervals", params={"from": "2026-12-01T09:00",
+                                                              "to": "2026-12-01T09:30"})).json()
+    zhuang = next(c for c in got["cells"] if (c["level"], c["dialect"], c["business"]) == ("line", "zhuang", "pension"))
+    assert zhuang["occupancy"] == 0.6  # z1: 900 / 1500 (the spans are long over: "now" does not matter)
