@@ -549,11 +549,12 @@ def _records(phases: list[dict[str, Any]], steal: float) -> list[Record]:
         if arm != "hotline" or ("bare", level, rate) not in by:
             continue
         bare = by[("bare", level, rate)]
-        conditions = {"concurrent_calls": level, "calls_per_second": rate, "cpu_steal_percent": steal,
-                      "hotline": hot, "bare": bare, "database": "postgresql", "transport": "udp loopback"}
         tag = f"sip.{level}x{rate:g}"
+        # the phases whole (steps, waits, load, ...) once, on the phase's first record
+        conditions = {"concurrent_calls": level, "calls_per_second": rate, "cpu_steal_percent": steal,
+                      "database": "postgresql", "transport": "udp loopback", "phases": f"{tag}.heard_balance"}
         records.append(Record(f"{tag}.heard_balance", hot["heard_balance"], "callers", f"{tag}.bare.heard_balance",
-                              bare["heard_balance"], conditions))
+                              bare["heard_balance"], {**conditions, "hotline": hot, "bare": bare}))
         records.append(Record(f"{tag}.completed", hot["completed"], "calls", f"{tag}.bare.completed",
                               bare["completed"], conditions))
         hot_cpu, bare_cpu = hot["cpu_s_per_call"], bare["cpu_s_per_call"]
