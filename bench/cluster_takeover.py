@@ -2,11 +2,11 @@
 serving its first FastAGI request and making its first offer, p50/p99 over 10 kills.
 
 Two real services (`ivrctl run`, HOTLINE_CLUSTER on) on one sandbox Asterisk and one
-PostgreSQL database (tests/support/pair.py). One caller waits throughout, hearing a hold
-announcement over FastAGI every second; one agent (Local channel, never answers) is logged
-in, so the active service keeps offering the caller to them. Each round kills the active
-service and times, from the kill, Asterisk's first FastAGI command served afterwards and
-the first ring of the agent, both from Asterisk's own events; then the killed service comes
+PostgreSQL database (tests/support/pair.py). One caller waits throughout; one agent (Local
+channel, never answers) is logged in, so the active service keeps offering the caller to
+them; a probe channel asks FastAGI (`hours`) every 0.1 s at whatever HOTLINE_AGI names. Each
+round kills the active service and times, from the kill, the probe's first FastAGI command
+served afterwards and the first ring of the agent, both from Asterisk's own events; then the killed service comes
 back as the standby. The baseline, measured in the same rounds, is the standby's /health
 saying "active" (the lease alone): the ratio is what reading Asterisk back adds to it.
 """
@@ -49,20 +49,23 @@ async def _rounds(pair: ServicePair, box: Sandbox) -> tuple[list[float], list[fl
     call = await place_call(ami, caller_context="test-caller", context="test-queue", variables={
         "QUEUE_DIALECT": "mandarin", "QUEUE_BUSINESS": "pension", "CALLER_HOLD": "3600",
         "HOTLINE_HOLD_INTERVAL": "1"})
+    probe = await place_call(ami, caller_context="test-caller", context="test-agi-probe",
+                             variables={"CALLER_HOLD": "3600"})
     agi, offer, lease = [], [], []
     try:
         for _ in range(KILLS):
-            served, offered, became = await _one_kill(pair, marks)
+            served, offered, became = await _one_kill(pair, marks, probe.uniqueid)
             agi.append(served)
             offer.append(offered)
             lease.append(became)
     finally:
-        await ami.send({"Action": "Hangup", "Channel": call.channel}, check=False)
+        for channel in (call.channel, probe.channel):
+            await ami.send({"Action": "Hangup", "Channel": channel}, check=False)
         await ami.close()
     return agi, offer, lease
 
 
-async def _one_kill(pair: ServicePair, marks: list[tuple[float, str, str]]) -> tuple[float, float, float]:
+async def _one_kill(pair: ServicePair, marks: list[tuple[float, str, str]], probe: str) -> tuple[float, float, float]:
     """Kill the active one; (first FastAGI command, first offer, standby says active), seconds
     from the kill; the killed one back as the standby."""
     active = pair.active()
@@ -79,9 +82,10 @@ async def _one_kill(pair: ServicePair, marks: list[tuple[float, str, str]]) -> t
                      if at > killed + 0.05 and name == event and uid.startswith(prefix)), None)
 
     deadline = time.monotonic() + 15
-    while (first("AGIExecStart") is None or first("Newchannel", "agent-a1-") is None) and time.monotonic() < deadline:
+    while (first("AGIExecStart", probe) is None or first("Newchannel", "agent-a1-") is None) \
+            and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
-    served, offered = first("AGIExecStart"), first("Newchannel", "agent-a1-")
+    served, offered = first("AGIExecStart", probe), first("Newchannel", "agent-a1-")
     assert served is not None and offered is not None, "no FastAGI request or offer after the takeover"
     await asyncio.to_thread(active.start)
     await asyncio.to_thread(pair.wait, lambda: active.role() == "standby", 90, "the killed one back")

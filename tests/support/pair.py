@@ -86,9 +86,8 @@ class ThreadRelay:
             self._server.close()
             for writer in self._writers:
                 writer.close()
-            for task in list(self._tasks):
-                task.cancel()
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+            if self._tasks:  # closed sockets end them; a cancelled one would be logged by asyncio
+                await asyncio.wait(set(self._tasks), timeout=2)
         asyncio.run_coroutine_threadsafe(stop(), self.loop).result(5)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
