@@ -203,6 +203,15 @@ class CallbackConnected(HotlineEvent):
 
 
 @dataclass(frozen=True)
+class CallbackGreeted(HotlineEvent):
+    """The called-back caller heard the greeting: the bridge with the agent starts now."""
+
+    NAME: ClassVar[str] = "HotlineCallbackGreeted"
+    agent: str = header("Agent")
+    task: str = header("Task")
+
+
+@dataclass(frozen=True)
 class CallbackAttempt(HotlineEvent):
     """One call-back attempt's end, from the agent leg's hangup handler."""
 
@@ -263,7 +272,7 @@ class RecorderTake(HotlineEvent):
 EVENTS: dict[str, type[HotlineEvent]] = {cls.NAME: cls for cls in (
     CallStart, MenuEntered, KeyPressed, InvalidKey, MenuTimeout, SelfService, SelfServiceOutcome, ToAgent,
     CallEnd, Speech, QueueJoin, CallbackTaken, AgentAnswer, Recording, AgentBridgeFailed, CallbackConnected,
-    CallbackAttempt, Hours, MessageStart, MessageLeft, Survey, RecorderTake,
+    CallbackGreeted, CallbackAttempt, Hours, MessageStart, MessageLeft, Survey, RecorderTake,
 )}
 E = TypeVar("E", bound=HotlineEvent)
 

@@ -205,14 +205,17 @@ class RouterCore:
         if seat is not None and seat.state is AgentState.PAUSED and seat.pause_reason is PauseReason.NO_PHONE:
             self._make_available(seat, at, out)
 
-    def _complete(self, entry: Entry, at: float, by: Party, out: Collector) -> None:
+    def _complete(self, entry: Entry, at: float, by: Party, out: Collector, *, until: float | None = None,
+                  reason: GoneReason = GoneReason.COMPLETED) -> None:
+        """`until`: when the talk ended, if before `at` (the PBX was lost then)."""
         agent_id, connected = entry.talking()
         seat = self.seats[agent_id]
         call = entry.call
         wrap_up = self.config.wrap_up(call.business)
-        out.events.append(AgentComplete(at, call.id, seat.agent.id, connected - call.enqueue_time, at - connected, by))
-        out.events.append(CallEnded(at, call.id, GoneReason.COMPLETED, connected - call.enqueue_time))
-        self.handle_times.record(call.business, at - connected + wrap_up)
+        talk = max(0.0, (at if until is None else min(at, until)) - connected)
+        out.events.append(AgentComplete(at, call.id, seat.agent.id, connected - call.enqueue_time, talk, by))
+        out.events.append(CallEnded(at, call.id, reason, connected - call.enqueue_time))
+        self.handle_times.record(call.business, talk + wrap_up)
         del self.calls[call.id]
         seat.call_id = None
         if wrap_up > 0:

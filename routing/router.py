@@ -94,14 +94,30 @@ class Router(RouterQueries):
             self._remove(entry, now, GoneReason.LEFT, out)
         return out.outcome()
 
-    def lost(self, call_id: str, now: float) -> Outcome:
-        """The PBX holding a not-yet-connected caller went away (the shell lost Asterisk): the
-        call ends now, with its wait so far, as lost, not as the caller's abandon. A call still
-        on Asterisk comes back with its place when the shell reads the channels again."""
+    def lost(self, call_id: str, now: float, since: float | None = None) -> Outcome:
+        """The PBX holding the call went away (the shell lost Asterisk): the call ends now as
+        lost, not as the caller's abandon. A not-yet-connected caller (not a callback) ends with
+        its wait so far; a call still on Asterisk comes back with its place when the shell reads
+        the channels again. A connected call (the shell decides it is really gone) ends with
+        its talk counted up to `since`, when the PBX was lost, and the agent goes to wrap-up."""
         out = self._advance(now)
         entry = self.calls.get(call_id)
-        if entry is not None and entry.state is not CallState.CONNECTED and not entry.call.callback:
+        if entry is None:
+            return out.outcome()
+        if entry.state is CallState.CONNECTED:
+            self._complete(entry, now, Party.AGENT, out, until=since, reason=GoneReason.LOST)
+        elif not entry.call.callback:
             self._remove(entry, now, GoneReason.LOST, out)
+        return out.outcome()
+
+    def talk_started(self, call_id: str, agent_id: str, now: float) -> Outcome:
+        """The conversation itself starts later than the agent's answer (a callback: the caller
+        is dialled, picks up and hears the greeting first): talk time counts from now. Stale
+        reports are ignored."""
+        out = self._advance(now)
+        entry = self.calls.get(call_id)
+        if entry is not None and entry.state is CallState.CONNECTED and entry.agent_id == agent_id:
+            entry.connected_at = now
         return out.outcome()
 
     # ----- callbacks (virtual hold) ------------------------------------------------------

@@ -1,15 +1,17 @@
 """VirtualHold: callback tasks in line with the router, and each call back's outcome (the shell).
 
     virtual_hold = VirtualHold(adapter, store, policy, hours, languages={"zhuang": "za", ...})
-    virtual_hold.attach(ami)              # HotlineCallbackConnected / HotlineCallbackAttempt
+    virtual_hold.attach(ami)              # told each attempt's outcome by the adapter, once
     hold_handler(adapter, after=virtual_hold.at_hold)
     await virtual_hold.start()            # puts due tasks in line, now and whenever one falls due
 
 On hold, `at_hold` makes the offer (hotline.callbacks.offer) when the policy says so; a caller
 who takes it becomes a callback task and keeps their place in the router's queue
 (RouterAdapter.keep_place). When the router offers the call to an agent and the agent answers,
-the dialplan dials the caller back; its events close the attempt here: answered (done), or not
-(tried again after `retry_delay_s`, with its original place, until `max_attempts`).
+the dialplan dials the caller back; the call lifecycle core (routing.lifecycle) pairs the
+dialplan's and the router's reports of each attempt and tells this service its outcome once:
+answered (done), or not (tried again after `retry_delay_s`, with its original place, until
+`max_attempts`). This shell keeps the tasks' rows; what happens to a call is the core's.
 
 Tasks of every reason (virtual hold, after-hours message, failed twice) are called back the
 same way once due, while the caller's line is staffed. A virtual-hold task is in line under
@@ -21,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import replace
@@ -38,17 +39,14 @@ from ivr.agi import AgiSession
 from ivr.ami import AmiClient
 from ivr.selfservice.flows.speech import Prompt
 from ivr.selfservice.flows.voice import Voice
-from ivr.userevents import CallbackAttempt, CallbackConnected, decode
 from routing import Call, CallState, GoneReason
-from routing.events import CallEnded
 from routing.asterisk.adapter import RouterAdapter
+from routing.events import CallEnded
+from routing.lifecycle import CallbackLine
 
 log = logging.getLogger(__name__)
 
 IDLE_RECHECK_S = 30.0  # tasks other components add (messages, failed twice) are seen this soon
-# An unanswered attempt leaves the router before its outcome (a dialplan event) is stored; the
-# task waits for that outcome this long at most, so a lost event cannot hold it up for good.
-RESULT_WAIT_S = 30.0
 
 
 def router_call_id(task: CallbackTask) -> str:
@@ -67,30 +65,19 @@ class VirtualHold:
         self.hours = hours
         self.languages = languages
         self.clock = clock
-        self._live: dict[str, CallbackTask] = {}  # router call id -> its task, while in line
-        self._offered: set[str] = set()  # calls offered a callback already
-        # An unanswered attempt is reported twice, in no set order: the router's CallbackUnanswered
-        # (the call leaves the books) and the dialplan's HotlineCallbackAttempt (the outcome).
-        self._unreported: dict[str, float] = {}  # call id -> when it left the books, outcome to come
-        self._early_outcomes: set[str] = set()  # outcome stored, the router's report to come
+        self._live: dict[str, CallbackTask] = {}  # router call id -> its task's row, while in line
         self._wake = asyncio.Event()
         self._changed = asyncio.Condition()
         self._runner: asyncio.Task[None] | None = None
 
     def attach(self, ami: AmiClient) -> None:
-        ami.subscribe("UserEvent", self._on_user_event)
         self.adapter.callbacks = self
         self.adapter.listeners.append(self._on_router_event)
 
     def _on_router_event(self, event: object) -> None:
         if isinstance(event, CallEnded):
-            self._offered.discard(event.call_id)
             if event.reason is GoneReason.UNANSWERED:
-                if event.call_id in self._early_outcomes:
-                    self._early_outcomes.discard(event.call_id)
-                    self._wake.set()
-                else:
-                    self._unreported[event.call_id] = time.monotonic()
+                self._wake.set()  # (put in line again once its outcome is in)
             else:
                 self._live.pop(event.call_id, None)
 
@@ -113,21 +100,22 @@ class VirtualHold:
         choice = hold_choice(
             self.policy, waited_s=now - entry.call.enqueue_time,
             estimated_wait_s=estimated_wait_s,
-            step_says_offer=step_says_offer or call_id in self.adapter.callback_steps,
-            offered_before=call_id in self._offered)
+            step_says_offer=step_says_offer or call_id in self.adapter.lifecycle.callback_steps,
+            offered_before=call_id in self.adapter.lifecycle.offered_callback)
         if choice is HoldChoice.NOTHING:
             return
         voice = Voice(session, session.env.get("language", "zh"))
-        if choice is HoldChoice.LAST_OFFER:
-            await voice.say(Prompt("hold_too_long"))
-        if choice in (HoldChoice.OFFER, HoldChoice.LAST_OFFER):
-            self._offered.add(call_id)
-            self.adapter.in_conversation.add(call_id)
-            try:
-                number = await take_callback_number(voice, self.policy, session.env.get("callerid", ""),
-                                                    agents_on_line=estimated_wait_s is not None)
-            finally:
-                self.adapter.in_conversation.discard(call_id)
+        offering = choice in (HoldChoice.OFFER, HoldChoice.LAST_OFFER)
+        # from its first word: a ladder step's Redirect to the offer must not cut this one off
+        self.adapter.callback_offer(call_id, started=offering)
+        try:
+            if choice is HoldChoice.LAST_OFFER:
+                await voice.say(Prompt("hold_too_long"))
+            number = await take_callback_number(voice, self.policy, session.env.get("callerid", ""),
+                                                agents_on_line=estimated_wait_s is not None) if offering else ""
+        finally:
+            self.adapter.callback_offer(call_id, started=False)
+        if offering:
             task = await self.accept(call_id, number) if number else None
             if task is not None:
                 await session.set_variable("HOTLINE_CALLBACK_TASK", str(task.id))
@@ -161,44 +149,29 @@ class VirtualHold:
             await self.adapter.release(call_id)
             return None
         self._live[call_id] = task
-        if not await self.adapter.keep_place(call_id):
+        if not await self.adapter.keep_place(call_id, self._line(task)):
             del self._live[call_id]
             await self._save(replace(task, status=CallbackStatus.CANCELLED, outcome="connected"))
             return None
         log.info("call %s keeps its place as callback task %s", call_id, task.id)
         return task
 
-    # what the agent's channel needs (the adapter asks when it rings an agent) ------------
-    def dial_variables(self, call_id: str) -> Mapping[str, str] | None:
-        task = self._live.get(call_id)
-        if task is None or task.id is None:
-            return None
-        return {
+    # what the agent's channel needs to dial the caller back -----------------------------
+    def _line(self, task: CallbackTask) -> CallbackLine:
+        return CallbackLine(str(task.id), {
             "HOTLINE_CALLBACK_DIAL": self.policy.dial_string(task.caller_number),
             "HOTLINE_CALLBACK_RING": str(round(self.policy.ring_s)),
             "HOTLINE_CALLBACK_LANGUAGE": self.languages.get(task.dialect, "zh"),
             "HOTLINE_CALLBACK_TASK": str(task.id),
             "HOTLINE_CALLBACK_DIALECT": task.dialect,
             "HOTLINE_CALLBACK_BUSINESS": task.business,
-        }
+        })
 
-    # each attempt's outcome (the dialplan's events) --------------------------------------
-    async def _on_user_event(self, message: Mapping[str, str]) -> None:
-        event = decode(message)
-        if not isinstance(event, CallbackConnected | CallbackAttempt):
-            return
-        call_id = event.call_id
+    # each attempt's outcome (told once by the lifecycle core, through the adapter) ------------
+    async def attempt_done(self, call_id: str, task_id: str, result: str) -> None:
         task = self._live.get(call_id)
-        if task is None or str(task.id) != event.task:
+        if task is None or str(task.id) != task_id:
             return
-        if isinstance(event, CallbackConnected):
-            result = "ANSWER"
-        elif event.reached == "1":
-            return  # the end of a call back that reached the caller: closed when it connected
-        else:
-            result = event.status
-        if self._unreported.pop(call_id, None) is None:
-            self._early_outcomes.add(call_id)
         task = after_attempt(self.policy, task, result, self.clock())
         # Kept in memory until the row is written: the runner may read the old row meanwhile,
         # and goes by this (a last attempt's task, dropped too early, was dialled once more).
@@ -251,8 +224,8 @@ class VirtualHold:
         hours = self.hours()  # (stats the hours files: once a pass, not once a task)
         for task in tasks:
             call_id = router_call_id(task)
-            if call_id in self.adapter.router.calls or self._awaiting_outcome(call_id):
-                continue  # in line, being called back now, or its last attempt not yet stored
+            if self.adapter.lifecycle.busy(call_id):
+                continue  # in line, being called back now, or its last attempt's outcome to come
             known = self._live.get(call_id)
             if known is not None and (known.attempts != task.attempts or known.due_at > now
                                       or known.status is not CallbackStatus.PENDING):
@@ -269,14 +242,6 @@ class VirtualHold:
             return IDLE_RECHECK_S
         return min(IDLE_RECHECK_S, max(0.05, (upcoming - now).total_seconds()))
 
-    def _awaiting_outcome(self, call_id: str) -> bool:
-        ended = self._unreported.get(call_id)
-        if ended is not None and time.monotonic() - ended > RESULT_WAIT_S:
-            log.warning("call %s: no outcome reported for its last callback attempt", call_id)
-            del self._unreported[call_id]
-            return False
-        return ended is not None
-
     async def _admit(self, call_id: str, task: CallbackTask) -> None:
         queued = task.queued_at or task.due_at
         try:
@@ -286,5 +251,5 @@ class VirtualHold:
             await self._save(replace(task, status=CallbackStatus.FAILED, outcome="unroutable"))
             return
         self._live[call_id] = task
-        await self.adapter.command(lambda now: self.adapter.router.arrive(call, now, restored=True))
-        log.info("callback task %s in line (attempt %d)", task.id, task.attempts + 1)
+        if await self.adapter.admit_callback(call, self._line(task)):
+            log.info("callback task %s in line (attempt %d)", task.id, task.attempts + 1)

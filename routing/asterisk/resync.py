@@ -25,13 +25,15 @@ class LiveCall:
     enqueued: float
 
 
-async def read_live_calls(ami: AmiClient, hold_context: str) -> list[LiveCall]:
+async def read_live_calls(ami: AmiClient, hold_context: str) -> tuple[list[LiveCall], set[str]]:
+    """(the callers waiting on hold, the Uniqueid of every live channel)."""
     channels = await ami.send_list({"Action": "CoreShowChannels"})
     # A bridged caller still shows the hold context (a bridge does not move its place in the
     # dialplan), so only channels in no bridge are waiting.
     waiting = [c for c in channels.events if c.get("Context") == hold_context and not c.get("BridgeId")]
     found = await asyncio.gather(*(_read_one(ami, c) for c in waiting))
-    return [c for c in found if c is not None]
+    alive = {c.get("Uniqueid", "") for c in channels.events} - {""}
+    return [c for c in found if c is not None], alive
 
 
 async def _read_one(ami: AmiClient, channel: dict) -> LiveCall | None:  # type: ignore[type-arg]
