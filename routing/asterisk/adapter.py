@@ -199,7 +199,7 @@ class RouterAdapter:
             case lc.Redirect():
                 self._spawn(self._redirect(command))
             case lc.Hangup():
-                self._spawn(self._send({"Action": "Hangup", "Channel": command.channel}))
+                self._spawn(self._hang_up(command))
             case lc.RecordCallback():
                 if self.callbacks is not None:
                     self._spawn(self.callbacks.attempt_done(command.call_id, command.task, command.result))
@@ -208,11 +208,11 @@ class RouterAdapter:
             case lc.Speak() | lc.Refused():
                 pass  # answers to the caller of step()
 
-    async def _send(self, action: dict[str, str]) -> None:
+    async def _hang_up(self, hangup: lc.Hangup) -> None:
         try:
-            await self.ami.send(action, check=False)
+            await self.ami.send({"Action": "Hangup", "Channel": hangup.channel}, check=False)
         except AmiError as exc:
-            log.warning("%s not carried out: %s", action["Action"], exc)
+            log.warning("hang-up of %s not carried out: %s", hangup.channel, exc)
 
     async def _originate(self, ring: lc.Originate) -> None:
         result = lc.RingResult.NO_ANSWER

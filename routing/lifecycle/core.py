@@ -101,6 +101,7 @@ class Lifecycle:
     unreported: dict[str, float] = field(default_factory=dict)  # off the books at, outcome to come
     early: set[str] = field(default_factory=set)  # outcome came before the call left the books
     lost_since: dict[str, float] = field(default_factory=dict)  # bridged call -> its Asterisk lost at
+    lost_grace_s: float = LOST_GRACE_S
     ring_count: int = 0
 
     # ----- queries (pure reads for the shells) --------------------------------------------------
@@ -412,7 +413,7 @@ class Lifecycle:
         for call_id in [c for c, at in self.unreported.items() if now - at > RESULT_WAIT_S]:
             out.append(Note(f"call {call_id}: no outcome reported for its last callback attempt"))
             del self.unreported[call_id]
-        for call_id in [c for c, at in self.lost_since.items() if now - at >= LOST_GRACE_S]:
+        for call_id in [c for c, at in self.lost_since.items() if now - at >= self.lost_grace_s]:
             self._end_lost(call_id, now, out)
 
     def _lost(self, lost: AmiLost, now: float, out: list[Command]) -> None:

@@ -13,7 +13,7 @@ import pytest
 from ivr.agi import AgiServer
 from ivr.ami import AmiClient
 from ivr.sandbox.calls import place_call
-from tests.routing_asterisk.conftest import RoutingStack, short_ladders
+from tests.routing_asterisk.conftest import RoutingStack, agent, short_ladders
 
 pytestmark = pytest.mark.asterisk
 
@@ -44,6 +44,36 @@ async def test_callers_on_a_dead_asterisk_end_as_lost_when_the_connection_drops(
         await asyncio.wait_for(back.wait(), 15)
         await stack.adapter.resync()
         assert not stack.of("QueueCallerAbandon")  # nothing left for the resync to abandon
+    finally:
+        await stack.stop()
+        await ami.close()
+
+
+async def test_a_bridged_call_on_a_dead_asterisk_ends_as_lost_with_its_talk_up_to_the_crash(
+        make_sandbox, agi_server: AgiServer) -> None:
+    """Issue 15, defect 4's rest: a bridged call waited for hang-ups that never come. The
+    resync decides whether it is still going; with no resync within the grace (Asterisk is
+    down), it ends as lost, its talk counted up to the disconnect, and the agent is free."""
+    box = make_sandbox()
+    ami = AmiClient(dataclasses.replace(box.ami, backoff_max=0.5, action_timeout=2.0))
+    await ami.connect()
+    stack = RoutingStack(ami, agi_server, short_ladders())
+    stack.adapter.lifecycle.lost_grace_s = 1.0  # (10 s in production)
+    await stack.start()
+    try:
+        await stack.login(agent("m1", "talk60", mandarin=5, pension=4))
+        await place_call(ami, caller_context="test-caller", context="test-queue", variables={
+            "QUEUE_DIALECT": "mandarin", "QUEUE_BUSINESS": "pension", "CALLER_HOLD": "60", "HOTLINE_HOLD_INTERVAL": "600"})
+        [connect] = await stack.wait(lambda: stack.of("AgentConnect"))
+        assert box.process is not None
+        box.process.kill()
+        await asyncio.to_thread(box.process.wait)
+        died = time.time()
+        [ended] = await stack.wait(lambda: stack.of("CallEnded", call_id=connect.call_id), timeout=10)
+        [complete] = stack.of("AgentComplete", call_id=connect.call_id)
+        assert ended.reason.value == "lost"
+        assert abs(connect.time + complete.talk_time - died) < 1.5  # talk up to the crash, not the grace
+        assert connect.call_id not in stack.router.calls
     finally:
         await stack.stop()
         await ami.close()
