@@ -11,6 +11,7 @@ import pytest
 from ivr.ami import AmiClient
 from tests.api.conftest import Api, served
 from tests.api.test_queue_api import zhuang_caller
+from tests.support.login import log_in, logs_in_once  # (log_in: other page tests import it from here)
 
 pytestmark = pytest.mark.asterisk
 
@@ -78,21 +79,6 @@ async def test_the_page_asks_for_a_token_once_and_refuses_an_unknown_one(api: Ap
     async with served(api.app, api.feed) as url:
         context = await browser.new_context()
         page = await context.new_page()
-        await page.goto(f"{url}/wallboard")
-        await log_in(page, "h12333_unknown")
-        await page.wait_for_selector("#login .error:not([hidden])")
-        assert "令牌无效" in await page.inner_text("#login")
-        await log_in(page, api.tokens["viewer"])
-        await page.wait_for_selector("#status.up")  # the event stream is open, on the session
-        cookie = next(c for c in await context.cookies() if c["name"] == "hotline_session")
-        assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
-        assert api.tokens["viewer"] not in page.url and api.tokens["viewer"] not in cookie["value"]
-        await page.reload()  # logged in once: no form the second time
-        await page.wait_for_selector("#status.up")
-        assert await page.query_selector("#login") is None
+        # "#status.up": the event stream is open, on the session
+        await logs_in_once(context, page, f"{url}/wallboard", api.tokens["viewer"], "#status.up")
         await context.close()
-
-
-async def log_in(page, token: str) -> None:
-    await page.fill("#login input[name=token]", token)
-    await page.click("#login button[type=submit]")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.prompts_review.conftest import Review, served, speech
+from tests.support.login import log_in, logs_in_once
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -29,11 +30,6 @@ async def browser():
         await chromium.close()
 
 
-async def sign_in(page, token: str) -> None:  # type: ignore[no-untyped-def]
-    await page.fill("#login input[name=token]", token)
-    await page.click("#login button[type=submit]")
-
-
 async def test_upload_play_and_approve_in_the_browser(review: Review, browser) -> None:
     take_file = speech("Mwngz ndei, angqcoux mwngz", review.files / "welcome-za.mp3", "mp3")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -41,7 +37,7 @@ async def test_upload_play_and_approve_in_the_browser(review: Review, browser) -
         page = await browser.new_page(viewport={"width": 1400, "height": 900})
         await page.goto(f"{url}/prompts/review")
         assert "令牌" in await page.inner_text("#login")
-        await sign_in(page, review.tokens["ops"])
+        await log_in(page, review.tokens["ops"])
         zhuang = '#languages button[data-language="za"]'
         await page.wait_for_selector(f'{zhuang}[aria-pressed="true"]')
         assert await page.inner_text(zhuang) == f"Zhuang: 0 of {review.caller_prompts} recorded"
@@ -76,7 +72,7 @@ async def test_a_refused_upload_says_why_on_the_page(review: Review, browser) ->
     async with served(review.app) as url:
         page = await browser.new_page()
         await page.goto(f"{url}/prompts/review")
-        await sign_in(page, review.tokens["recorder"])
+        await log_in(page, review.tokens["recorder"])
         await page.wait_for_selector('tr[data-prompt="welcome"]')
         await page.set_input_files('tr[data-prompt="welcome"] input.upload', str(silent))
         await page.wait_for_selector("#problem:not([hidden])")
@@ -90,20 +86,7 @@ async def test_the_page_keeps_a_session_cookie_not_the_token(review: Review, bro
     async with served(review.app) as url:
         context = await browser.new_context()
         page = await context.new_page()
-        await page.goto(f"{url}/prompts/review")
-        await sign_in(page, "h12333_not-a-token")
-        await page.wait_for_selector("#login .error:not([hidden])")
-        assert "令牌无效" in await page.inner_text("#login")
-        await sign_in(page, review.tokens["recorder"])
-        await page.wait_for_selector('tr[data-prompt="welcome"]')
+        await logs_in_once(context, page, f"{url}/prompts/review", review.tokens["recorder"],
+                           'tr[data-prompt="welcome"]')
         assert await page.inner_text("#who") == "recorder 蓝 (recorder)"
-        cookie = next(c for c in await context.cookies() if c["name"] == "hotline_session")
-        assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
-        token = review.tokens["recorder"]
-        stored = await page.evaluate("JSON.stringify([Object.entries(sessionStorage), Object.entries(localStorage),"
-                                     " document.cookie])")
-        assert token not in stored and token not in cookie["value"] and token not in page.url
-        await page.reload()  # asked once: the session carries on
-        await page.wait_for_selector('tr[data-prompt="welcome"]')
-        assert await page.query_selector("#login") is None
         await context.close()
