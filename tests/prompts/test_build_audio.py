@@ -31,7 +31,9 @@ def test_report_counts(real_build):
     assert counts["zh_gl"][Kind.FALLBACK] == len(AGENT) > 0
     assert counts["za"][Kind.FALLBACK] == len(_CATALOG.prompts)
     assert any(w.startswith("za: ") and "zh fallback" in w for w in report.warnings)
-    assert len(report.built) == len(ALL)
+    assert sorted((t.language, t.prompt_id) for t in report.targets) == sorted(ALL)
+    out, _ = real_build
+    assert all((out / "sounds" / language / f"{pid}.ulaw").is_file() for language, pid in ALL)
 
 
 @pytest.mark.parametrize("language, prompt_id", ALL, ids=[f"{l}/{p}" for l, p in ALL])
