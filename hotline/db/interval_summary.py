@@ -73,10 +73,12 @@ def count_saved(session: Session, row: CallRecordRow, before: CallRecord | None,
     new = _contribution(record, thresholds.within(record.dialect), thresholds.short_abandon_s)
     if old == new:
         return
-    if old is not None:
-        _add(session, *old, sign=-1)
-    if new is not None:
-        _add(session, *new, sign=1)
+    # Rows touched in key order, so two saves moving calls between the same two rows in opposite
+    # directions wait for each other instead of deadlocking (the store runs saves in parallel).
+    changes = [(key, counts, sign) for part, sign in ((old, -1), (new, 1)) if part is not None
+               for key, counts in [part]]
+    for key, counts, sign in sorted(changes, key=lambda change: change[0]):
+        _add(session, key, counts, sign=sign)
     row.summary_within_s, row.summary_short_abandon_s = (new[0][3], new[0][4]) if new else (None, None)
 
 
