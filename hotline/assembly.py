@@ -379,7 +379,10 @@ def cluster_role(settings: Settings, database: DatabaseSettings) -> ServiceRole:
         return ServiceRole.single()
     # its own small pool: a lease attempt must not wait behind the records' queries
     engine = create_engine(database.resolved_url(),
-                           connect_args={"connect_timeout": 2, "options": "-c statement_timeout=2000"},
+                           # a peer that vanished (no RST) fails a request within seconds, not TCP's minutes
+                           connect_args={"connect_timeout": 2, "options": "-c statement_timeout=2000",
+                                         "keepalives_idle": 1, "keepalives_interval": 1, "keepalives_count": 2,
+                                         "tcp_user_timeout": 2000},
                            pool_size=1, max_overflow=2, pool_timeout=1)
     store = LeaseStore(engine, holder=settings.node_name())
     return ServiceRole.leased(store.attempt, LeaseTerms())

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from hotline.cluster.lease import Activate, Command, Failed, Granted, LeaseKeeper, LeaseResult, Refused, StandDown, TryLease
 
@@ -29,6 +30,10 @@ class LeaseRunner:
         self._clock = clock
         self._wake = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
+        # Attempts run on threads of their own: across a partition each one hangs until the
+        # connection gives up, and they must not use up the threads the rest of the service
+        # shares (asyncio.to_thread's default pool); a full pool here is a failed attempt.
+        self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lease")
 
     def may_act(self) -> bool:
         """Ask at the moment of acting (originating, answering FastAGI, writing)."""
@@ -47,6 +52,7 @@ class LeaseRunner:
         finally:
             for task in self._tasks:
                 task.cancel()
+            self._executor.shutdown(wait=False, cancel_futures=True)
 
     async def _carry_out(self, commands: list[Command]) -> None:
         for command in commands:
@@ -66,7 +72,8 @@ class LeaseRunner:
         ttl = self.keeper.terms.ttl_s
         result: LeaseResult
         try:
-            epoch = await asyncio.wait_for(asyncio.to_thread(self._attempt, ttl), self._timeout)
+            attempt = asyncio.get_running_loop().run_in_executor(self._executor, self._attempt, ttl)
+            epoch = await asyncio.wait_for(attempt, self._timeout)
             now = self._clock()
             result = Granted(sent_at, now, epoch) if epoch is not None else Refused(now)
         except Exception as error:  # noqa: BLE001 - any failure of the database is a failed attempt
