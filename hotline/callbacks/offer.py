@@ -20,6 +20,12 @@ def offer_prompt(agents_on_line: bool) -> str:
     return "callback_offer" if agents_on_line else "callback_offer_no_agents"
 
 
+def long_hold_prompt(agents_on_line: bool) -> str:
+    """Before the last offer: hold_too_long says the agents are still busy; with none working
+    for the caller's line, the variant says no agent is available now."""
+    return "hold_too_long" if agents_on_line else "hold_too_long_no_agents"
+
+
 async def take_callback_number(voice: Voice, policy: CallbackPolicy, number_on_line: str, *,
                                agents_on_line: bool = True) -> str | None:
     """The offer, then the number to call back, read back and confirmed with 1. None: the

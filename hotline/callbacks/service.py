@@ -28,7 +28,7 @@ from contextlib import suppress
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from hotline.callbacks.offer import take_callback_number
+from hotline.callbacks.offer import long_hold_prompt, take_callback_number
 from hotline.callbacks.policy import CallbackPolicy, HoldChoice, after_attempt, hold_choice
 from hotline.db import records_store as db
 from hotline.db.records_store import RecordStore
@@ -110,7 +110,7 @@ class VirtualHold:
         self.adapter.callback_offer(call_id, started=offering)
         try:
             if choice is HoldChoice.LAST_OFFER:
-                await voice.say(Prompt("hold_too_long"))
+                await voice.say(Prompt(long_hold_prompt(estimated_wait_s is not None)))
             number = await take_callback_number(voice, self.policy, session.env.get("callerid", ""),
                                                 agents_on_line=estimated_wait_s is not None) if offering else ""
         finally:

@@ -56,13 +56,14 @@ async def test_at_the_longest_hold_a_caller_who_declines_the_last_offer_leaves_a
     stack: CallbackStack = await make_callback_stack(max_hold_s=0.5)
     caller = await queued(clipped_ami, clipped_events, caller_id="13900001234", HOTLINE_HOLD_INTERVAL="1")
     call_id = clipped_events.matching("UserEvent", UserEvent="HotlineQueueJoin", Uniqueid=caller.call.uniqueid)[0]["CallID"]
-    await caller.hears("hold_too_long")
+    await caller.hears("hold_too_long_no_agents")  # (nobody is logged in: not "still busy")
     heard = caller.heard()
-    last_offer = heard[:heard.index("hold_too_long")].count("callback_offer_no_agents") + 1
+    last_offer = heard[:heard.index("hold_too_long_no_agents")].count("callback_offer_no_agents") + 1
     await caller.on("callback_offer_no_agents", "2", nth=last_offer)
     await clipped_events.wait("UserEvent", 15, UserEvent="HotlineMessageStart", Uniqueid=caller.call.uniqueid)
     heard = caller.heard()
-    assert heard[heard.index("hold_too_long"):][:3] == ["hold_too_long", "callback_offer_no_agents", "leave_message"]
+    assert heard[heard.index("hold_too_long_no_agents"):][:3] == [
+        "hold_too_long_no_agents", "callback_offer_no_agents", "leave_message"]
     # out of the queue (not abandoned), and nobody will ring for it
     assert call_id not in stack.router.calls
     assert [e.reason for e in stack.of("QueueCallerLeave", call_id=call_id)] == ["left"]

@@ -18,7 +18,7 @@ id_number_invalid enter_pin pin_wrong locked balance_intro balance_pension balan
 last_contribution_month balance_options card_loss_confirm card_loss_done card_already_lost
 reference_number_intro card_status_active card_status_lost card_not_found hold_position
 hold_estimated_wait minutes mandarin_agent_notice after_hours leave_message callback_offer
-callback_offer_no_agents call_recorded
+callback_offer_no_agents call_recorded hold_too_long hold_too_long_no_agents
 survey_rate survey_thanks yuan jiao fen year month digits/hundred digits/thousand digits/wan
 digits/yi""".split() + [f"digits/{d}" for d in range(11)]
 
@@ -150,8 +150,8 @@ def test_sentences_in_zhuang_are_drafts_marked_for_a_native_speaker_s_review(cat
     someone who is not a native speaker says so (`review`) until one has checked it."""
     sentences = {pid: p.text("za") for pid, p in catalog.prompts.items()
                  if p.text("za").text and " " in p.text("za").text.strip(" .") and not pid.startswith("digits/")}
-    assert {"callback_offer_no_agents", "call_recorded"} <= set(sentences)
+    assert {"callback_offer_no_agents", "hold_too_long_no_agents", "call_recorded"} <= set(sentences)
     assert [pid for pid, text in sentences.items() if not text.review] == []
-    for pid in ("callback_offer_no_agents", "call_recorded"):
+    for pid in ("callback_offer_no_agents", "hold_too_long_no_agents", "call_recorded"):
         prompt = catalog.prompts[pid]
         assert all(prompt.text(code).text for code in LANGUAGES), pid  # every language has its text
