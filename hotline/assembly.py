@@ -198,6 +198,7 @@ class Hotline:
         await self.role.stop()
         await self.callbacks.stop()
         await self.router.stop()
+        await self.role.release()  # nothing acts any more: the standby may take over at once
         if self.agent_spans is not None:
             await self.agent_spans.stop()
         if self.service.ami.is_connected:
@@ -385,7 +386,7 @@ def cluster_role(settings: Settings, database: DatabaseSettings) -> ServiceRole:
                                          "tcp_user_timeout": 2000},
                            pool_size=1, max_overflow=2, pool_timeout=1)
     store = LeaseStore(engine, holder=settings.node_name())
-    return ServiceRole.leased(store.attempt, LeaseTerms())
+    return ServiceRole.leased(store.attempt, LeaseTerms(), release=store.release)
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -7,7 +7,9 @@ prompts, and stops it on the way out, so no process is left behind.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import uvicorn
@@ -119,6 +121,19 @@ def _existing(path: Path) -> Path | None:
     return path if path.exists() else None
 
 
+class StoppingServer(uvicorn.Server):
+    """uvicorn, without raising Ctrl-C again once it has shut down. uvicorn re-raises the
+    signal it caught as it returns; under asyncio.run that cancels the main task, so the
+    hotline's own stop (recording switched off, records flushed, the lease handed over) was cut
+    off at its first await. The caller stops the hotline, then returns normally."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        with super().capture_signals():
+            yield
+            self._captured_signals.clear()
+
+
 async def _serve(settings: Settings, site: AsteriskSite, agi_port: int, *, demo_agents: bool = False) -> None:
     hotline = assemble(settings, site, agi_port=agi_port)
     await hotline.start()
@@ -128,7 +143,7 @@ async def _serve(settings: Settings, site: AsteriskSite, agi_port: int, *, demo_
             await log_in(hotline.desk, hotline.desk.roster)
         config = uvicorn.Config(hotline.app, host=settings.http_host, port=settings.http_port,
                                 log_level="info", lifespan="off")
-        server = uvicorn.Server(config)
+        server = StoppingServer(config)
         close_streams_on_exit(server, hotline.app.state.live_feed)  # open wallboards must not hold up Ctrl-C
         await server.serve()  # returns on Ctrl-C / SIGTERM
     finally:

@@ -22,14 +22,17 @@ log = logging.getLogger("hotline.cluster")
 
 
 class ServiceRole:
-    def __init__(self, runner: LeaseRunner | None, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, runner: LeaseRunner | None, *, clock: Callable[[], float] = time.monotonic,
+                 release: Callable[[], None] | None = None) -> None:
         self._runner = runner
+        self._release = release
         self._clock = clock
         self._task: asyncio.Task[None] | None = None
         self.activated: list[Callable[[int], Awaitable[None]]] = []  # run in order on Activate
         self.standing_down: list[Callable[[str], Awaitable[None]]] = []  # run in order on StandDown
         self.takeovers = 0  # how many times this service became active
-        self._turning = asyncio.Lock()  # an activation and a stand-down never interleave
+        self._turning = asyncio.Lock()
+        self._held = False  # stopped while active: the lease is still ours to release  # an activation and a stand-down never interleave
 
     @classmethod
     def single(cls) -> ServiceRole:
@@ -37,8 +40,8 @@ class ServiceRole:
 
     @classmethod
     def leased(cls, attempt: Callable[[float], int | None], terms: LeaseTerms, *,
-               attempt_timeout_s: float = 1.0) -> ServiceRole:
-        role = cls(None)
+               attempt_timeout_s: float = 1.0, release: Callable[[], None] | None = None) -> ServiceRole:
+        role = cls(None, release=release)
         role._runner = LeaseRunner(LeaseKeeper(terms), attempt, on_activate=role._activate,
                                    on_stand_down=role._stand_down, attempt_timeout_s=attempt_timeout_s)
         return role
@@ -87,7 +90,21 @@ class ServiceRole:
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
             if self._runner is not None and self._runner.keeper.role is Role.ACTIVE:
-                self._runner.keeper.role = Role.STANDBY  # stopping: act no more (the lease lapses)
+                self._runner.keeper.role = Role.STANDBY  # stopping: act no more
+                self._held = True
+
+    async def release(self) -> None:
+        """After a clean stop (nothing acts any more): hand the lease over now rather than at
+        its expiry. A failure only means the standby waits for the expiry."""
+        if self._release is None or not self._held:
+            return
+        self._held = False
+        try:
+            async with asyncio.timeout(1.0):
+                await asyncio.to_thread(self._release)
+            log.info("lease released for the standby")
+        except Exception as exc:  # noqa: BLE001 - the lease expires by itself
+            log.warning("lease not released (%s): the standby takes over at its expiry", type(exc).__name__)
 
     async def _activate(self, epoch: int) -> None:
         async with self._turning:

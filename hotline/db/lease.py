@@ -37,6 +37,8 @@ ON CONFLICT (name) DO UPDATE
 RETURNING epoch
 """)
 
+RELEASE = text("UPDATE service_lease SET expires_at = clock_timestamp() WHERE name = :name AND holder = :holder")
+
 
 class LeaseStore:
     """Takes or renews one named lease for one holder (blocking: call it off the event loop)."""
@@ -56,3 +58,9 @@ class LeaseStore:
         with self.engine.connect() as connection:
             epoch = connection.execute(TAKE_OR_RENEW, {"name": self.name, "holder": self.holder, "ttl": ttl_s}).scalar()
         return int(epoch) if epoch is not None else None
+
+    def release(self) -> None:
+        """Let the lease go now (a clean stop, after this holder has stopped acting): the standby
+        is granted it at its next attempt instead of waiting for it to expire."""
+        with self.engine.connect() as connection:
+            connection.execute(RELEASE, {"name": self.name, "holder": self.holder})

@@ -9,6 +9,7 @@ active and one standby service.
 from __future__ import annotations
 
 import asyncio
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -166,3 +167,19 @@ async def test_an_active_service_cut_off_from_the_database_stands_down_before_th
     assert standby.role() == "active"
     await ami.send({"Action": "Hangup", "Channel": waiting.channel}, check=False)
     assert pair.api(standby, "POST", "/agents/a2/logout").status_code == 200
+
+
+async def test_a_clean_stop_hands_the_lease_over_at_once(pair: ServicePair, ami: AmiClient) -> None:
+    active = pair.active()
+    assert active is not None
+    standby = pair.standby()
+    assert active.proc is not None
+    active.proc.send_signal(signal.SIGINT)  # Ctrl-C: it stops acting, then lets the lease go
+    stopping = time.monotonic()
+    pair.wait(lambda: standby.role() == "active", 10, "the standby active")
+    assert time.monotonic() - stopping < 3.0  # not the lease's expiry (3 s after its last renewal)
+    assert active.proc.wait(20) == 0
+    assert "lease released for the standby" in active.log_path.read_text()
+    assert await global_agi(ami) == standby.agi_url
+    active.start()
+    pair.wait(lambda: active.role() == "standby", 60, "the stopped service back as standby")
