@@ -36,7 +36,7 @@ from pathlib import Path
 
 from ivr.ami import AmiClient, AmiError, AmiSettings
 from ivr.dialplan import names
-from ivr.dialplan.history import Attempt, History, ReloadInProgress
+from ivr.dialplan.history import Attempt, History
 from ivr.dialplan.live_asterisk import versions_in_use
 from ivr.dialplan.live_files import LiveState, prune, read_state, restore
 from ivr.dialplan.reload import (Candidate, Refused, _changes, _from_config, _hand_written, _load_and_verify,
@@ -107,23 +107,8 @@ async def reload_nodes(nodes: Sequence[NodeTarget], settings: ReloadSettings, *,
     catalog = Path(catalog_path or settings.catalog_path)
     attempt = new_attempt("dialplan", "reload", who, f"{path} on {', '.join(node.name for node in nodes)}")
     history = History(settings.var_dir)
-    started = time.perf_counter()
-    try:
-        with history.lock():
-            try:
-                await _run(nodes, settings, history, attempt,
-                           lambda: _from_config(path, catalog, _hand_written(settings)))
-            except Refused as refusal:
-                attempt.result, attempt.messages = "refused", refusal.messages
-            except Exception as error:
-                attempt.messages.append(f"unexpected error: {error}")
-                raise
-    except ReloadInProgress as busy:
-        attempt.result, attempt.messages = "busy", [str(busy)]
-        raise
-    finally:
-        attempt.duration_ms = round((time.perf_counter() - started) * 1000, 1)
-        history.record(attempt)
+    with history.attempt(attempt):
+        await _run(nodes, settings, history, attempt, lambda: _from_config(path, catalog, _hand_written(settings)))
     return attempt
 
 

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ivr.dialplan.history import Attempt, History, ReloadInProgress
+from ivr.dialplan.history import Attempt, History
 from ivr.dialplan.reload import new_attempt
 from ivr.dialplan.reload_settings import ReloadSettings
 
@@ -29,28 +28,20 @@ class ModuleFile:
 async def reload_module_file(spec: ModuleFile, settings: ReloadSettings, text: str, who: str) -> Attempt:
     history = History(settings.var_dir)
     attempt = new_attempt(spec.target, "reload", who, str(spec.live_file))
-    started = time.perf_counter()
-    try:
-        with history.lock():
-            before = spec.live_file.read_text(encoding="utf-8") if spec.live_file.exists() else None
-            attempt.version, attempt.previous_version = version_of(text), version_of(before)
-            attempt.changes = spec.changes(before, text)
-            write_atomically(spec.live_file, text, spec.mode)
-            problems = await spec.load_and_check(text)
-            if not problems:
-                attempt.result = "ok"
-            else:
-                attempt.messages = problems
-                write_atomically(spec.live_file, before, spec.mode)
-                left = await spec.load_and_check(before)
-                attempt.result = "failed" if left else "rolled_back"
-                attempt.messages += [f"rolling back: {problem}" for problem in left]
-    except ReloadInProgress as busy:
-        attempt.result, attempt.messages = "busy", [str(busy)]
-        raise
-    finally:
-        attempt.duration_ms = round((time.perf_counter() - started) * 1000, 1)
-        history.record(attempt)
+    with history.attempt(attempt):
+        before = spec.live_file.read_text(encoding="utf-8") if spec.live_file.exists() else None
+        attempt.version, attempt.previous_version = version_of(text), version_of(before)
+        attempt.changes = spec.changes(before, text)
+        write_atomically(spec.live_file, text, spec.mode)
+        problems = await spec.load_and_check(text)
+        if not problems:
+            attempt.result = "ok"
+        else:
+            attempt.messages = problems
+            write_atomically(spec.live_file, before, spec.mode)
+            left = await spec.load_and_check(before)
+            attempt.result = "failed" if left else "rolled_back"
+            attempt.messages += [f"rolling back: {problem}" for problem in left]
     return attempt
 
 

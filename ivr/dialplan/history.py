@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -17,6 +18,14 @@ from typing import Any, Literal
 
 Result = Literal["ok", "refused", "rolled_back", "failed", "busy"]
 CONFIG_COPY = "config.yaml"
+
+
+class Refused(Exception):
+    """The attempt was refused before anything changed (the messages say why)."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
 
 
 class ReloadInProgress(RuntimeError):
@@ -69,6 +78,27 @@ class History:
             yield
         finally:
             os.close(fd)  # closing releases the lock
+
+    @contextmanager
+    def attempt(self, attempt: Attempt) -> Iterator[None]:
+        """One attempt under the lock, recorded however it ends: "busy" when another holds the
+        lock, the exception's message when it fails, its duration always."""
+        started = time.perf_counter()
+        try:
+            with self.lock():
+                try:
+                    yield
+                except Refused as refusal:
+                    attempt.result, attempt.messages = "refused", refusal.messages
+                except Exception as error:  # recorded, then raised: the history must show it too
+                    attempt.messages.append(f"unexpected error: {error}")
+                    raise
+        except ReloadInProgress as busy:
+            attempt.result, attempt.messages = "busy", [str(busy)]
+            raise
+        finally:
+            attempt.duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            self.record(attempt)
 
     def record(self, attempt: Attempt) -> None:
         self.var_dir.mkdir(parents=True, exist_ok=True)

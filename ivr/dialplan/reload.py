@@ -24,7 +24,7 @@ from typing import Literal
 
 from ivr.ami import AmiClient, AmiError
 from ivr.dialplan import names
-from ivr.dialplan.history import Attempt, History, ReloadInProgress, version_before
+from ivr.dialplan.history import Attempt, History, Refused, ReloadInProgress, version_before
 from ivr.dialplan.live_asterisk import loaded_dialplan, reload_module, versions_in_use
 from ivr.dialplan.live_files import LiveState, install, prune, read_state, restore
 from ivr.dialplan.reload_settings import ReloadSettings
@@ -35,12 +35,6 @@ from ivr.menu import ConfigError, HotlineConfig, Issue, errors_only, parse_confi
 from ivr.menu.limits import read_config_text
 
 __all__ = ["Attempt", "ReloadInProgress", "reload", "rollback", "new_attempt", "Refused"]
-
-
-class Refused(Exception):
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("; ".join(messages))
-        self.messages = messages
 
 
 @dataclass
@@ -149,22 +143,8 @@ def _parse_quietly(text: str | None) -> HotlineConfig | None:
 
 async def _guarded(ami: AmiClient, settings: ReloadSettings, attempt: Attempt, prepare) -> Attempt:  # type: ignore[no-untyped-def]
     history = History(settings.var_dir)
-    started = time.perf_counter()
-    try:
-        with history.lock():
-            try:
-                await _run(ami, settings, history, attempt, prepare)
-            except Refused as refusal:
-                attempt.result, attempt.messages = "refused", refusal.messages
-            except Exception as error:  # recorded, then raised: the history must show it too
-                attempt.messages.append(f"unexpected error: {error}")
-                raise
-    except ReloadInProgress as busy:
-        attempt.result, attempt.messages = "busy", [str(busy)]
-        raise
-    finally:
-        attempt.duration_ms = round((time.perf_counter() - started) * 1000, 1)
-        history.record(attempt)
+    with history.attempt(attempt):
+        await _run(ami, settings, history, attempt, prepare)
     return attempt
 
 
