@@ -24,7 +24,7 @@ from hotline.callbacks.service import VirtualHold
 from hotline.cluster.lease import LeaseTerms
 from hotline.cluster.role import ServiceRole
 from hotline.cluster.takeover import end_stale_rings, point_agi_here, read_agent_legs
-from hotline.db.lease import LeaseStore
+from hotline.db.lease import LeaseStore, check_fence
 from hotline.db.settings import DatabaseSettings
 from hotline.http.problems import problem_response
 from hotline.db.backend import SqlBackend
@@ -365,6 +365,9 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     service.recordings_failed = lambda: recordings.failed
     app.include_router(history_router(store, timeline, adapter, recordings_dir=recording_policy.directory))
     adapter.may_act = role.may_act
+    if role.clustered:  # a callback task written by a service that lost the lease is refused
+        node = settings.node_name()
+        virtual_hold.fence = lambda session: check_fence(session, holder=node, epoch=role.epoch or 0)
     # agents' states as spans, for the interval report's occupancy
     agent_spans = AgentSpanWriter(store)
     adapter.listeners.append(agent_spans.on_router_event)

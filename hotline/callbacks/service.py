@@ -27,6 +27,9 @@ from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
 
 from hotline.callbacks.offer import long_hold_prompt, take_callback_number
 from hotline.callbacks.policy import CallbackPolicy, HoldChoice, after_attempt, hold_choice
@@ -43,6 +46,8 @@ from routing import Call, CallState, GoneReason
 from routing.asterisk.adapter import RouterAdapter
 from routing.events import CallEnded
 from routing.lifecycle import CallbackLine
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +74,9 @@ class VirtualHold:
         self._wake = asyncio.Event()
         self._changed = asyncio.Condition()
         self._runner: asyncio.Task[None] | None = None
+        # A pair's fencing (hotline.db.lease.check_fence): run first in every task write's own
+        # transaction, it raises when this service no longer holds the lease it acts under.
+        self.fence: Callable[[Session], None] | None = None
 
     def attach(self, ami: AmiClient) -> None:
         self.adapter.callbacks = self
@@ -143,7 +151,7 @@ class VirtualHold:
         task = CallbackTask(number, call.dialect, call.business, CallbackReason.VIRTUAL_HOLD, now, now,
                             call_id=call_id, queued_at=datetime.fromtimestamp(call.enqueue_time, UTC))
         try:
-            task = replace(task, id=await self.store.call(lambda s: db.add_task(s, task)))
+            task = replace(task, id=await self.store.call(self._fenced(lambda s: db.add_task(s, task))))
         except Exception:
             log.exception("call %s: the callback task could not be stored", call_id)
             await self.adapter.release(call_id)
@@ -184,8 +192,15 @@ class VirtualHold:
             log.info("callback task %s: attempt %d %s (%s)", task.id, task.attempts, task.outcome, task.status.value)
             self._wake.set()
 
+    def _fenced(self, write: Callable[[Session], T]) -> Callable[[Session], T]:
+        def fenced(session: Session) -> T:
+            if self.fence is not None:
+                self.fence(session)
+            return write(session)
+        return fenced
+
     async def _save(self, task: CallbackTask) -> None:
-        await self.store.call(lambda s: db.update_task(s, task))
+        await self.store.call(self._fenced(lambda s: db.update_task(s, task)))
         async with self._changed:
             self._changed.notify_all()
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import BigInteger, String, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hotline.db.models import Base
 
@@ -38,6 +38,25 @@ RETURNING epoch
 """)
 
 RELEASE = text("UPDATE service_lease SET expires_at = clock_timestamp() WHERE name = :name AND holder = :holder")
+
+
+# A write that could race the other service checks, in its own transaction, that this service
+# still holds the lease at the epoch it acts under. No row lock (a writer cut off mid-transaction
+# would keep it and stall the takeover); the lease cannot change hands before expires_at, and
+# the holder stops acting a margin earlier, so a write that passed the check commits in time.
+FENCE = text("""
+SELECT 1 FROM service_lease
+ WHERE name = :name AND holder = :holder AND epoch = :epoch AND expires_at > clock_timestamp()
+""")
+
+
+class Fenced(Exception):
+    """This service no longer holds the lease at the epoch it acted under: the write is dropped."""
+
+
+def check_fence(session: Session, *, holder: str, epoch: int, name: str = "active") -> None:
+    if session.execute(FENCE, {"name": name, "holder": holder, "epoch": epoch}).first() is None:
+        raise Fenced(f"lease {name!r} is no longer held by {holder!r} at epoch {epoch}")
 
 
 class LeaseStore:

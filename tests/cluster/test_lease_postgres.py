@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 
 import pytest
 from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 from sqlalchemy.engine import Engine, make_url
 
 from hotline.cluster.lease import LeaseKeeper, LeaseTerms
 from hotline.cluster.runner import LeaseRunner
-from hotline.db.lease import LeaseStore
+from hotline.db.lease import Fenced, LeaseStore, check_fence
 
 pytestmark = pytest.mark.postgres
 TERMS = LeaseTerms(ttl_s=3.0, renew_every_s=0.5, margin_s=1.0)
@@ -161,3 +162,23 @@ async def test_a_renewal_whose_answer_is_lost_does_not_keep_the_lease_from_the_s
     await asyncio.wait_for(b.active.wait(), 10)
     assert time.monotonic() - cut <= TERMS.ttl_s + TERMS.renew_every_s + 1.0
     assert not a.runner.may_act()
+
+
+def test_a_write_fenced_by_an_old_epoch_is_refused_once_the_lease_changed_hands(pg_session_database: str) -> None:
+    """Callback task writes check, in their own transaction, the lease they act under."""
+    engine = create_engine(pg_session_database)
+    lease = "fence-" + secrets.token_hex(4)
+    a, b = LeaseStore(engine, "a", lease), LeaseStore(engine, "b", lease)
+    try:
+        epoch = a.attempt(3.0)
+        assert epoch is not None
+        with Session(engine) as session:
+            check_fence(session, holder="a", epoch=epoch, name=lease)  # held: passes
+        a.release()
+        assert b.attempt(3.0) == epoch + 1
+        with Session(engine) as session, pytest.raises(Fenced):
+            check_fence(session, holder="a", epoch=epoch, name=lease)
+        with Session(engine) as session:
+            check_fence(session, holder="b", epoch=epoch + 1, name=lease)
+    finally:
+        engine.dispose()
