@@ -76,6 +76,25 @@ def test_each_filter_finds_what_it_says(store: RecordStore) -> None:
         f"1733122800.{n}" for n in range(39, 35, -1)]
 
 
+def test_a_long_wait_s_page_is_the_same_found_either_way(store: RecordStore) -> None:
+    """"Waited at least N s" takes its page from all the matches (found through the wait index)
+    when few match, else by walking the range in page order: the pages are the same, cursors too."""
+    for min_wait, since in ((20.0, None), (30.0, T0 + timedelta(seconds=5)), (1000.0, None), (5000.0, None)):
+        found = {}
+        for few_waits in (0, 10_000):  # 0: always walk; 10,000: always take all the matches
+            seen: list[str] = []
+            query = CallQuery(limit=4, min_wait_s=min_wait, since=since)
+            while True:
+                page = store.run(lambda s, q=query, f=few_waits: history.search_calls(s, q, few_waits=f))
+                seen += ids(page)
+                if page.next_cursor is None:
+                    break
+                query = CallQuery(limit=4, min_wait_s=min_wait, since=since, after=decode_cursor(page.next_cursor))
+            found[few_waits] = seen
+        assert found[0] == found[10_000] == search(store, min_wait_s=min_wait, since=since), min_wait
+    assert search(store, min_wait_s=30.0, since=T0 + timedelta(seconds=5))[-1] == "1733122800.30"
+
+
 def test_the_number_is_stored_only_as_the_records_held_it_and_its_keyed_hash(store: RecordStore, database_url) -> None:
     row = store.run(lambda s: s.query(CallRecordRow).filter_by(call_id="1733122800.7").one())
     assert row.caller_digest == caller_digest(KEY, "13800130007") and "13800130007" not in row.caller_digest
