@@ -14,6 +14,7 @@ BENCHMARKS: list[str] = [
     "bench.ami_events",
     "bench.reload",
     "bench.router",
+    "bench.lifecycle",
     "bench.speech",
     "bench.fastagi",
     "bench.api",

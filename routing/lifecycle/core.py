@@ -103,6 +103,9 @@ class Lifecycle:
     lost_since: dict[str, float] = field(default_factory=dict)  # bridged call -> its Asterisk lost at
     lost_grace_s: float = LOST_GRACE_S
     ring_count: int = 0
+    # indexes by call id (the hot path must not scan every channel): kept by _track/_drop_ring
+    legs_of: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    rings_of: dict[str, set[str]] = field(default_factory=dict)
 
     # ----- queries (pure reads for the shells) --------------------------------------------------
     def awaiting_outcome(self, call_id: str) -> bool:
@@ -172,9 +175,12 @@ class Lifecycle:
         for decision in outcome.decisions:  # announcements first: an Offer in the same outcome sees them
             if isinstance(decision, Announce):
                 self.announcements.setdefault(decision.call_id, []).append(decision.prompt)
-        for decision in outcome.decisions:
+        withdrawn = {(d.call_id, d.agent_id): i for i, d in enumerate(outcome.decisions) if isinstance(d, CancelOffer)}
+        for i, decision in enumerate(outcome.decisions):
             match decision:
                 case Offer():
+                    if withdrawn.get((decision.call_id, decision.agent_id), -1) > i:
+                        continue  # taken back in the same breath (a timer fired, then keep_place): no ring
                     self._offer(decision, now, out)
                 case CancelOffer():
                     self._cancel(decision.call_id, decision.agent_id, out)
@@ -203,8 +209,8 @@ class Lifecycle:
             self._forget_caller(call_id)
 
     def _forget_caller(self, call_id: str) -> None:
-        for key in [k for k, leg in self.legs.items() if leg.call_id == call_id]:
-            del self.legs[key]
+        for key in self.legs_of.pop(call_id, ()):
+            self.legs.pop(key, None)
         self.caller.pop(call_id, None)
 
     # ----- offers and rings ---------------------------------------------------------------------
@@ -249,6 +255,7 @@ class Lifecycle:
         # agent-<agent id>-<10 hex> (hotline.cluster.takeover reads rings back by this shape)
         ring_id = f"agent-{offer.agent_id}-{self.ring_prefix}{self.ring_count % 16**5:05x}"
         self.rings[ring_id] = Ring(ring_id, offer.call_id, offer.agent_id, node, offer.callback)
+        self.rings_of.setdefault(offer.call_id, set()).add(ring_id)
         entry = self.router.calls.get(offer.call_id)
         caller_id = f'"12333" <{entry.call.masked_number}>' if entry is not None else "12333"
         out.append(Originate(ring_id, offer.call_id, offer.agent_id, offer.endpoint, context, offer.ring_timeout,
@@ -258,11 +265,22 @@ class Lifecycle:
         held = self.held.get(call_id)
         if held is not None and held.offer.agent_id == agent_id:
             del self.held[call_id]  # its ring was never made
-        for ring in self.rings.values():
-            if ring.call_id == call_id and ring.agent_id == agent_id and not ring.cancelled:
+        for ring in self._rings_for(call_id):
+            if ring.agent_id == agent_id and not ring.cancelled:
                 ring.cancelled = True
                 if ring.channel:
                     out.append(Hangup(ring.channel, ring.node))
+
+    def _rings_for(self, call_id: str) -> list[Ring]:
+        return [self.rings[r] for r in self.rings_of.get(call_id, ())]
+
+    def _drop_ring(self, ring: Ring) -> None:
+        del self.rings[ring.ring_id]
+        ids = self.rings_of.get(ring.call_id)
+        if ids is not None:
+            ids.discard(ring.ring_id)
+            if not ids:
+                del self.rings_of[ring.call_id]
 
     def _redirect(self, call_id: str, exten: str, out: list[Command]) -> None:
         """To a waiting caller only: ringing or bridged, the next hold cycle plays it if still waiting."""
@@ -284,12 +302,14 @@ class Lifecycle:
 
     def _track(self, call_id: str, node: str, uniqueid: str, channel: str) -> None:
         self.legs[(node, uniqueid)] = Leg(call_id, channel, node)
+        self.legs_of.setdefault(call_id, set()).add((node, uniqueid))
         self.caller[call_id] = (node, channel)
 
     def _hangup(self, hangup: ChannelHangup, now: float, out: list[Command]) -> None:
         leg = self.legs.pop((hangup.node, hangup.uniqueid), None)
         if leg is not None:
             call_id = leg.call_id
+            self.legs_of.get(call_id, set()).discard((hangup.node, hangup.uniqueid))
             if self.caller.get(call_id) == (leg.node, leg.channel):
                 del self.caller[call_id]
             self.announcements.pop(call_id, None)
@@ -305,7 +325,7 @@ class Lifecycle:
             # (An unanswered ring's channel hangs up before the Originate reports the miss: that
             # report, not this hang-up, tells the router.)
             return
-        del self.rings[hangup.uniqueid]
+        self._drop_ring(ring)
         if ring.callback and ring.caller_reached and not ring.greeted:
             # gone during the greeting: there was no conversation (the dialplan surveys no one)
             self._route(self.router.talk_started(ring.call_id, ring.agent_id, now), now, out)
@@ -326,17 +346,24 @@ class Lifecycle:
         if ring is None or ring.answered:
             return
         call_id, agent_id = ring.call_id, ring.agent_id
+        if ring.cancelled:
+            # Taken back: the router must not hear of it (the same agent may already ring for
+            # the same call again, and the router knows offers by call and agent, not by ring).
+            self._drop_ring(ring)
+            if result.result is RingResult.ANSWERED and ring.channel:
+                out.append(Hangup(ring.channel, ring.node))
+            return
         if result.result is RingResult.ANSWERED:
             ring.answered = True
             self._route(self.router.answered(call_id, agent_id, now), now, out)
             entry = self.router.calls.get(call_id)
-            if ring.cancelled or entry is None or entry.agent_id != agent_id or entry.state is not CallState.CONNECTED:
+            if entry is None or entry.agent_id != agent_id or entry.state is not CallState.CONNECTED:
                 # answered an offer already taken back (the caller went, or took a callback)
-                del self.rings[ring.ring_id]
+                self._drop_ring(ring)
                 if ring.channel:
                     out.append(Hangup(ring.channel, ring.node))
             return
-        del self.rings[ring.ring_id]
+        self._drop_ring(ring)
         if result.result is RingResult.UNREACHABLE:
             out.append(Note(f"agent {agent_id}: phone could not be reached"))
             self._route(self.router.unreached(call_id, agent_id, now), now, out)
@@ -347,16 +374,16 @@ class Lifecycle:
     def _callback_connected(self, connected: CallbackConnected, now: float, out: list[Command]) -> None:
         """A callback's caller picked up: their hang-up now ends the call like any caller's."""
         line = self.lines.get(connected.call_id)
-        for ring in self.rings.values():
-            if ring.call_id == connected.call_id and ring.callback and ring.answered:
+        for ring in self._rings_for(connected.call_id):
+            if ring.callback and ring.answered:
                 ring.caller_reached = True
                 self._track(connected.call_id, connected.node, connected.uniqueid, connected.channel)
         if line is not None and line.task == connected.task:
             self._report(connected.call_id, line.task, "ANSWER", out)
 
     def _callback_greeted(self, greeted: CallbackGreeted, now: float, out: list[Command]) -> None:
-        for ring in self.rings.values():
-            if ring.call_id == greeted.call_id and ring.callback and ring.caller_reached:
+        for ring in self._rings_for(greeted.call_id):
+            if ring.callback and ring.caller_reached:
                 ring.greeted = True
                 self._route(self.router.talk_started(ring.call_id, ring.agent_id, now), now, out)
 
@@ -440,15 +467,14 @@ class Lifecycle:
     def _node_of(self, call_id: str) -> str:
         if call_id in self.caller:
             return self.caller[call_id][0]
-        for ring in self.rings.values():
-            if ring.call_id == call_id:
-                return ring.node
+        for ring in self._rings_for(call_id):
+            return ring.node
         return ""
 
     def _end_lost(self, call_id: str, now: float, out: list[Command]) -> None:
         since = self.lost_since.pop(call_id)
-        for ring_id in [r.ring_id for r in self.rings.values() if r.call_id == call_id]:
-            del self.rings[ring_id]
+        for ring in self._rings_for(call_id):
+            self._drop_ring(ring)
         self._forget_caller(call_id)
         self._route(self.router.lost(call_id, now, since=since), now, out)
 
@@ -458,8 +484,8 @@ class Lifecycle:
         A bridged call seen lost at the disconnect is still going if its caller's or its agent's
         channel is alive (a blip: its hang-ups reach us again); else it ended with the loss."""
         for call_id in [c for c in self.lost_since if self._node_of(c) == resync.node]:
-            ids = {u for (n, u), leg in self.legs.items() if leg.call_id == call_id and n == resync.node}
-            ids |= {r.ring_id for r in self.rings.values() if r.call_id == call_id}
+            ids = {u for (n, u) in self.legs_of.get(call_id, ()) if n == resync.node}
+            ids |= self.rings_of.get(call_id, set())
             if ids & resync.alive:
                 del self.lost_since[call_id]
             else:
