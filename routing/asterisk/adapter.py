@@ -16,6 +16,12 @@ each attempt's outcome once, through `callbacks`.
 
 Identity: a call is its HOTLINE_CALL_ID (set by the menus, kept across Bridge's channel
 yank); the caller's and the ringing agent's channels are tracked by Uniqueid for hang-ups.
+
+Several Asterisk nodes (config/cluster.yaml): one AMI connection per node, one router over
+all. Every event is stamped with the node whose connection reported it, and every command
+goes to the node it names: a caller waiting on node A is rung to any agent by an Originate on
+node A (which reaches the agent's phone through Kamailio). Losing one node's connection ends
+that node's waiting callers at once; a reconnect resyncs that node alone.
 """
 
 from __future__ import annotations
@@ -24,8 +30,9 @@ import asyncio
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, Protocol
 
 from panoramisk.message import Message
@@ -70,11 +77,16 @@ BonusPolicy = Callable[[QueueJoin], Awaitable[Bonuses]]
 
 class RouterAdapter:
     def __init__(self, router: Router, ami: AmiClient, *, clock: Callable[[], float] = time.time,
-                 tick_interval: float = 0.25, bonuses: BonusPolicy | None = None, node: str = "") -> None:
+                 tick_interval: float = 0.25, bonuses: BonusPolicy | None = None, node: str = "",
+                 others: Mapping[str, AmiClient] | None = None) -> None:
         self.lifecycle = lc.Lifecycle(router, ring_prefix=secrets.token_hex(3)[:5])
         self.bonuses = bonuses
-        self.ami = ami
+        self.ami = ami  # the first node's (the features that still speak to one Asterisk use it)
         self.node = node  # which Asterisk this connection is ("" while there is one)
+        # every node's connection by node id: `ami` as `node`, then the others (cluster.yaml)
+        self.amis: dict[str, AmiClient] = {node: ami, **(others or {})}
+        if len(self.amis) != 1 + len(others or {}):
+            raise ValueError(f"node {node!r} is named twice")
         self.clock = clock
         self.tick_interval = tick_interval
         self.listeners: list[EventListener] = []  # router events, for metrics, audit and the API
@@ -96,19 +108,19 @@ class RouterAdapter:
 
     # lifecycle -------------------------------------------------------------------------
     def attach(self) -> None:
-        self.ami.subscribe("UserEvent", self._on_user_event)
-        self.ami.subscribe("Hangup", self._on_hangup)
-        self.ami.subscribe("Newchannel", self._on_new_channel)
-        self.ami.connected.connect(self.resync)
-        self.ami.disconnected.connect(self._asterisk_gone)
+        for node, ami in self.amis.items():  # each handler knows which node reported the event
+            ami.subscribe("UserEvent", partial(self._on_user_event, node=node))
+            ami.subscribe("Hangup", partial(self._on_hangup, node=node))
+            ami.subscribe("Newchannel", partial(self._on_new_channel, node=node))
+            ami.connected.connect(partial(self.resync_node, node))
+            ami.disconnected.connect(partial(self._asterisk_gone, node=node))
 
     async def start(self) -> None:
         if not self._attached:  # started again after a stand-down: subscribed already
             self.attach()
             self._attached = True
         self._ticker = asyncio.create_task(self._tick_forever(), name="router-tick")
-        if self.ami.is_connected:
-            await self.resync()
+        await self.resync()
 
     async def stop(self) -> None:
         if self._ticker is not None:
@@ -143,20 +155,20 @@ class RouterAdapter:
         return outcomes[0]
 
     # what Asterisk tells us ------------------------------------------------------------
-    async def _on_user_event(self, message: Message) -> None:
+    async def _on_user_event(self, message: Message, node: str = "") -> None:
         event = decode(message)
         match event:
             case QueueJoin():
-                await self._join(event)
+                await self._join(event, node)
             case CallbackConnected():
                 self.step(lc.CallbackConnected(event.call_id, event.task, event.origin.uniqueid, event.origin.channel,
-                                               self.node))
+                                               node))
             case CallbackGreeted():
-                self.step(lc.CallbackGreeted(event.call_id, event.task, self.node))
+                self.step(lc.CallbackGreeted(event.call_id, event.task, node))
             case CallbackAttempt():
-                self.step(lc.CallbackAttempt(event.call_id, event.task, event.status, event.reached == "1", self.node))
+                self.step(lc.CallbackAttempt(event.call_id, event.task, event.status, event.reached == "1", node))
 
-    async def _join(self, join: QueueJoin) -> None:
+    async def _join(self, join: QueueJoin, node: str = "") -> None:
         call = self._call_from(join)
         if self.bonuses is not None and call.id not in self.router.calls:
             try:
@@ -164,7 +176,7 @@ class RouterAdapter:
                 call = replace(call, elderly_bonus=bonus.elderly, repeat_bonus=bonus.repeat)
             except Exception:  # a priority lookup must never keep a caller out of the queue
                 log.exception("priority bonus lookup failed for call %s", call.id)
-        self.step(lc.QueueJoin(call, join.origin.uniqueid, self.node))
+        self.step(lc.QueueJoin(call, join.origin.uniqueid, node))
 
     def _call_from(self, join: QueueJoin) -> Call:
         enqueued = join.enqueue_time
@@ -177,13 +189,21 @@ class RouterAdapter:
             enqueue_time=enqueued if enqueued is not None else self.clock(),
         )
 
-    def _on_new_channel(self, message: Message) -> None:
+    def _on_new_channel(self, message: Message, node: str = "") -> None:
         uniqueid = message.get("Uniqueid", "")
         if uniqueid in self.lifecycle.rings:  # (the only channels it wants to hear of)
-            self.step(lc.AgentChannel(uniqueid, message.get("Channel", ""), self.node))
+            self.step(lc.AgentChannel(uniqueid, message.get("Channel", ""), node))
 
-    def _on_hangup(self, message: Message) -> None:
-        self.step(lc.ChannelHangup(message.get("Uniqueid", ""), self.node))
+    def _on_hangup(self, message: Message, node: str = "") -> None:
+        self.step(lc.ChannelHangup(message.get("Uniqueid", ""), node))
+
+    def _ami_of(self, node: str) -> AmiClient:
+        """The connection a command for `node` goes to; a command for no node in particular
+        (a callback's ring: "") goes to the first node that is connected."""
+        ami = self.amis.get(node)
+        if ami is not None:
+            return ami
+        return next((a for a in self.amis.values() if a.is_connected), self.ami)
 
     # what the core decides -------------------------------------------------------------
     def _carry_out(self, command: lc.Command) -> None:
@@ -210,19 +230,20 @@ class RouterAdapter:
 
     async def _hang_up(self, hangup: lc.Hangup) -> None:
         try:
-            await self.ami.send({"Action": "Hangup", "Channel": hangup.channel}, check=False)
+            await self._ami_of(hangup.node).send({"Action": "Hangup", "Channel": hangup.channel}, check=False)
         except AmiError as exc:
             log.warning("hang-up of %s not carried out: %s", hangup.channel, exc)
 
     async def _originate(self, ring: lc.Originate) -> None:
         result = lc.RingResult.NO_ANSWER
+        ami = self._ami_of(ring.node)  # the caller's node rings the agent (through Kamailio)
         try:
             if ring.caller_channel is not None:  # the survey after the call rates this agent
-                await self.ami.send({"Action": "Setvar", "Channel": ring.caller_channel, "Variable": "HOTLINE_AGENT",
+                await ami.send({"Action": "Setvar", "Channel": ring.caller_channel, "Variable": "HOTLINE_AGENT",
                                      "Value": ring.agent_id})
             if not self.may_act():  # the lease lapsed meanwhile: the offer expires in the router
                 return
-            replies = await self.ami.send_all({
+            replies = await ami.send_all({
                 "Action": "Originate",
                 "Channel": ring.endpoint,
                 "Context": ring.context,
@@ -248,7 +269,7 @@ class RouterAdapter:
 
     async def _redirect(self, redirect: lc.Redirect) -> None:
         try:
-            await self.ami.send({"Action": "Redirect", "Channel": redirect.channel, "Context": HOLD_CONTEXT,
+            await self._ami_of(redirect.node).send({"Action": "Redirect", "Channel": redirect.channel, "Context": HOLD_CONTEXT,
                                  "Exten": redirect.exten, "Priority": "1"})
         except AmiError as exc:
             log.warning("call %s: could not send the caller to hear %s (%s)", redirect.call_id, redirect.exten, exc)
@@ -296,23 +317,31 @@ class RouterAdapter:
         attempt's outcome is still to come."""
         return not any(isinstance(c, lc.Refused) for c in self.step(lc.AdmitCallback(call, line)))
 
-    def _asterisk_gone(self, reason: str) -> None:
-        self.step(lc.AmiLost(self.node, deliberate=reason == "closed"))
+    def _asterisk_gone(self, reason: str, node: str = "") -> None:
+        """One node's connection dropped: only that node's callers are affected (Lifecycle._lost)."""
+        self.step(lc.AmiLost(node, deliberate=reason == "closed"))
 
     # after a reconnect or a service restart ---------------------------------------------
     async def resync(self) -> None:
-        """Make the core's books match Asterisk's channels (see Lifecycle._resynced)."""
+        """Make the core's books match every connected node's channels, node by node."""
+        for node, ami in self.amis.items():
+            if ami.is_connected:
+                await self.resync_node(node)
+
+    async def resync_node(self, node: str) -> None:
+        """Make the core's books match one node's channels (see Lifecycle._resynced): the
+        other nodes' calls are not touched."""
         if not self.may_act():
             return  # a standby reads the callers back when it becomes active
         try:
-            live, alive = await read_live_calls(self.ami, HOLD_CONTEXT)
+            live, alive = await read_live_calls(self.amis[node], HOLD_CONTEXT)
         except AmiError as exc:
-            log.warning("router resync failed: %s", exc)
+            log.warning("router resync of node %r failed: %s", node, exc)
             return
         waiting = tuple(lc.LiveChannel(_restored_call(item), item.uniqueid) for item in live)
-        self.step(lc.Resynced(waiting, frozenset(alive), self.node))
+        self.step(lc.Resynced(waiting, frozenset(alive), node))
         if live:
-            log.info("router resync: %d caller(s) waiting on Asterisk", len(live))
+            log.info("router resync of node %r: %d caller(s) waiting on Asterisk", node, len(live))
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(coro)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 import pytest
@@ -36,9 +36,10 @@ def agent(agent_id: str, phone: str, **skills: int) -> Agent:
 
 
 class RoutingStack:
-    def __init__(self, ami: AmiClient, agi: AgiServer, config: RouterConfig) -> None:
+    def __init__(self, ami: AmiClient, agi: AgiServer, config: RouterConfig, *, node: str = "",
+                 others: Mapping[str, AmiClient] | None = None) -> None:
         self.router = Router(config)
-        self.adapter = RouterAdapter(self.router, ami, tick_interval=0.1)
+        self.adapter = RouterAdapter(self.router, ami, tick_interval=0.1, node=node, others=others)
         self.events: list[object] = []
         self._changed = asyncio.Event()
         self.adapter.listeners.append(self._record)
