@@ -12,6 +12,7 @@ import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
@@ -56,7 +57,7 @@ from hotline.recordings.policy import load_recording_policy
 from hotline.service import HotlineService
 from hotline.settings import Settings
 from ivr.agi.load import OverloadPolicy
-from ivr.ami import AmiSettings
+from ivr.ami import AmiClient, AmiSettings
 from ivr.ami import AmiError
 from ivr.menu import load_config
 from ivr.prompts.build import read_provenance
@@ -109,7 +110,8 @@ class Hotline:
     role: ServiceRole = field(default_factory=ServiceRole.single)
     phones: PhoneWatch | None = None
     agi_url: str | None = None  # a pair: what HOTLINE_AGI is set to while this one is active
-    _legs_unread: bool = False  # became active while Asterisk was away: read the agents' legs at connect
+    # nodes whose agents' legs are still to be read (became active while that Asterisk was away)
+    _legs_unread: set[str] = field(default_factory=set)
     _held: dict[str, str] = field(default_factory=dict)  # agent leg Uniqueid -> agent kept out of offers
     # where the database work's time goes, by who does it (self-service, call records)
     db_timings: dict[str, DbTimings] = field(default_factory=dict)
@@ -119,8 +121,9 @@ class Hotline:
         self.role.activated.append(self._activate)
         self.role.standing_down.append(self._stand_down)
         if self.role.clustered:
-            self.service.ami.connected.connect(self._asterisk_back)
-            self.service.ami.subscribe("Hangup", self._leg_ended)
+            for node, ami in self.service.nodes.items():
+                ami.connected.connect(partial(self._asterisk_back, node))
+                ami.subscribe("Hangup", self._leg_ended)
         await self.service.start(listen=not self.role.clustered)  # a pair starts standby: FastAGI closed
         if self.recordings is not None:
             await self.recordings.start()
@@ -137,37 +140,37 @@ class Hotline:
         # a pair: the books of the one that was active are gone with it; read them back
         await self.service.open_agi()  # before Asterisk is pointed here
         self.router.router = Router(self.router.router.config)
-        self._legs_unread = True
-        busy = await self._take_over_asterisk()
-        await self.router.start()  # resync: the waiting callers, each with their original join time
+        self._legs_unread = set(self.service.nodes)
+        busy = [leg for node in self.service.nodes for leg in await self._take_over_asterisk(node)]
+        await self.router.start()  # resync of every node: the waiting callers, each with their original join time
         if self.phones is not None:
             await self.phones.resync()
         await self.desk.restore()
         await self._hold_busy(busy)
         await self.callbacks.start()
 
-    async def _take_over_asterisk(self) -> list[tuple[str, str]]:
-        """Rings the other service left are ended, agents in a conversation found, FastAGI
-        pointed here. Returns (leg Uniqueid, agent id) of the agents in a conversation."""
-        ami = self.service.ami
+    async def _take_over_asterisk(self, node: str) -> list[tuple[str, str]]:
+        """On one node: rings the other service left are ended, agents in a conversation found,
+        FastAGI pointed here. Returns (leg Uniqueid, agent id) of the agents in a conversation."""
+        ami = self.service.nodes[node]
         if not ami.is_connected or not self.role.may_act():
             return []
         busy: list[tuple[str, str]] = []
         try:
-            if self._legs_unread:
+            if node in self._legs_unread:
                 legs = await read_agent_legs(ami)
-                self._legs_unread = False
+                self._legs_unread.discard(node)
                 await end_stale_rings(ami, legs)
                 busy = [(leg.uniqueid, leg.agent_id) for leg in legs if leg.in_call]
             if self.agi_url is not None:
                 await point_agi_here(ami, self.agi_url)
         except AmiError as exc:
-            log.warning("takeover on Asterisk not finished (%s): again at the next connect", exc)
+            log.warning("takeover on Asterisk %r not finished (%s): again at the next connect", node, exc)
         return busy
 
-    async def _asterisk_back(self) -> None:
+    async def _asterisk_back(self, node: str) -> None:
         if self.role.may_act():
-            await self._hold_busy(await self._take_over_asterisk())
+            await self._hold_busy(await self._take_over_asterisk(node))
 
     async def _hold_busy(self, busy: list[tuple[str, str]]) -> None:
         """Agents in a conversation the other service connected: no offer until it ends."""
@@ -227,15 +230,19 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     """`clock` is the wall clock working hours and call records are judged by."""
     database = settings.database()
     role = cluster_role(settings, database)
-    service = HotlineService(site.ami, agi_host=settings.agi_host, agi_port=agi_port,
+    # several Asterisk nodes (config/cluster.yaml): one AMI connection each, one router over all
+    nodes = settings.reload_nodes()
+    service = HotlineService(nodes[0].ami if nodes else site.ami, agi_host=settings.agi_host, agi_port=agi_port,
                              agi_read_timeout=settings.agi_read_timeout,
-                             overload=OverloadPolicy(settings.overload_max_sessions, settings.overload_max_loop_lag_s))
+                             overload=OverloadPolicy(settings.overload_max_sessions, settings.overload_max_loop_lag_s),
+                             node=nodes[0].name if nodes else "", others={n.name: n.ami for n in nodes[1:]})
     app = create_app(service)
     app.state.reload_settings = settings.reload(dialplan_live_dir=site.dialplan_live_dir)
     app.state.token_store = TokenStore(settings.tokens_file)
     closers: list[Callable[[], None]] = []
     if role.clustered:
-        service.ami.event_gate = role.may_act  # a standby acts on nothing Asterisk reports
+        for ami in service.nodes.values():
+            ami.event_gate = role.may_act  # a standby acts on nothing Asterisk reports
         service.cluster_state = role.as_json
         install_standby_gate(app, role)
 
@@ -277,7 +284,7 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     # the routing policy is hotline.yaml's routing: section (Guangxi's ships as the default)
     policy_of = router_config(hotline_config) if hotline_config.routing.ladders else default_config()
     routing = hotline_config.routing
-    adapter = RouterAdapter(Router(policy_of), service.ami,
+    adapter = RouterAdapter(Router(policy_of), service.ami, node=service.node, others=service.others,
                             bonuses=bonus_policy(store, clock, elderly_s=routing.elderly_bonus_s, repeat_s=routing.repeat_bonus_s))
     adapter.listeners.append(recorder.on_router_event)
 
@@ -288,11 +295,13 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     virtual_hold.attach(service.ami)
     service.agi.routes["hold"] = hold_handler(adapter, after=virtual_hold.at_hold)
 
-    async def set_max_hold() -> None:  # the dialplan's own limit when it cannot ask the service
-        await service.ami.send({"Action": "Setvar", "Variable": "HOTLINE_MAX_HOLD_S",
-                                "Value": str(round(policy.max_hold_s))})
+    # the service's dialplan globals are set on every node, at each node's connect and reload
+    async def set_max_hold(ami: AmiClient) -> None:  # the dialplan's own limit when it cannot ask the service
+        await ami.send({"Action": "Setvar", "Variable": "HOTLINE_MAX_HOLD_S",
+                        "Value": str(round(policy.max_hold_s))})
 
-    service.ami.connected.connect(set_max_hold)
+    for node_ami in service.nodes.values():
+        node_ami.connected.connect(partial(set_max_hold, node_ami))
     presence = PresenceFile(settings.presence_file)
     roster = load_roster(settings.agents_path)
     desk = AgentDesk(adapter, roster, presence)
@@ -328,21 +337,23 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
                                    advertise=settings.speech_advertise, model_path=settings.vosk_model_path)
     service.agi.routes.update(speech.routes())
 
-    async def switch_speech() -> None:  # a dialplan global: set again after every reconnect
-        await service.ami.send(speech.switch_action())
+    async def switch_speech(ami: AmiClient) -> None:  # a dialplan global: set again after every reconnect
+        await ami.send(speech.switch_action())
 
-    service.ami.connected.connect(switch_speech)
+    for node_ami in service.nodes.values():
+        node_ami.connected.connect(partial(switch_speech, node_ami))
 
-    async def set_globals_again(event: dict[str, str]) -> None:
+    async def set_globals_again(ami: AmiClient, event: dict[str, str]) -> None:
         # clearglobalvars = yes empties every global at a dialplan reload; the dialplan files
         # give defaults back (the bundle's [globals]), the service's own values come again here
         if event.get("Module", "").removesuffix(".so") == "pbx_config" and event.get("Status", "0") == "0":
-            await set_max_hold()
-            await switch_speech()
+            await set_max_hold(ami)
+            await switch_speech(ami)
             if role.clustered:  # the files' default HOTLINE_AGI is back: point it at the active one again
-                await point_agi_here(service.ami, settings.agi_url(agi_port))
+                await point_agi_here(ami, settings.agi_url(agi_port))
 
-    service.ami.subscribe("Reload", set_globals_again)
+    for node_ami in service.nodes.values():
+        node_ami.subscribe("Reload", partial(set_globals_again, node_ami))
     # supervisors and agents: queues, agents, calls, live events, metrics, the wallboard
     feed = install_supervision(app, service, adapter, desk, short_abandon_s=staffing.short_abandon_s)
     closers.append(feed.close)

@@ -39,6 +39,9 @@ class Health:
     recording: tuple[bool, str] | None = None
     # hotline.cluster.role.ServiceRole.as_json(): active or standby, the lease's epoch and age
     cluster: Mapping[str, Any] | None = None
+    # several Asterisk nodes (config/cluster.yaml): each node's AMI state; the fields above are
+    # the first node's. None: one Asterisk.
+    nodes: Mapping[str, str] | None = None
 
     @property
     def standby(self) -> bool:
@@ -64,14 +67,24 @@ class Health:
             "recording": None if self.recording is None else {"available": self.recording[0],
                                                               "reason": self.recording[1] or None},
             **({"cluster": dict(self.cluster)} if self.cluster is not None else {}),
+            **({"nodes": {name: {"ami": state} for name, state in self.nodes.items()}}
+               if self.nodes is not None else {}),
         }
 
 
 class HotlineService:
+    """`ami` is the first (or only) Asterisk, `node` its id ("" while there is one); `others`
+    the other nodes of a cluster (config/cluster.yaml), each with an AMI connection of its own."""
+
     def __init__(self, ami: AmiSettings, *, agi_host: str, agi_port: int, agi_read_timeout: float = 10.0,
                  agi_routes: Mapping[str, AgiHandler] | None = None,
-                 overload: OverloadPolicy = OverloadPolicy()) -> None:
+                 overload: OverloadPolicy = OverloadPolicy(), node: str = "",
+                 others: Mapping[str, AmiSettings] | None = None) -> None:
         self.ami = AmiClient(ami)
+        self.node = node
+        # every node's connection by node id, the first node's first
+        self.nodes: dict[str, AmiClient] = {node: self.ami, **{name: AmiClient(settings)
+                                                               for name, settings in (others or {}).items()}}
         self.agi = AgiServer(dict(agi_routes or {}), host=agi_host, port=agi_port, read_timeout=agi_read_timeout)
         self.loop_lag = LoopLag()
         self.overload = overload
@@ -97,12 +110,19 @@ class HotlineService:
         `listen=False` (the standby of a pair): FastAGI stays closed until `open_agi()`."""
         if listen:
             await self.agi.start()
-        self.ami.start()
+        for ami in self.nodes.values():
+            ami.start()
         self.loop_lag.start()
+
+    @property
+    def others(self) -> dict[str, AmiClient]:
+        """The nodes other than the first, by node id."""
+        return {name: ami for name, ami in self.nodes.items() if ami is not self.ami}
 
     async def stop(self) -> None:
         await self.loop_lag.stop()
-        await self.ami.close()
+        for ami in self.nodes.values():
+            await ami.close()
         await self.agi.close()
 
     async def open_agi(self) -> None:
@@ -147,4 +167,5 @@ class HotlineService:
             calendar=await asyncio.to_thread(self.calendar_report) if self.calendar_report is not None else None,
             recording=self.recording_state() if self.recording_state else None,
             cluster=self.cluster_state() if self.cluster_state else None,
+            nodes={name: ami.state for name, ami in self.nodes.items()} if len(self.nodes) > 1 else None,
         )
