@@ -32,7 +32,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from hotline.db.interval_query import OFFERED, call_sums, tune_for_aggregates, within_of
 from hotline.db.records import SUMMARY_BUCKETS, SUMMARY_COUNTS, SUMMARY_SLOT_S, SUMMARY_SUMS, CallRecordRow, \
     interval_summary
-from hotline.records.intervals import ALL, Cell, Counts, Thresholds, counts_of
+from hotline.records.intervals import ALL, Cell, Counts, Thresholds, counts_of, no_collection, summed_cell
 from hotline.records.model import CallRecord
 
 THRESHOLDS = "interval_thresholds"  # Session.info: () -> Thresholds now (RecordStore sets it)
@@ -213,13 +213,15 @@ def summary_cells(session: Session, start: datetime, end: datetime, interval: ti
     cells = []
     starts: dict[int, datetime] = {}
     last = len(_COUNTS_ORDER) + 4
-    for row in session.execute(query).all():  # fetchall: a fetch per row costs more than the row
-        idx, line, dial, bus = row[:4]
-        begins = starts.get(idx)
-        if begins is None:
-            begins = starts[idx] = start + int(idx) * interval
-        level = "line" if bus is not None else "dialect" if dial is not None else \
-            "phone_line" if line is not None else "all"
-        cells.append(Cell(begins, level, line or ALL, dial or ALL, bus or ALL,
-                          Counts(*row[4:last], wait_le=tuple(row[last:]))))
+    # the driver's own tuples: SQLAlchemy's Row objects cost more than the cell built from them
+    with no_collection():
+        rows = session.execute(query).cursor.fetchall()
+        for row in rows:
+            idx, line, dial, bus = row[:4]
+            begins = starts.get(idx)
+            if begins is None:
+                begins = starts[idx] = start + int(idx) * interval
+            level = "line" if bus is not None else "dialect" if dial is not None else \
+                "phone_line" if line is not None else "all"
+            cells.append(summed_cell(begins, level, line or ALL, dial or ALL, bus or ALL, row[4:last], row[last:]))
     return cells
