@@ -204,11 +204,12 @@ class Hotline:
         await self.role.release()  # nothing acts any more: the standby may take over at once
         if self.agent_spans is not None:
             await self.agent_spans.stop()
-        if self.service.ami.is_connected:
-            try:  # menus stop calling the speech step once we are gone
-                await self.service.ami.send(self.speech.switch_action(False), timeout=1)
-            except AmiError:
-                pass
+        for ami in self.service.nodes.values():
+            if ami.is_connected:
+                try:  # menus stop calling the speech step once we are gone
+                    await ami.send(self.speech.switch_action(False), timeout=1)
+                except AmiError:
+                    pass
         if self.recordings is not None:  # while AMI is up: it switches recording off in Asterisk
             await self.recordings.stop()
         await self.service.stop()
