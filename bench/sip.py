@@ -402,7 +402,7 @@ async def _phase(driver: Driver, box: Any, arm: str, level: int, rate: float, wo
     runs = [start_sipp(f"{arm}-{level}-{int(rate)}-{i}", scenario,
                        [f"127.0.0.1:{box.ports.sip}", "-s", number, "-p", str(free_udp_port()),
                         "-mp", str(free_udp_port()), "-m", str(n), "-r", f"{r:g}", "-l", str(lv),
-                        "-recv_timeout", "30s", "-timeout", f"{limit_s}s"], press_dir)
+                        "-recv_timeout", "30s", "-timeout", f"{limit_s}s"], press_dir, stats=True)
             for i, ((scenario, press_dir), (n, r, lv)) in enumerate(zip(scenario_of, shares, strict=True)) if n]
     try:
         while any(run.running() for run in runs) and time.monotonic() - started < limit_s + 5:
@@ -412,12 +412,19 @@ async def _phase(driver: Driver, box: Any, arm: str, level: int, rate: float, wo
             run.stop()
     after = measure()
     service_waits = waits()
+    stats = [run.stats() for run in runs]
     seconds = time.monotonic() - started
     states = [c for c in observed.calls.values() if c.arm == arm]
     cpu = {part: (after[part] - before.get(part, 0.0)) / max(1, len(states)) for part in after}
     return {"arm": arm, "level": level, "rate": rate, "calls": len(states), "placed": calls,
-            "completed": sum(c.finished for c in states), "heard_balance": sum(c.heard_balance for c in states),
-            # where the calls that did not complete stopped (steps done), for diagnosis
+            # Completed: calls whose SIPp scenario ran to its end (the last keys pressed, the BYE
+            # answered), as SIPp counts them. Not the driver's Hangups: those come over AMI, and
+            # a phase that ends with SIPp's processes can end before they are read.
+            "completed": sum(s.successful for s in stats if s), "sipp_failed": sum(s.failed for s in stats if s),
+            "sipp_stats_missing": sum(s is None for s in stats),
+            "heard_balance": sum(c.heard_balance for c in states),
+            "hangups_seen": sum(c.ended is not None for c in states),
+            # where the calls that did not reach the end stopped (steps done), for diagnosis
             "unfinished_after_step": dict(Counter(c.step for c in states if not c.finished)),
             "sipp_exit": [run.process.returncode for run in runs], "persons": people,
             "peak_concurrent": observed.peak,

@@ -49,6 +49,12 @@ class SippRun:
     def running(self) -> bool:
         return self.process.poll() is None
 
+    def stats(self) -> SippStats | None:
+        """The counts SIPp wrote last to its stat file (`-trace_stat -stf NAME-stats.csv`), or
+        None when it wrote none (not asked for, or killed before its first dump)."""
+        path = self.workdir / f"{self.name}-stats.csv"
+        return parse_stats(path.read_text(errors="replace")) if path.exists() else None
+
     def errors(self) -> str:
         """SIPp's error log and screen (what a failing test shows)."""
         parts = []
@@ -58,7 +64,40 @@ class SippRun:
         return "\n".join(parts) or "(SIPp left no log)"
 
 
-def start_sipp(name: str, scenario: str, args: list[str], workdir: Path) -> SippRun:
+@dataclass(frozen=True)
+class SippStats:
+    """A caller SIPp's cumulative counts: calls it placed, whose scenario ran to its end
+    (the BYE answered), and that failed (any cause: a timeout, an unexpected message)."""
+
+    created: int
+    successful: int
+    failed: int
+
+
+def parse_stats(text: str) -> SippStats | None:
+    """The last row of a SIPp `-trace_stat` file (semicolon-separated, a header row naming the
+    columns, one row per dump; the cumulative columns end in (C)). A row cut short by a
+    killed SIPp is skipped for the one before it."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        return None
+    header = lines[0].rstrip(";").split(";")
+    try:
+        columns = [header.index(name) for name in ("TotalCallCreated", "SuccessfulCall(C)", "FailedCall(C)")]
+    except ValueError:
+        return None
+    for line in reversed(lines[1:]):
+        row = line.rstrip(";").split(";")
+        try:
+            created, successful, failed = (int(row[i]) for i in columns)
+        except (IndexError, ValueError):
+            continue
+        return SippStats(created, successful, failed)
+    return None
+
+
+def start_sipp(name: str, scenario: str, args: list[str], workdir: Path, *, stats: bool = False) -> SippRun:
+    """`stats`: SIPp keeps its counts in NAME-stats.csv (read by SippRun.stats)."""
     workdir.mkdir(parents=True, exist_ok=True)
     path = workdir / f"{name}.xml"
     path.write_text(scenario)
@@ -66,6 +105,8 @@ def start_sipp(name: str, scenario: str, args: list[str], workdir: Path) -> Sipp
                "-trace_err", "-error_file", str(workdir / f"{name}-errors.log"), "-trace_screen",
                "-screen_file", str(workdir / f"{name}-screen.log"),
                "-cp", str(free_udp_port()), *args]  # its control port: never the shared default
+    if stats:  # a dump every 5 s, and SIPp's last at its end
+        command += ["-trace_stat", "-stf", str(workdir / f"{name}-stats.csv"), "-fd", "5"]
     with open(workdir / f"{name}-stdout.txt", "wb") as out:
         process = subprocess.Popen(command, cwd=workdir, stdin=subprocess.DEVNULL, stdout=out,
                                    stderr=subprocess.STDOUT)
