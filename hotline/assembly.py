@@ -31,7 +31,7 @@ from hotline.http.problems import problem_response
 from hotline.db.backend import SqlBackend
 from hotline.db.records_store import RecordStore
 from hotline.db.timings import DbTimings
-from hotline.config.policy import router_config
+from hotline.config.policy import site_router_config
 from hotline.config.reload import LiveConfig, rebuild_router, roster_changes
 from hotline.config.site import SiteConfig
 from hotline.hours.calendar import coverage
@@ -70,7 +70,6 @@ from routing import PauseReason, Router
 from routing.asterisk import AgentDesk, RouterAdapter, hold_handler, load_roster
 from routing.asterisk.phones import PhoneWatch
 from routing.asterisk.presence import PresenceFile
-from routing.guangxi import default_config
 
 log = logging.getLogger("hotline")
 
@@ -259,8 +258,6 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
     staffing = load_staffing(settings.staffing_path)
     # the interval summary counts each saved record under the thresholds the config sets now
     store.thresholds = lambda: thresholds_of(hours(), staffing)
-    app.include_router(reports_router(store, hours, staffing=lambda: staffing,
-                                      roster=lambda: roster.values()))  # the roster: loaded below
     app.include_router(callbacks_router(store))
 
     # self-service: balance lookup, card loss report, card status (FastAGI flows)
@@ -283,7 +280,7 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
 
     # skills-based routing: callers on hold in Asterisk, decisions here; priority from the records
     # the routing policy is hotline.yaml's routing: section (Guangxi's ships as the default)
-    policy_of = router_config(hotline_config) if hotline_config.routing.ladders else default_config()
+    policy_of = site_router_config(hotline_config)
     routing = hotline_config.routing
     adapter = RouterAdapter(Router(policy_of), service.ami, node=service.node, others=service.others,
                             bonuses=bonus_policy(store, clock, elderly_s=routing.elderly_bonus_s, repeat_s=routing.repeat_bonus_s))
@@ -329,6 +326,9 @@ def assemble(settings: Settings, site: AsteriskSite, *, agi_port: int,
 
     app.state.live_config = LiveConfig(settings.config_dir, settings.catalog_path, settings.read_limits(), swap_config)
     phones.attach()
+    # the reports read the routing policy in force (its wrap-up, who could take a line), as reloaded
+    app.include_router(reports_router(store, hours, staffing=lambda: staffing, router_config=lambda: adapter.router.config,
+                                      roster=lambda: roster.values()))
     # the day's staffing plan, against the agents of config/agents.yaml
     app.include_router(staffing_router(store, hours, lambda: staffing, adapter.router.config,
                                        lambda: roster.values(), logged_in=lambda dialect: speakers_logged_in(adapter.router)(dialect)))

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from ivr.menu.issues import Issue
 from ivr.menu.models import HotlineConfig, LadderStepSpec
 from routing import Ladder, LadderStep, Requirement, RouterConfig
+from routing.guangxi import default_config
 
 
 def _steps(specs: list[LadderStepSpec], dialect: str, business: str) -> Ladder:
@@ -40,6 +41,12 @@ def router_config(hotline: HotlineConfig, **overrides: object) -> RouterConfig:
                                      max_bonus_seconds=routing.max_bonus_s)
     values.update(overrides)
     return RouterConfig(**values)  # type: ignore[arg-type]
+
+
+def site_router_config(hotline: HotlineConfig) -> RouterConfig:
+    """The routing policy a site runs: its hotline.yaml's routing section when that gives
+    ladders, else Guangxi's shipped default (what the service's router is built with)."""
+    return router_config(hotline) if hotline.routing.ladders else default_config()
 
 
 def routing_issues(hotline: HotlineConfig) -> list[Issue]:

@@ -1,7 +1,11 @@
 """Reports over HTTP: the quarterly satisfaction report (ops role: it rates named agents) and
 the interval report (any role: it names no one).
 
-    app.include_router(reports_router(store, hours=lambda: hours_config, staffing=lambda: staffing))
+    app.include_router(reports_router(store, hours=lambda: hours_config, staffing=lambda: staffing,
+                                      router_config=lambda: adapter.router.config))
+
+`router_config`: the routing policy in force (wrap-up times and who could take a line);
+without it Guangxi's shipped default.
 
 `access` replaces the role check (both reports).
 """
@@ -41,12 +45,12 @@ SPAN_RULE = f"to after from, at most {MAX_SPAN.days} days after it"
 
 
 def reports_router(store: RecordStore, hours: Callable[[], HoursConfig], *,
-                   staffing: Callable[[], StaffingConfig] = load_staffing, router_config: RouterConfig | None = None,
+                   staffing: Callable[[], StaffingConfig] = load_staffing,
+                   router_config: Callable[[], RouterConfig] = default_config,
                    roster: Callable[[], Iterable[Agent]] | None = None,
                    access: Callable[..., Any] | None = None) -> APIRouter:
     readers = access or require_role(*READ_ROLES)
     access = access or require_role("ops")
-    ladders = router_config or default_config()
     router = APIRouter(prefix="/reports", tags=["reports"])
 
     @router.get("/satisfaction", summary="Satisfaction per agent, phone line and business line for a quarter",
@@ -78,7 +82,7 @@ def reports_router(store: RecordStore, hours: Callable[[], HoursConfig], *,
         except ValueError as exc:
             raise problem(422, "invalid_request", str(exc)) from None
         agents = {a.id: a.proficiencies for a in roster()} if roster is not None else None
-        report = await asyncio.to_thread(load_intervals, store, hours_now, staffing(), ladders, first, last, only=line,
+        report = await asyncio.to_thread(load_intervals, store, hours_now, staffing(), router_config(), first, last, only=line,
                                          agents=agents)
         if format == "csv":
             # where the figures come from, as the JSON's "source" says it (a CSV has no room for it)

@@ -15,9 +15,10 @@ from hotline.records.intervals import Cell, parse_span, report_csv
 from hotline.records.intervals import report_json as intervals_json
 from hotline.records.queries import load_intervals, load_satisfaction, thresholds_of
 from hotline.staffing.config import load_staffing
+from hotline.config.policy import site_router_config
+from ivr.menu import load_config
 from ivr.menu.issues import ConfigError
 from routing.asterisk.roster import RosterError, load_roster
-from routing.guangxi import default_config
 from hotline.records.satisfaction import Quarter, Summary, report_json
 from hotline.settings import Settings
 
@@ -111,6 +112,7 @@ def intervals(settings: Settings, start: str, end: str, lines: tuple[str, ...], 
     per line, rolled up per dialect, phone line and overall."""
     try:
         staffing = load_staffing(staffing_path or settings.staffing_path)
+        routing = site_router_config(load_config(settings.config_path))  # the site's wrap-up and ladders
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
     hours = load_hours(hours_path or settings.hours_path)
@@ -120,7 +122,7 @@ def intervals(settings: Settings, start: str, end: str, lines: tuple[str, ...], 
         raise click.BadParameter(str(exc), param_hint="--from/--to") from None
     store = RecordStore.from_url(settings.database().with_url(url).resolved_url(), workers=1)
     try:
-        result = load_intervals(store, hours, staffing, default_config(), first, last, only=lines, scan=scan,
+        result = load_intervals(store, hours, staffing, routing, first, last, only=lines, scan=scan,
                                 agents=_roster_skills(settings))
     finally:
         store.close()

@@ -14,9 +14,10 @@ from hotline.settings import Settings
 from hotline.staffing.config import load_staffing
 from hotline.staffing.plan import plan_json
 from hotline.staffing.service import load_plan
+from hotline.config.policy import site_router_config
+from ivr.menu import load_config
 from ivr.menu.issues import ConfigError
 from routing.asterisk.roster import RosterError, load_roster
-from routing.guangxi import default_config
 
 
 @click.group("staffing")
@@ -44,12 +45,13 @@ def plan(settings: Settings, day: str, lines: tuple[str, ...], roster_path: Path
     try:
         staffing_config = load_staffing(settings.staffing_path)
         roster = load_roster(roster_path or settings.agents_path)
+        routing = site_router_config(load_config(settings.config_path))  # the site's wrap-up and ladders
     except (ConfigError, RosterError) as exc:
         raise click.ClickException(str(exc)) from None
     hours = load_hours(settings.hours_path)
     store = RecordStore.from_url(settings.database().with_url(url).resolved_url(), workers=1)
     try:
-        result = load_plan(store, hours, staffing_config, default_config(), roster.values(), target_day, only=lines)
+        result = load_plan(store, hours, staffing_config, routing, roster.values(), target_day, only=lines)
     finally:
         store.close()
     targets = {name: str(staffing_config.target(name)) for name in [*hours.lines, "default"]}

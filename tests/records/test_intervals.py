@@ -5,6 +5,7 @@ from the 15-minute summary the saves keep and by scanning the call records."""
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import datetime, timedelta
 
 import httpx
@@ -12,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from hotline.auth.tokens import TokenStore
+from hotline.config.policy import site_router_config
 from hotline.db import records_store as db
 from hotline.http.contract import new_app
 from hotline.http.reports import reports_router
@@ -21,6 +23,7 @@ from hotline.records.model import CallRecord
 from hotline.records.queries import load_intervals, thresholds_of
 from hotline.settings import Settings
 from hotline.staffing.config import parse_staffing
+from ivr.menu import load_config
 from routing.guangxi import default_config
 from tests.hours.support import SHANGHAI
 
@@ -288,3 +291,40 @@ def test_the_sql_sums_what_counts_of_defines(day_of_calls, source, hours) -> Non
             assert getattr(got[key], name) == getattr(counts, name), (key, name)
         for name in ("answer_wait_s", "wait_s", "talk_s", "wrap_up_s"):  # summed in another order
             assert getattr(got[key], name) == pytest.approx(getattr(counts, name)), (key, name)
+
+
+async def test_the_report_uses_the_sites_routing_not_the_shipped_default(day_of_calls, hours, database_url,
+                                                                  tmp_path) -> None:
+    """A site whose hotline.yaml gives pension calls 100 s of wrap-up: the CLI's report (and the
+    API's, given the policy in force) count AHT with it, not with Guangxi's shipped 45 s."""
+    site = tmp_path / "site"
+    shutil.copytree(Settings.from_env({}).config_dir, site)
+    shipped = (site / "hotline.yaml").read_text(encoding="utf-8")
+    assert "wrap_up_s: {pension: 45," in shipped
+    (site / "hotline.yaml").write_text(shipped.replace("wrap_up_s: {pension: 45,", "wrap_up_s: {pension: 100,", 1),
+                                       encoding="utf-8")
+    policy = site_router_config(load_config(site / "hotline.yaml"))
+    assert policy.wrap_up("pension") == 100 and default_config().wrap_up("pension") == 45
+    staffing_file = tmp_path / "staffing.yaml"
+    staffing_file.write_text("targets:\n  default: {level: 0.8, within_s: 20}\n  dialect: {level: 0.8, within_s: 30}\n")
+    span = (at("09:00:00"), at("10:00:00"))
+    wanted = report_json(load_intervals(day_of_calls, hours, STAFFING, policy, *span))["cells"]
+    shipped_cells = report_json(load_intervals(day_of_calls, hours, STAFFING, default_config(), *span))["cells"]
+    assert wanted != shipped_cells  # the wrap-up shows in the pension cells' AHT
+
+    printed = CliRunner().invoke(report, ["intervals", "--from", "2026-12-01T09:00", "--to", "2026-12-01T10:00",
+                                          "--url", database_url, "--staffing", str(staffing_file), "--json"],
+                                 obj=Settings.from_env({"HOTLINE_CONFIG_DIR": str(site)}))
+    assert printed.exit_code == 0, printed.output
+    assert json.loads(printed.output)["cells"] == wanted
+    zhuang = next(c for c in wanted if (c["level"], c["dialect"], c["business"]) == ("line", "zhuang", "pension"))
+    assert zhuang["aht_s"] is not None
+
+    app = new_app(title="test", description="the interval report")
+    app.state.token_store = tokens = TokenStore(tmp_path / "tokens.json")
+    app.include_router(reports_router(day_of_calls, lambda: hours, staffing=lambda: STAFFING,
+                                      router_config=lambda: policy))  # the service passes its router's policy
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        client.headers["Authorization"] = "Bearer " + tokens.create("viewer")[0]
+        got = await client.get("/reports/intervals", params={"from": "2026-12-01T09:00", "to": "2026-12-01T10:00"})
+    assert got.json()["cells"] == wanted
