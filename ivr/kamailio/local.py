@@ -21,7 +21,7 @@ from ivr.kamailio.render import PROXY_NAME, FrontDoor, MediaNode, Registrar
 from ivr.pjsip import AgentsProxy, IncomingTrunk, render_pjsip
 from ivr.sandbox import Sandbox
 from ivr.sandbox.config import HOTLINE_PJSIP_FILE, SIP_TRANSPORT
-from ivr.sandbox.ports import free_udp_port
+from ivr.sandbox.ports import free_sip_port
 
 log = logging.getLogger(__name__)
 KAMAILIO_HOST = "127.0.0.1"
@@ -50,7 +50,7 @@ class LocalCluster:
     trunk_sources: tuple[str, ...] = ("127.0.0.1",)
     probe_interval_s: int = 1
     realm: str = "hotline12333"
-    kamailio_port: int = field(default_factory=free_udp_port)
+    kamailio_port: int = field(default_factory=free_sip_port)  # Kamailio listens on UDP and TCP
     ami_secret: str | None = field(default=None, repr=False)  # one AMI account on every node (None: one each)
     boxes: list[Sandbox] = field(default_factory=list)
     kamailio: Kamailio | None = None

@@ -19,7 +19,7 @@ from ivr.ami import AmiClient
 from ivr.kamailio import FrontDoor, MediaNode
 from ivr.kamailio.process import Kamailio
 from ivr.sandbox import Sandbox
-from ivr.sandbox.ports import free_udp_port
+from ivr.sandbox.ports import free_sip_port
 from ivr.sipp import process
 from tests.support.events import EventLog
 from tests.support.sandboxes import connected_client
@@ -36,7 +36,7 @@ def node2(make_sandbox: Callable[..., Sandbox]) -> Sandbox:
 
 @pytest.fixture
 def front_door(sandbox: Sandbox, node2: Sandbox, tmp_path: Path) -> Iterator[Kamailio]:
-    door = FrontDoor("127.0.0.1", free_udp_port(),
+    door = FrontDoor("127.0.0.1", free_sip_port(),
                      (MediaNode("node1", "127.0.0.1", sandbox.ports.sip), MediaNode("node2", "127.0.0.1", node2.ports.sip)),
                      ("127.0.0.1",), str(tmp_path / "run"), str(tmp_path / "dispatcher.list"),
                      probe_interval_s=PROBE_S, node_timeout_ms=1000, children=2)
