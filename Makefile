@@ -16,8 +16,12 @@ export PROMTOOL ?= $(CACHE_DIR)/promtool/usr/bin/promtool
 run: venv asterisk prompts demo-data
 	$(VENV)/bin/ivrctl run $(if $(DEMO_AGENTS),--demo-agents)
 
+# Two workers, each with its own session sandbox (and cluster), a test file kept on one worker:
+# the suite spends most of its time waiting on Asterisk, not on the CPU. TEST_WORKERS=0 runs it
+# in one process.
+TEST_WORKERS ?= 2
 test: venv check system-deps asterisk prompts
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Lint (ruff), strict types of the pure cores (mypy), the import layers (lint-imports); all
 # configured in pyproject.toml. Run first by `make test`, so CI runs it.
