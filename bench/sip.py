@@ -410,10 +410,15 @@ async def _phase(driver: Driver, box: Any, arm: str, level: int, rate: float, wo
     finally:
         for run in runs:
             run.stop()
+    # The last calls' Hangups may still be on their way (Asterisk, then this loop, late on a
+    # loaded machine): a few seconds for them, so mean_call_s and hangups_seen count them.
+    drained = time.monotonic()
+    seconds = drained - started  # the calls' time, not the wait below
+    while any(c.ended is None for c in observed.calls.values()) and time.monotonic() - drained < 10:
+        await asyncio.sleep(0.2)
     after = measure()
     service_waits = waits()
     stats = [run.stats() for run in runs]
-    seconds = time.monotonic() - started
     states = [c for c in observed.calls.values() if c.arm == arm]
     cpu = {part: (after[part] - before.get(part, 0.0)) / max(1, len(states)) for part in after}
     return {"arm": arm, "level": level, "rate": rate, "calls": len(states), "placed": calls,
