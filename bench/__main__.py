@@ -20,6 +20,7 @@ BENCHMARKS: list[str] = [
     "bench.api",
     "bench.config",
     "bench.intervals",
+    "bench.record_saves",
     "bench.history",
     "bench.recording",
     "bench.staffing",
