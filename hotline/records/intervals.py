@@ -230,7 +230,9 @@ def report_of_cells(cells: Iterable[Cell], *, start: datetime, end: datetime, in
                     short_abandon_s: float, targets: Mapping[str, str], source: str = "scan",
                     source_note: str = "") -> IntervalReport:
     """The report of cells at every level already summed (by build_report, or by the database)."""
-    ordered = sorted(cells, key=lambda c: (c.start, LEVELS.index(c.level), c.phone_line, c.dialect, c.business))
+    rank = {level: n for n, level in enumerate(LEVELS)}
+    with no_collection():  # a key tuple per cell, tens of thousands
+        ordered = sorted(cells, key=lambda c: (c.start, rank[c.level], c.phone_line, c.dialect, c.business))
     return IntervalReport(start, end, interval, short_abandon_s, dict(targets), tuple(ordered), source, source_note)
 
 
@@ -257,6 +259,8 @@ SERVICE_LEVEL_BASIS = ("answered within the phone line's target seconds / (offer
 
 
 def report_json(report: IntervalReport) -> dict[str, object]:
+    with no_collection():  # a dict per cell, tens of thousands
+        cells = [cell_json(cell, report.interval) for cell in report.cells]
     return {
         "from": report.start.isoformat(), "to": report.end.isoformat(),
         "interval_minutes": int(report.interval.total_seconds() // 60),
@@ -264,12 +268,13 @@ def report_json(report: IntervalReport) -> dict[str, object]:
         "service_level_basis": SERVICE_LEVEL_BASIS,
         "wait_p90_basis": "histogram_quantile over the queue-wait buckets " + " ".join(f"{b:g}" for b in WAIT_BUCKETS),
         "source": report.source, "source_note": report.source_note,
-        "cells": [cell_json(cell, report.interval) for cell in report.cells],
+        "cells": cells,
     }
 
 
 def report_csv(report: IntervalReport) -> str:
-    rows = [cell_json(cell, report.interval) for cell in report.cells]
+    with no_collection():  # a dict per cell, tens of thousands
+        rows = [cell_json(cell, report.interval) for cell in report.cells]
     out = io.StringIO()
     columns = list(cell_json(Cell(report.start, "all", ALL, ALL, ALL, Counts()), report.interval))
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
