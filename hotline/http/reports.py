@@ -13,12 +13,13 @@ without it Guangxi's shipped default.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
 
 from hotline.db.records_store import RecordStore
 from hotline.hours.schedule import HoursConfig
@@ -82,12 +83,17 @@ def reports_router(store: RecordStore, hours: Callable[[], HoursConfig], *,
         except ValueError as exc:
             raise problem(422, "invalid_request", str(exc)) from None
         agents = {a.id: a.proficiencies for a in roster()} if roster is not None else None
-        report = await asyncio.to_thread(load_intervals, store, hours_now, staffing(), router_config(), first, last, only=line,
-                                         agents=agents)
-        if format == "csv":
-            # where the figures come from, as the JSON's "source" says it (a CSV has no room for it)
-            return PlainTextResponse(report_csv(report), media_type="text/csv; charset=utf-8",
-                                     headers={"X-Report-Source": report.source})
-        return intervals_json(report)
+        staffing_now, policy = staffing(), router_config()  # the config in force as the request came
+
+        def render() -> Response:  # read and rendered off the event loop: a month is 69,120 cells
+            report = load_intervals(store, hours_now, staffing_now, policy, first, last, only=line, agents=agents)
+            if format == "csv":
+                # where the figures come from, as the JSON's "source" says it (a CSV has no room for it)
+                return PlainTextResponse(report_csv(report), media_type="text/csv; charset=utf-8",
+                                         headers={"X-Report-Source": report.source})
+            return Response(json.dumps(intervals_json(report), ensure_ascii=False, allow_nan=False),
+                            media_type="application/json")
+
+        return await asyncio.to_thread(render)
 
     return router
