@@ -328,3 +328,25 @@ async def test_the_report_uses_the_sites_routing_not_the_shipped_default(day_of_
         client.headers["Authorization"] = "Bearer " + tokens.create("viewer")[0]
         got = await client.get("/reports/intervals", params={"from": "2026-12-01T09:00", "to": "2026-12-01T10:00"})
     assert got.json()["cells"] == wanted
+
+
+async def test_the_api_reads_and_renders_the_report_off_the_event_loop(day_of_calls, hours, tmp_path,
+                                                                      monkeypatch) -> None:
+    """A month is 69,120 cells, about a second to read and encode: neither on the event loop."""
+    import threading
+
+    from hotline.http import reports as reports_module
+    threads: list[int] = []
+    for name in ("load_intervals", "intervals_json", "report_csv"):
+        real = getattr(reports_module, name)
+        monkeypatch.setattr(reports_module, name,
+                            lambda *a, _real=real, **k: threads.append(threading.get_ident()) or _real(*a, **k))
+    app = new_app(title="test", description="the interval report")
+    app.state.token_store = tokens = TokenStore(tmp_path / "tokens.json")
+    app.include_router(reports_router(day_of_calls, lambda: hours, staffing=lambda: STAFFING))
+    span = {"from": "2026-12-01T09:00", "to": "2026-12-01T10:00"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        client.headers["Authorization"] = "Bearer " + tokens.create("viewer")[0]
+        assert (await client.get("/reports/intervals", params=span)).status_code == 200
+        assert (await client.get("/reports/intervals", params={**span, "format": "csv"})).status_code == 200
+    assert len(threads) == 4 and threading.get_ident() not in threads
