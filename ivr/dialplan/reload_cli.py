@@ -10,8 +10,9 @@ import json
 import asyncio
 import getpass
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -22,6 +23,18 @@ from ivr.dialplan.reload_settings import ReloadSettings
 from ivr.site import dialplan_site
 
 EXIT_FAILED, EXIT_BUSY = 1, 2
+
+
+def _attempt(attempt: Coroutine[Any, Any, Attempt]) -> Attempt:
+    """Run one reload attempt; what stops it before it is recorded is one line and an exit code."""
+    try:
+        return asyncio.run(attempt)
+    except ReloadInProgress as busy:
+        click.echo(f"not reloaded: {busy}", err=True)
+        sys.exit(EXIT_BUSY)
+    except (AmiError, ValueError) as error:
+        click.echo(f"not reloaded: {error}", err=True)
+        sys.exit(EXIT_FAILED)
 
 
 def _run(job: Callable[[AmiClient, ReloadSettings], Awaitable[Attempt]]) -> Attempt:
@@ -36,14 +49,7 @@ def _run(job: Callable[[AmiClient, ReloadSettings], Awaitable[Attempt]]) -> Atte
         finally:
             await ami.close()
 
-    try:
-        return asyncio.run(main())
-    except ReloadInProgress as busy:
-        click.echo(f"not reloaded: {busy}", err=True)
-        sys.exit(EXIT_BUSY)
-    except (AmiError, ValueError) as error:
-        click.echo(f"not reloaded: {error}", err=True)
-        sys.exit(EXIT_FAILED)
+    return _attempt(main())
 
 
 def _report(attempt: Attempt) -> None:
@@ -103,14 +109,7 @@ def _run_on_nodes(nodes: list[NodeAddress], config_path: Path | None, catalog_pa
             for client in clients:
                 await client.close()
 
-    try:
-        return asyncio.run(main())
-    except ReloadInProgress as busy:
-        click.echo(f"not reloaded: {busy}", err=True)
-        sys.exit(EXIT_BUSY)
-    except (AmiError, ValueError) as error:
-        click.echo(f"not reloaded: {error}", err=True)
-        sys.exit(EXIT_FAILED)
+    return _attempt(main())
 
 
 @click.command("rollback")
