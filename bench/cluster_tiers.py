@@ -37,6 +37,7 @@ import httpx
 import psycopg
 
 from bench.results import Record, cpu_ticks, steal_percent
+from ivr.sipp.scenarios import CALLER, scenario
 
 PROJECT = Path(__file__).resolve().parents[1]
 PG = "postgres://postgres@127.0.0.1:5432"
@@ -49,75 +50,11 @@ IVRCTL = [sys.executable, "-c", "from hotline.cli import main; main()"]
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def scenario(hold_ms: int, tone: Path) -> str:
+def caller(hold_ms: int, tone: Path) -> str:
     """A carrier's caller: INVITE through Kamailio, a tone as RTP, hang up after `hold_ms`."""
-    return f"""<?xml version="1.0" encoding="ISO-8859-1" ?>
-<!DOCTYPE scenario SYSTEM "sipp.dtd">
-<scenario name="a caller in the menus">
-  <send retrans="500">
-    <![CDATA[
-      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "caller" <sip:13800138000@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:13800138000@[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=sipp 1 1 IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [rtpstream_audio_port] RTP/AVP 0 101
-      a=rtpmap:0 PCMU/8000
-      a=rtpmap:101 telephone-event/8000
-      a=fmtp:101 0-15
-      a=sendrecv
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
-  <recv response="183" optional="true"/>
-  <recv response="200" rtd="true" rrs="true"/>
-  <send>
-    <![CDATA[
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "caller" <sip:13800138000@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
-      [last_To:]
-      [routes]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-    <action>
-      <exec rtp_stream="{tone},-1,0"/>
-    </action>
-  </send>
-  <pause milliseconds="{hold_ms}"/>
-  <send retrans="500">
-    <![CDATA[
-      BYE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "caller" <sip:13800138000@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      [routes]
-      Call-ID: [call_id]
-      CSeq: 2 BYE
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv response="200" crlf="true"/>
-</scenario>
-"""
+    return scenario("a caller in the menus", CALLER.invite(1, media="rtpstream_audio_port") + CALLER.answered(1)
+                    + f'  <nop><action><exec rtp_stream="{tone},-1,0"/></action></nop>\n'
+                    + f'  <pause milliseconds="{hold_ms}"/>\n' + CALLER.bye(2))
 
 
 # --- CPU by tier, from /proc ---------------------------------------------------------------
@@ -246,7 +183,7 @@ def run() -> list[Record]:
         idle_rate = {tier: (idle_end[tier] - idle_start[tier]) / (time.monotonic() - idle_clock) for tier in idle_end}
         load_before, ticks_before, before = os.getloadavg()[0], cpu_ticks(), sample()
         started = time.monotonic()
-        sipp = start_sipp("callers", scenario(int(HOLD_S * 1000), tone),
+        sipp = start_sipp("callers", caller(int(HOLD_S * 1000), tone),
                           [f"{cluster.front_door[0]}:{cluster.front_door[1]}", "-s", "12333", "-r", str(RATE),
                            "-m", str(CALLS), "-l", str(CALLS), "-p", str(free_udp_port()), "-mp", str(free_udp_port()),
                            "-timeout", f"{int(CALLS / RATE + HOLD_S + 60)}s", "-recv_timeout", "20s"], work / "sipp")

@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from bench.results import Record, cpu_ticks, steal_percent
 from bench.sip import _process_cpu
 from ivr.sipp.process import start_sipp
-from ivr.sipp.scenarios import _sdp, tone_ulaw
+from ivr.sipp.scenarios import CALLER, scenario, tone_ulaw
 from ivr.sipp.staff import rtp_pcap
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -59,63 +59,9 @@ exten => agent,1,Answer()
 
 def caller_scenario(tone: Path, talk_ms: int) -> str:
     """Call [service], send `tone` (an RTP pcap) once answered, hang up after `talk_ms`."""
-    return f"""<?xml version="1.0" encoding="ISO-8859-1" ?>
-<!DOCTYPE scenario SYSTEM "sipp.dtd">
-<scenario name="a bridged call">
-  <send retrans="500">
-    <![CDATA[
-      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "caller" <sip:13800138000@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:13800138000@[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-{_sdp("media_port")}
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
-  <recv response="183" optional="true"/>
-  <recv response="200" rtd="true" rrs="true"/>
-  <send>
-    <![CDATA[
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "caller" <sip:13800138000@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
-      [last_To:]
-      [routes]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      Contact: <sip:13800138000@[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <nop><action><exec play_pcap_audio="{tone}"/></action></nop>
-  <pause milliseconds="{talk_ms}"/>
-  <send retrans="500">
-    <![CDATA[
-      BYE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "caller" <sip:13800138000@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      [routes]
-      Call-ID: [call_id]
-      CSeq: 2 BYE
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv response="200"/>
-</scenario>
-"""
+    return scenario("a bridged call", CALLER.invite(1) + CALLER.answered(1)
+                    + f'  <nop><action><exec play_pcap_audio="{tone}"/></action></nop>\n'
+                    + f'  <pause milliseconds="{talk_ms}"/>\n' + CALLER.bye(2))
 
 
 def _completed(workdir: Path, name: str) -> int:

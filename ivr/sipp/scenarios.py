@@ -184,9 +184,8 @@ def call(*, key_groups: Sequence[str], press_dir: Path, gap_ms: int = 60) -> str
         presses = pause.join(f'  <nop><action><exec play_pcap_audio="{press_dir / next(names)}"/></action></nop>'
                              for _ in group)
         groups.append(_NOTIFIED + presses)
-    caller = Dialog('"caller" <sip:13800138000@[local_ip]:[local_port]>', "13800138000")
-    return scenario("call the hotline", caller.invite(1) + caller.answered(1) + "\n".join(groups) + "\n"
-                    + caller.hang_up(2))
+    return scenario("call the hotline", CALLER.invite(1) + CALLER.answered(1) + "\n".join(groups) + "\n"
+                    + CALLER.hang_up(2))
 
 
 def scenario(name: str, body: str) -> str:
@@ -207,8 +206,9 @@ class Dialog:
     from_: str
     contact_user: str
 
-    def invite(self, cseq: int, *, auth: bool = False) -> str:
-        """The INVITE with our SDP; `auth`: answering a digest challenge (-au/-ap)."""
+    def invite(self, cseq: int, *, auth: bool = False, media: str = "media_port") -> str:
+        """The INVITE with our SDP; `auth`: answering a digest challenge (-au/-ap); `media`:
+        the keyword of the port our audio comes from (`rtpstream_audio_port` for rtp_stream)."""
         return f"""\
   <send retrans="500">
     <![CDATA[
@@ -223,7 +223,7 @@ class Dialog:
       Content-Type: application/sdp
       Content-Length: [len]
 
-{_sdp("media_port")}
+{_sdp(media)}
     ]]>
   </send>
 """
@@ -254,7 +254,11 @@ class Dialog:
 
     def hang_up(self, cseq: int) -> str:
         """At the next NOTIFY (the test's signal), BYE, and wait for its 200."""
-        return _NOTIFIED + f"""\
+        return _NOTIFIED + self.bye(cseq)
+
+    def bye(self, cseq: int) -> str:
+        """BYE now, and wait for its 200."""
+        return f"""\
   <send retrans="500">
     <![CDATA[
       BYE [next_url] SIP/2.0
@@ -272,6 +276,8 @@ class Dialog:
   <recv response="200"/>
 """
 
+
+CALLER = Dialog('"caller" <sip:13800138000@[local_ip]:[local_port]>', "13800138000")  # a carrier's caller
 
 _OK = """\
   <send>
