@@ -486,6 +486,9 @@ def run() -> list[Record]:
     from ivr.sandbox.config import SandboxPorts
     from ivr.sandbox.ports import free_tcp_port, free_udp_range
 
+    sounds = PROJECT / "prompts" / "build" / "sounds"
+    if not (sounds / "zh").is_dir():  # both arms would play nothing and count 0 balances heard
+        raise SystemExit(f"bench sip: no built prompts in {sounds}: run `make prompts` first")
     database = f"hotline_bench_sip_{secrets.token_hex(4)}"
     admin = create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -498,7 +501,7 @@ def run() -> list[Record]:
     agi_port = free_tcp_port()
     root = Path(os.environ.get("HOTLINE_ASTERISK_ROOT", Path.home() / ".cache/hotline12333/asterisk-root"))
     box = Sandbox(root, agi_port=agi_port, dialplan_dirs=[PROJECT / "dialplans", work / "dialplan"],
-                  sounds_dir=PROJECT / "prompts" / "build" / "sounds", name="bench-sip")
+                  sounds_dir=sounds, name="bench-sip")
     # Two RTP ports (RTP, RTCP) a call, for the largest level and some spare.
     box.ports = SandboxPorts(box.ports.ami, box.ports.sip, *free_udp_range(4 * max(LEVELS) + 200))
     driver_ami = ("bench-driver", secrets.token_urlsafe(12))
